@@ -1,0 +1,263 @@
+"""Exhaustive analysis of a level: every reachable state, not every path.
+
+A state is what can still change the future or the score: the scene, the perception, the peak
+so far (peak-end scoring needs only its value), and the flags and discoveries that some `when`
+reads. States are memoised, so the work grows with the number of distinct states, not with the
+number of paths (which can be astronomically larger, or infinite when scenes loop).
+
+`score.<level>` conditions depend on earlier levels; the analyser tries every combination of
+the values that matter for the thresholds the level names (and −3 and +3), so "reachable" means
+"reachable for some earlier scores".
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from dataclasses import dataclass, field
+
+from .conditions import Env
+from .diagnostics import Diagnostic, display_path
+from .engine import Game, clamp
+from .model import STEPS, Level
+from .positions import PositionIndex
+from .scoring import mot_score, round_half_away
+
+DEFAULT_MAX_STATES = 500_000
+MAX_SCENARIOS = 4096
+
+
+@dataclass
+class PathInfo:
+    choices: list[str]
+    score: int
+    ending: str
+    scores: dict[str, int] = field(default_factory=dict)  # earlier levels' scores assumed
+
+    def as_dict(self) -> dict:
+        return {"choices": self.choices, "mot_score": self.score, "ending": self.ending,
+                "assumed_scores": self.scores}
+
+
+@dataclass
+class Analysis:
+    level: str
+    states: int = 0
+    complete: bool = True
+    endings: dict[str, bool] = field(default_factory=dict)
+    unreachable_scenes: list[str] = field(default_factory=list)
+    unused_choices: list[tuple[str, str]] = field(default_factory=list)
+    stuck_scenes: list[str] = field(default_factory=list)
+    best: PathInfo | None = None
+    worst: PathInfo | None = None
+    paths: int | None = None  # None: infinitely many (the level loops) or not counted
+    ideal: PathInfo | None = None
+    ideal_problems: list[tuple[str, str]] = field(default_factory=list)  # (scene, "none"|"many")
+    steps_used: set[str] = field(default_factory=set)
+
+    @property
+    def unreachable_endings(self) -> list[str]:
+        return [e for e, ok in self.endings.items() if not ok]
+
+    def as_dict(self) -> dict:
+        return {
+            "level": self.level, "states": self.states, "complete": self.complete,
+            "endings": self.endings, "unreachable_scenes": self.unreachable_scenes,
+            "unused_choices": [f"{s}/{c}" for s, c in self.unused_choices],
+            "stuck_scenes": self.stuck_scenes,
+            "best": self.best.as_dict() if self.best else None,
+            "worst": self.worst.as_dict() if self.worst else None,
+            "paths": self.paths, "ideal": self.ideal.as_dict() if self.ideal else None,
+        }
+
+
+def _scenarios(level: Level) -> list[dict[str, int]]:
+    """Combinations of earlier levels' scores worth trying, from the thresholds in `when`s."""
+    values: dict[str, set[int]] = {}
+    for scene in level.scenes.values():
+        for choice in scene.choices:
+            if choice.when is None:
+                continue
+            consts = choice.when.constants()
+            for lid in choice.when.levels():
+                vals = values.setdefault(lid, {-3, 3})
+                for c in consts:
+                    vals.update(clamp(c + d) for d in (-1, 0, 1))
+    if not values:
+        return [{}]
+    names = sorted(values)
+    pools = [sorted(values[n]) for n in names]
+    total = 1
+    for pool in pools:
+        total *= len(pool)
+    if total > MAX_SCENARIOS:
+        pools = [sorted({-3, 0, 3} | {v for v in pool if -3 < v < 3 and v % 2 == 0}) for pool in pools]
+    combos = itertools.islice(itertools.product(*pools), MAX_SCENARIOS)
+    return [dict(zip(names, combo)) for combo in combos]
+
+
+def _next_peak(peak: int | None, value: int) -> int:
+    if peak is None or abs(value) > abs(peak) or (abs(value) == abs(peak) and value < peak):
+        return value
+    return peak
+
+
+def analyse(level: Level, max_states: int = DEFAULT_MAX_STATES) -> Analysis:
+    result = Analysis(level.id, endings={e: False for e in level.endings})
+    relevant = set()
+    for scene in level.scenes.values():
+        for choice in scene.choices:
+            result.steps_used.add(choice.step)
+            if choice.when is not None:
+                relevant |= choice.when.flags()
+    scenarios = _scenarios(level)
+    # Per scene: (choice, delta, next-scene, ending, relevant flags it adds)
+    table = {
+        sid: [(c, c.delta, c.next if c.ending is None else None, c.ending,
+               frozenset(c.sets + c.reveals) & relevant) for c in scene.choices]
+        for sid, scene in level.scenes.items()
+    }
+    start_p = clamp(level.perception)
+    starts = [(level.start, start_p, None, frozenset(), i) for i in range(len(scenarios))]
+    parent: dict[tuple, tuple | None] = {s: None for s in starts}
+    edges: dict[tuple, list[tuple]] = {}
+    queue = deque(starts)
+    seen_scenes: set[str] = set()
+    taken: set[tuple[str, str]] = set()
+    terminals: list[tuple[tuple, int, str]] = []  # (state, score, ending)
+    stuck: set[str] = set()
+    while queue:
+        state = queue.popleft()
+        scene, perception, peak, flags, sc = state
+        seen_scenes.add(scene)
+        env = Env(flags=flags, perception=perception, scores=scenarios[sc])
+        out = []
+        for choice, delta, nxt, ending, adds in table.get(scene, ()):
+            if choice.when is not None and not choice.when.evaluate(env):
+                continue
+            taken.add((scene, choice.id))
+            p = clamp(perception + delta)
+            new_peak = _next_peak(peak, p)
+            if ending is not None:
+                score = round_half_away((new_peak + p) / 2)
+                end_state = ("end:" + ending, p, new_peak, flags, sc)
+                if end_state not in parent:
+                    parent[end_state] = (state, choice.id)
+                    terminals.append((end_state, score, ending))
+                    result.endings[ending] = True
+                out.append(end_state)
+                continue
+            child = (nxt, p, new_peak, flags | adds if adds else flags, sc)
+            out.append(child)
+            if child not in parent:
+                parent[child] = (state, choice.id)
+                if len(parent) > max_states:
+                    result.complete = False
+                    queue.clear()
+                    break
+                queue.append(child)
+        edges[state] = out
+        if not out and scene in level.scenes:
+            stuck.add(scene)
+    result.states = len(parent)
+    result.unreachable_scenes = [s for s in level.scenes if s not in seen_scenes]
+    result.unused_choices = [(s, c.id) for s, scene in level.scenes.items() for c in scene.choices
+                             if (s, c.id) not in taken]
+    result.stuck_scenes = sorted(stuck)
+
+    def path_to(state) -> list[str]:
+        out = []
+        while parent[state] is not None:
+            state, choice = parent[state]
+            out.append(choice)
+        return out[::-1]
+
+    if terminals:
+        best = max(terminals, key=lambda t: t[1])
+        worst = min(terminals, key=lambda t: t[1])
+        result.best = PathInfo(path_to(best[0]), best[1], best[2], scenarios[best[0][4]])
+        result.worst = PathInfo(path_to(worst[0]), worst[1], worst[2], scenarios[worst[0][4]])
+    if result.complete:
+        result.paths = _count_paths(starts[:1], edges)
+    _ideal(level, scenarios, result)
+    return result
+
+
+def _count_paths(starts, edges) -> int | None:
+    """Distinct choice sequences from the start to an ending; None when the graph loops."""
+    counts: dict[tuple, int] = {}
+    on_stack: set = set()
+    for start in starts:
+        stack = [(start, iter(edges.get(start, ())))]
+        on_stack.add(start)
+        while stack:
+            node, children = stack[-1]
+            advanced = False
+            for child in children:
+                if child in on_stack:
+                    return None
+                if child in counts:
+                    continue
+                if child[0].startswith("end:"):
+                    counts[child] = 1
+                    continue
+                on_stack.add(child)
+                stack.append((child, iter(edges.get(child, ()))))
+                advanced = True
+                break
+            if not advanced:
+                stack.pop()
+                on_stack.discard(node)
+                counts[node] = sum(counts.get(c, 0) for c in edges.get(node, ()))
+    return sum(counts.get(s, 0) for s in starts)
+
+
+def _ideal(level: Level, scenarios: list[dict], result: Analysis) -> None:
+    """Follow the ideal choices, assuming the best earlier scores; note scenes that break it."""
+    best_scores = {k: 3 for k in scenarios[0]} if scenarios and scenarios[0] else {}
+    game = Game(level, best_scores)
+    state = game.start()
+    for _ in range(10_000):
+        if state.finished:
+            break
+        ideals = [c for c in game.choices(state) if c.ideal]
+        if len(ideals) != 1:
+            result.ideal_problems.append((state.scene, "none" if not ideals else "many"))
+            if not ideals:
+                return
+        state = game.take(state, ideals[0])
+    if state.finished:
+        result.ideal = PathInfo([m.choice for m in state.moves], mot_score(state.trace),
+                                state.ending, best_scores)
+
+
+def warnings(level: Level, positions: PositionIndex | None, analysis: Analysis) -> list[Diagnostic]:
+    """The checker's warnings that need the whole state space (W101–W103, W105–W107, W109)."""
+    shown = display_path(level.path) if level.path else level.id
+    where = (lambda kp: positions.key(kp)) if positions else (lambda kp: (1, 1))
+    out: list[Diagnostic] = []
+
+    def warn(code, message, keypath):
+        line, col = where(keypath)
+        out.append(Diagnostic(shown, line, col, code, message))
+
+    if not analysis.complete:
+        warn("W109", f"stopped after {analysis.states:,} states; reachability warnings skipped", ("level",))
+    else:
+        for sid in analysis.unreachable_scenes:
+            warn("W101", f"scene {sid!r} can never be reached", ("scene", sid))
+        for eid in analysis.unreachable_endings:
+            warn("W102", f"ending {eid!r} can never be reached", ("ending", eid))
+        for sid in analysis.stuck_scenes:
+            warn("W103", f"in scene {sid!r} every choice can be unavailable: the player gets stuck",
+                 ("scene", sid))
+    missing = [s for s in STEPS if s not in analysis.steps_used]
+    if missing:
+        warn("W106", f"the level never uses the step(s): {', '.join(missing)}", ("level",))
+    for sid, problem in analysis.ideal_problems:
+        what = "no available ideal choice" if problem == "none" else "more than one ideal choice"
+        warn("W107", f"scene {sid!r} is on the ideal path but has {what}", ("scene", sid))
+    if analysis.complete and analysis.ideal and analysis.best and analysis.ideal.score < analysis.best.score:
+        warn("W105", f"the ideal path scores {analysis.ideal.score:+d}, but "
+                     f"{' → '.join(analysis.best.choices)} scores {analysis.best.score:+d}", ("level",))
+    return out

@@ -1,0 +1,68 @@
+"""`mot` / `python -m game`: the command line. With no command it opens the game.
+
+Each command lives in `game/commands/<name>.py` with `add_parser(subparsers)` and `run(args)`;
+they are imported only when used, so `mot` reaches its first frame quickly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMANDS = {
+    "play": "Play the game (the default); with a FILE.toml, play-test that one level.",
+    "check": "Check level files: errors and warnings as file:line:col, --analyse for every path.",
+    "run": "Play a level headlessly with a list of choices; print the transcript or JSON.",
+    "graph": "Draw a level's scenes and choices as Mermaid or Graphviz dot.",
+    "new": "Write a new, commented level skeleton that passes `mot check`.",
+    "strings": "Export or import a level's texts as a translator's CSV table.",
+    "classroom": "Hot-seat play for teams on one shared screen.",
+    "scoreboard": "Show a classroom room's live ranking.",
+    "serve": "Serve the game in the browser, one tab per team (textual-serve).",
+    "results": "Export finished runs as CSV or xAPI statements.",
+}
+
+
+def _module(name: str):
+    return importlib.import_module(f"game.commands.{name}")
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mot",
+        description="Moment of Truth — a terminal training game (关键时刻训练游戏).",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, help_text in COMMANDS.items():
+        if only is not None and name != only:
+            subparsers.add_parser(name, help=help_text, add_help=False)
+            continue
+        try:
+            module = _module(name)
+        except ImportError:
+            continue  # a command whose module is not written yet
+        module.add_parser(subparsers.add_parser(name, help=help_text, description=help_text))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+        argv.insert(0, "play")
+    command = argv[0] if argv[0] in COMMANDS else None
+    parser = build_parser(only=command)
+    args = parser.parse_args(argv)
+    try:
+        return int(_module(args.command).run(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # never a traceback for the user
+        print(f"mot: internal error ({type(exc).__name__}: {exc}). Please report it.", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

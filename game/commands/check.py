@@ -1,0 +1,94 @@
+"""`mot check [PATH …] [--analyse] [--format text|json]`: lint level files like a compiler."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from ..analysis import analyse, warnings
+from ..diagnostics import Diagnostic, display_path
+from ..i18n import default_language, t
+from ..library import CAMPAIGN_FILE, default_levels_dir, load_folder, load_folder_for
+from ..loader import LoadResult, load_campaign
+
+
+def add_parser(parser) -> None:
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="level files or folders (default: levels/)")
+    parser.add_argument("--analyse", "--analyze", action="store_true", dest="analyse",
+                        help="also report every level's endings, best/worst score and paths")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--lang", choices=("zh", "en"), default=None)
+
+
+def collect(paths: list[Path]) -> list[LoadResult]:
+    """Load every file named, or found in the folders named (each folder as a campaign)."""
+    results: list[LoadResult] = []
+    for path in paths:
+        if path.is_dir():
+            folders = [path] if any(path.glob("*.toml")) else []
+            folders += sorted(p for p in path.rglob("*") if p.is_dir() and any(p.glob("*.toml"))
+                              and not any(part.startswith((".", "_")) for part in p.relative_to(path).parts))
+            for folder in dict.fromkeys(folders):
+                results.extend(load_folder(folder)[1])
+        elif path.name == CAMPAIGN_FILE:
+            results.append(load_campaign(path))
+        elif path.exists():
+            results.extend(load_folder_for(path)[1])
+        else:
+            results.append(LoadResult(path, [Diagnostic(display_path(path), 1, 1, "E002",
+                                                        "no such file or folder")]))
+    return results
+
+
+def check(paths: list[Path], with_analysis: bool = False):
+    """Diagnostics for every file, plus analysis reports; shared by `mot check` and tests."""
+    results = collect(paths)
+    diagnostics: list[Diagnostic] = []
+    reports = []
+    for res in results:
+        diagnostics.extend(res.diagnostics)
+        if res.level is not None and res.ok:
+            report = analyse(res.level)
+            diagnostics.extend(warnings(res.level, res.positions, report))
+            reports.append(report)
+    levels = sum(1 for r in results if r.path.name != CAMPAIGN_FILE)
+    return levels, sorted(set(diagnostics), key=lambda d: (d.path, d.line, d.col, d.code)), reports
+
+
+def run(args) -> int:
+    lang = args.lang or default_language()
+    paths = [Path(p) for p in args.paths] or [default_levels_dir()]
+    levels, diagnostics, reports = check(paths, args.analyse)
+    errors = sum(d.is_error for d in diagnostics)
+    warns = len(diagnostics) - errors
+    if args.format == "json":
+        out = [d.as_dict() for d in diagnostics]
+        if args.analyse:
+            out = {"diagnostics": out, "levels": [r.as_dict() for r in reports]}
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        for d in diagnostics:
+            print(d)
+        if args.analyse:
+            for report in reports:
+                print(_describe(report))
+        print(t("cli.summary", lang, levels=levels, errors=errors, warnings=warns))
+    return 1 if errors else 0
+
+
+def _describe(report) -> str:
+    lines = [f"\n{report.level}: {report.states:,} states"
+             + ("" if report.complete else " (stopped early)")]
+    for ending, ok in report.endings.items():
+        lines.append(f"  ending {ending}: {'reachable' if ok else 'UNREACHABLE'}")
+    for name, info in (("best", report.best), ("worst", report.worst), ("ideal", report.ideal)):
+        if info:
+            assumed = f"  (assuming {info.scores})" if info.scores else ""
+            lines.append(f"  {name:5} {info.score:+d} → {info.ending}: {','.join(info.choices)}{assumed}")
+    lines.append(f"  paths: {report.paths if report.paths is not None else 'unbounded (the level loops)'}")
+    if report.unused_choices:
+        lines.append("  choices on no path: " + ", ".join(f"{s}/{c}" for s, c in report.unused_choices))
+    return "\n".join(lines)

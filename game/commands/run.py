@@ -1,0 +1,120 @@
+"""`mot run LEVEL --choices ID,ID,… [--json] [--lang zh|en] [--score LEVEL=N]`: headless play."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from ..engine import ChoiceUnavailable, Game
+from ..i18n import STEP_LETTERS, default_language, step_name, t
+from ..library import resolve_level
+from ..scoring import Result, label, score
+
+
+def add_parser(parser) -> None:
+    parser.add_argument("level", metavar="LEVEL", help="a level id from levels/, or a .toml file")
+    parser.add_argument("--choices", default="", help="choice ids, comma-separated, one per scene")
+    parser.add_argument("--ideal", action="store_true", help="follow the ideal path instead")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--lang", choices=("zh", "en"), default=None)
+    parser.add_argument("--score", action="append", default=[], metavar="LEVEL=N",
+                        help="an earlier level's MOT score, for score.<level> conditions")
+    parser.add_argument("--db", default=None, help="record the run into this SQLite database")
+    parser.add_argument("--room", default=None, help="classroom room to record into")
+    parser.add_argument("--team", default=None, help="team or player name for the record")
+
+
+def parse_scores(values: list[str], lang: str) -> dict[str, int] | None:
+    scores = {}
+    for value in values:
+        name, _, number = value.partition("=")
+        try:
+            n = int(number)
+        except ValueError:
+            n = None
+        if not name or n is None or not -3 <= n <= 3:
+            print(f"mot run: {t('cli.bad_score', lang, value=value)}", file=sys.stderr)
+            return None
+        scores[name] = n
+    return scores
+
+
+def result_json(result: Result, state, lang: str) -> dict:
+    return {
+        "level": result.level,
+        "ending": result.ending,
+        "path": [{"scene": m.scene, "choice": m.choice, "step": m.step, "delta": m.delta,
+                  "perception": m.perception} for m in state.moves],
+        "trace": list(result.trace),
+        "peak": result.peak,
+        "end": result.end,
+        "mot_score": result.mot_score,
+        "label": result.label(lang),
+        "adherence": result.adherence.as_dict(),
+        "discoveries": {"found": list(result.found), "missed": list(result.missed)},
+        "word_of_mouth": result.word_of_mouth.as_dict(),
+        "points": result.points,
+    }
+
+
+def run(args) -> int:
+    lang = args.lang or default_language()
+    level, diagnostics, _ = resolve_level(args.level)
+    if level is None:
+        for d in diagnostics:
+            print(d, file=sys.stderr)
+        return 1
+    scores = parse_scores(args.score, lang)
+    if scores is None:
+        return 1
+    game = Game(level, scores)
+    choices = game.ideal_path() if args.ideal else [c for c in args.choices.split(",") if c.strip()]
+    try:
+        state = game.play([c.strip() for c in choices])
+    except ChoiceUnavailable as exc:
+        print("mot run: " + t("cli.no_choice", lang, choice=exc.choice, scene=exc.scene,
+                              available=", ".join(exc.available) or "—"), file=sys.stderr)
+        return 1
+    if not state.finished:
+        available = ", ".join(c.id for c in game.choices(state)) or "—"
+        print("mot run: " + t("cli.unfinished", lang, scene=state.scene, available=available),
+              file=sys.stderr)
+        return 1
+    result = score(level, state)
+    if args.db or args.room or args.team:
+        from ..store import record_headless  # only when asked: keeps plain runs free of SQLite
+
+        record_headless(args.db, args.room, args.team, level, state, result)
+    if args.json:
+        json.dump(result_json(result, state, lang), sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        print(transcript(level, state, result, lang))
+    return 0
+
+
+def transcript(level, state, result: Result, lang: str) -> str:
+    lines = [level.title.get(lang), ""]
+    for n, move in enumerate(state.moves, 1):
+        scene = level.scenes[move.scene]
+        speaker = level.character(scene.speaker)
+        who = f"{speaker.name.get(lang)}: " if speaker else ""
+        lines.append(f"{who}{scene.text.get(lang)}")
+        choice = scene.choice(move.choice)
+        step = f"{STEP_LETTERS[move.step]} {step_name(move.step, lang)}"
+        lines.append(t("run.move", lang, n=n, step=step, choice=choice.text.get(lang), delta=move.delta,
+                       perception=move.perception, label=label(move.perception, lang)))
+        lines.append("")
+    ending = level.endings[state.ending]
+    lines.append(t("run.ending", lang, title=ending.title.get(lang)))
+    if ending.text:
+        lines.append(ending.text.get(lang))
+    lines.append(t("run.score", lang, score=result.mot_score, label=result.label(lang),
+                   peak=result.peak, end=result.end))
+    badges = " ".join(STEP_LETTERS[s] if ok else "·" for s, ok in result.adherence.badges.items())
+    lines.append(t("run.adherence", lang, total=result.adherence.total, badges=badges))
+    lines.append(t("run.discoveries", lang, found=len(result.found),
+                   total=len(result.found) + len(result.missed)))
+    wom = result.word_of_mouth
+    lines.append(t(f"wom.{wom.tone}", lang, n=wom.people_max, lo=wom.people_min, hi=wom.people_max))
+    return "\n".join(lines)

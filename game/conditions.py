@@ -1,0 +1,216 @@
+"""The `when` language: a tiny boolean expression over flags, perception and earlier scores.
+
+    expr := or          or  := and ("or" and)*        and := not ("and" not)*
+    not  := "not" not | cmp                            cmp := atom (OP atom)?
+    atom := INT | flag-id | "perception" | "score." level-id | "(" expr ")"
+
+Expressions are parsed once, at load time, into a small tree and evaluated against the game
+state. Nothing is ever handed to Python's `eval`: level files are data.
+Flags count as 1 when set and 0 when not, so `not met-before` and `met-before == 0` agree.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+MAX_DEPTH = 32
+MAX_LENGTH = 2000
+
+_OPS: dict[str, Callable[[int, int], bool]] = {
+    "<=": operator.le,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    ">": operator.gt,
+}
+_TOKEN = re.compile(
+    r"\s*(?:(?P<int>-?\d+)|(?P<score>score\.[a-z][a-z0-9-]*)|(?P<name>[a-z][a-z0-9-]*)"
+    r"|(?P<op><=|>=|==|!=|<|>)|(?P<paren>[()]))"
+)
+KEYWORDS = {"and", "or", "not", "perception"}
+
+
+class ConditionError(ValueError):
+    """A `when` that does not parse; `col` is 1-based within the expression."""
+
+    def __init__(self, message: str, col: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.col = col
+
+
+@dataclass(frozen=True)
+class Env:
+    """What a condition can see: flags set so far, current perception, earlier levels' scores."""
+
+    flags: frozenset = frozenset()
+    perception: int = 0
+    scores: Mapping[str, int] = None  # type: ignore[assignment]
+
+    def score(self, level_id: str) -> int:
+        # A level not played yet counts as neutral (0): see docs/level-format.md.
+        return (self.scores or {}).get(level_id, 0)
+
+
+# Tree nodes are tuples: ("int", n) ("flag", id) ("perception",) ("score", level)
+# ("not", x) ("and", a, b) ("or", a, b) ("cmp", op, a, b)
+
+
+@dataclass(frozen=True)
+class Condition:
+    source: str
+    tree: tuple
+
+    def evaluate(self, env: Env) -> bool:
+        return bool(_eval(self.tree, env))
+
+    def flags(self) -> set[str]:
+        return {node[1] for node in _walk(self.tree) if node[0] == "flag"}
+
+    def levels(self) -> set[str]:
+        return {node[1] for node in _walk(self.tree) if node[0] == "score"}
+
+    def uses_perception(self) -> bool:
+        return any(node[0] == "perception" for node in _walk(self.tree))
+
+    def constants(self) -> set[int]:
+        return {node[1] for node in _walk(self.tree) if node[0] == "int"}
+
+
+def _walk(node: tuple):
+    yield node
+    for child in node[1:]:
+        if isinstance(child, tuple):
+            yield from _walk(child)
+
+
+def _eval(node: tuple, env: Env) -> int:
+    kind = node[0]
+    if kind == "int":
+        return node[1]
+    if kind == "flag":
+        return 1 if node[1] in env.flags else 0
+    if kind == "perception":
+        return env.perception
+    if kind == "score":
+        return env.score(node[1])
+    if kind == "not":
+        return 0 if _eval(node[1], env) else 1
+    if kind == "and":
+        return 1 if _eval(node[1], env) and _eval(node[2], env) else 0
+    if kind == "or":
+        return 1 if _eval(node[1], env) or _eval(node[2], env) else 0
+    if kind == "cmp":
+        return 1 if _OPS[node[1]](_eval(node[2], env), _eval(node[3], env)) else 0
+    raise AssertionError(f"unknown node {kind}")  # pragma: no cover
+
+
+def parse(source: str) -> Condition:
+    """Parse a `when` expression, or raise ConditionError pointing at the column."""
+    if len(source) > MAX_LENGTH:
+        raise ConditionError(f"condition longer than {MAX_LENGTH} characters", 1)
+    tokens = _tokenize(source)
+    parser = _Parser(tokens, len(source))
+    tree = parser.expr(0)
+    if parser.peek() is not None:
+        kind, text, col = parser.peek()
+        raise ConditionError(f"unexpected {text!r}; expected `and`, `or` or the end", col)
+    return Condition(source, tree)
+
+
+def _tokenize(source: str) -> list[tuple[str, str, int]]:
+    tokens = []
+    pos = 0
+    while pos < len(source):
+        if source[pos:].strip() == "":
+            break
+        match = _TOKEN.match(source, pos)
+        if not match or match.end() == pos:
+            col = pos + 1 + (len(source[pos:]) - len(source[pos:].lstrip()))
+            bad = source[col - 1]
+            hint = " (use `and`, `or`, `not`)" if bad in "&|!" else ""
+            raise ConditionError(f"unexpected character {bad!r}{hint}", col)
+        kind = match.lastgroup
+        text = match.group(kind)
+        tokens.append((kind, text, match.start(kind) + 1))
+        pos = match.end()
+    return tokens
+
+
+class _Parser:
+    def __init__(self, tokens: list, length: int) -> None:
+        self.tokens = tokens
+        self.i = 0
+        self.end_col = length + 1
+
+    def peek(self):
+        return self.tokens[self.i] if self.i < len(self.tokens) else None
+
+    def take(self):
+        tok = self.peek()
+        self.i += 1
+        return tok
+
+    def _is(self, word: str) -> bool:
+        tok = self.peek()
+        return tok is not None and tok[0] == "name" and tok[1] == word
+
+    def expr(self, depth: int) -> tuple:
+        if depth > MAX_DEPTH:
+            tok = self.peek()
+            raise ConditionError("condition nested too deeply", tok[2] if tok else self.end_col)
+        node = self.and_(depth)
+        while self._is("or"):
+            self.take()
+            node = ("or", node, self.and_(depth))
+        return node
+
+    def and_(self, depth: int) -> tuple:
+        node = self.not_(depth)
+        while self._is("and"):
+            self.take()
+            node = ("and", node, self.not_(depth))
+        return node
+
+    def not_(self, depth: int) -> tuple:
+        if self._is("not"):
+            self.take()
+            if depth > MAX_DEPTH:
+                raise ConditionError("condition nested too deeply", self.end_col)
+            return ("not", self.not_(depth + 1))
+        return self.cmp(depth)
+
+    def cmp(self, depth: int) -> tuple:
+        left = self.atom(depth)
+        tok = self.peek()
+        if tok is not None and tok[0] == "op":
+            self.take()
+            return ("cmp", tok[1], left, self.atom(depth))
+        return left
+
+    def atom(self, depth: int) -> tuple:
+        tok = self.take()
+        if tok is None:
+            raise ConditionError("the condition ends too early", self.end_col)
+        kind, text, col = tok
+        if kind == "int":
+            return ("int", int(text))
+        if kind == "score":
+            return ("score", text[len("score."):])
+        if kind == "name":
+            if text == "perception":
+                return ("perception",)
+            if text in KEYWORDS:
+                raise ConditionError(f"expected a flag, a number or `(`, found `{text}`", col)
+            return ("flag", text)
+        if text == "(":
+            node = self.expr(depth + 1)
+            close = self.take()
+            if close is None or close[1] != ")":
+                raise ConditionError("missing `)`", close[2] if close else self.end_col)
+            return node
+        raise ConditionError(f"expected a flag, a number or `(`, found {text!r}", col)

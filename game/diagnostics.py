@@ -1,0 +1,83 @@
+"""Compiler-style diagnostics with stable codes: `file:line:col: error[E008]: message`.
+
+The code table is the contract with authors: codes never change meaning, and
+`docs/authoring.md` explains each one with its fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+CODES: dict[str, str] = {
+    "E001": "TOML syntax error",
+    "E002": "the file cannot be read as UTF-8 text (binary, too large, or unreadable)",
+    "E003": "a required key is missing",
+    "E004": "unknown key",
+    "E005": "wrong type",
+    "E006": "bad id: ids are lowercase letters, digits and hyphens, starting with a letter",
+    "E007": "duplicate id",
+    "E008": "`next` names no scene or ending",
+    "E009": "a choice has no `next`",
+    "E010": "a scene has no choices",
+    "E011": "names no character",
+    "E012": "`reveals` names no discovery",
+    "E013": "`when` does not parse",
+    "E014": "`when` names a flag that nothing sets",
+    "E015": "`when` names an unknown level",
+    "E016": "perception out of range −3..3",
+    "E017": "unknown step: use explore, offer, act or confirm",
+    "E018": "asset path leaves assets/",
+    "E019": "unsupported format version",
+    "E020": "`start` names no scene",
+    "E021": "unknown discovery kind",
+    "E022": "campaign problem (a listed level is missing, or a level is in the wrong campaign)",
+    "W101": "scene can never be reached",
+    "W102": "ending can never be reached",
+    "W103": "a reachable state has no available choice (the player is stuck)",
+    "W104": "missing translation",
+    "W105": "the ideal path does not reach the best score",
+    "W106": "the level does not use all four steps",
+    "W107": "a scene on the ideal path has no ideal choice, or more than one",
+    "W108": "asset file not found",
+    "W109": "analysis stopped early: the level has too many states to explore",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+
+    @property
+    def severity(self) -> str:
+        return "error" if self.code.startswith("E") else "warning"
+
+    @property
+    def is_error(self) -> bool:
+        return self.code.startswith("E")
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}[{self.code}]: {self.message}"
+
+    def as_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+def display_path(path: Path | str) -> str:
+    """A path as the user would type it: relative to the working directory when possible."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)

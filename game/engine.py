@@ -1,0 +1,137 @@
+"""The pure game state machine: one level, one player, immutable states.
+
+`Game.apply` returns a new `State`; nothing is mutated, so the TUI can keep history, the
+analyser can memoise states, and tests can compare them. Perception is clamped to −3..3 after
+every move and the whole trace is kept for peak-end scoring.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from .conditions import Env
+from .model import Choice, Level, Scene
+
+MIN_PERCEPTION, MAX_PERCEPTION = -3, 3
+
+
+def clamp(value: int) -> int:
+    return max(MIN_PERCEPTION, min(MAX_PERCEPTION, value))
+
+
+class ChoiceUnavailable(LookupError):
+    """The choice does not exist in this scene, or its `when` is false now."""
+
+    def __init__(self, scene: str, choice: str, available: list[str]) -> None:
+        listed = ", ".join(available) or "none"
+        super().__init__(
+            f"choice {choice!r} is not available in scene {scene!r}; available: {listed}"
+        )
+        self.scene = scene
+        self.choice = choice
+        self.available = available
+
+
+@dataclass(frozen=True)
+class Move:
+    """One decision as it happened: where, what, which step, and the meter after it."""
+
+    scene: str
+    choice: str
+    step: str
+    delta: int
+    perception: int
+
+
+@dataclass(frozen=True)
+class State:
+    scene: str | None  # None once an ending is reached
+    perception: int
+    ending: str | None = None
+    flags: frozenset = frozenset()
+    found: frozenset = frozenset()  # discovery ids revealed so far
+    moves: tuple[Move, ...] = ()
+
+    @property
+    def finished(self) -> bool:
+        return self.ending is not None
+
+    @property
+    def trace(self) -> tuple[int, ...]:
+        """p₁…pₙ: the perception after each move."""
+        return tuple(m.perception for m in self.moves)
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        return tuple(m.step for m in self.moves)
+
+
+@dataclass
+class Game:
+    """Rules for one level. `scores` holds earlier levels' MOT scores for `score.<level>`."""
+
+    level: Level
+    scores: Mapping[str, int] = field(default_factory=dict)
+
+    def start(self) -> State:
+        return State(scene=self.level.start, perception=clamp(self.level.perception))
+
+    def scene(self, state: State) -> Scene | None:
+        return self.level.scenes.get(state.scene) if state.scene else None
+
+    def env(self, state: State) -> Env:
+        return Env(flags=state.flags | state.found, perception=state.perception, scores=self.scores)
+
+    def is_available(self, state: State, choice: Choice) -> bool:
+        return choice.when is None or choice.when.evaluate(self.env(state))
+
+    def choices(self, state: State) -> list[Choice]:
+        """Choices the player may take now, in the author's order."""
+        scene = self.scene(state)
+        if scene is None:
+            return []
+        env = self.env(state)
+        return [c for c in scene.choices if c.when is None or c.when.evaluate(env)]
+
+    def apply(self, state: State, choice_id: str) -> State:
+        available = self.choices(state)
+        choice = next((c for c in available if c.id == choice_id), None)
+        if choice is None:
+            raise ChoiceUnavailable(state.scene or "(ended)", choice_id, [c.id for c in available])
+        return self.take(state, choice)
+
+    def take(self, state: State, choice: Choice) -> State:
+        """Apply a choice already known to be available (the analyser's fast path)."""
+        perception = clamp(state.perception + choice.delta)
+        move = Move(state.scene or "", choice.id, choice.step, choice.delta, perception)
+        ending = choice.ending
+        return State(
+            scene=None if ending else choice.next,
+            perception=perception,
+            ending=ending,
+            flags=state.flags | frozenset(choice.sets) if choice.sets else state.flags,
+            found=state.found | frozenset(choice.reveals) if choice.reveals else state.found,
+            moves=state.moves + (move,),
+        )
+
+    def play(self, choice_ids: list[str]) -> State:
+        """Take the named choices in turn from the start; raises ChoiceUnavailable."""
+        state = self.start()
+        for choice_id in choice_ids:
+            if state.finished:
+                raise ChoiceUnavailable("(ended)", choice_id, [])
+            state = self.apply(state, choice_id)
+        return state
+
+    def ideal_path(self, limit: int = 1000) -> list[str]:
+        """Follow the `ideal` choice (the first available one marked ideal) to an ending."""
+        state = self.start()
+        path: list[str] = []
+        while not state.finished and len(path) < limit:
+            ideal = next((c for c in self.choices(state) if c.ideal), None)
+            if ideal is None:
+                break
+            path.append(ideal.id)
+            state = self.take(state, ideal)
+        return path

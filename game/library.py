@@ -1,0 +1,223 @@
+"""Find every campaign and level under a levels folder; a broken file never hides the others.
+
+Layout: `levels/<campaign>/campaign.toml` plus `levels/<campaign>/NN-<level>.toml`. A folder
+without a campaign.toml is still read: its levels form a campaign named after the folder.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Diagnostic, display_path
+from .loader import LoadResult, load_campaign, load_level, read_toml
+from .model import Campaign, Level, Text
+
+CAMPAIGN_FILE = "campaign.toml"
+_SAFE_ID = re.compile(r"[^a-z0-9-]+")
+
+
+def project_root() -> Path:
+    return Path(__file__).resolve().parent.parent
+
+
+def default_levels_dir() -> Path:
+    """MOT_LEVELS, else ./levels when run from a checkout, else the levels beside the package."""
+    env = os.environ.get("MOT_LEVELS")
+    if env:
+        return Path(env)
+    here = Path.cwd() / "levels"
+    if here.is_dir() and (Path.cwd() / "game").is_dir():
+        return here
+    return project_root() / "levels"
+
+
+def default_assets_dir() -> Path:
+    return project_root() / "assets"
+
+
+@dataclass
+class Broken:
+    """A file that could not be loaded, with its first error (shown on the campaign map)."""
+
+    path: Path
+    diagnostics: list[Diagnostic]
+    campaign: str | None = None
+
+    @property
+    def first_error(self) -> Diagnostic:
+        return next((d for d in self.diagnostics if d.is_error), self.diagnostics[0])
+
+
+@dataclass
+class CampaignEntry:
+    campaign: Campaign
+    levels: list[Level] = field(default_factory=list)
+    broken: list[Broken] = field(default_factory=list)
+
+
+@dataclass
+class Library:
+    root: Path
+    campaigns: list[CampaignEntry] = field(default_factory=list)
+    results: list[LoadResult] = field(default_factory=list)  # every file read, for `mot check`
+
+    def level(self, level_id: str) -> Level | None:
+        return next((lv for c in self.campaigns for lv in c.levels if lv.id == level_id), None)
+
+    def campaign(self, campaign_id: str) -> CampaignEntry | None:
+        return next((c for c in self.campaigns if c.campaign.id == campaign_id), None)
+
+    def campaign_of(self, level_id: str) -> CampaignEntry | None:
+        return next((c for c in self.campaigns if any(lv.id == level_id for lv in c.levels)), None)
+
+    @property
+    def broken(self) -> list[Broken]:
+        return [b for c in self.campaigns for b in c.broken]
+
+    @property
+    def levels(self) -> list[Level]:
+        return [lv for c in self.campaigns for lv in c.levels]
+
+
+def _level_ids_in(folder: Path) -> set[str]:
+    """Cheap pre-pass: the ids of the levels in a folder, for `score.<level>` checks."""
+    ids = set()
+    for file in folder.glob("*.toml"):
+        if file.name == CAMPAIGN_FILE:
+            continue
+        data, _, _ = read_toml(file)
+        level = data.get("level") if isinstance(data, dict) else None
+        if isinstance(level, dict) and isinstance(level.get("id"), str):
+            ids.add(level["id"])
+    return ids
+
+
+def load_folder(folder: Path, assets: Path | None = None) -> tuple[CampaignEntry, list[LoadResult]]:
+    """Load one campaign folder (campaign.toml optional)."""
+    assets = assets or default_assets_dir()
+    results: list[LoadResult] = []
+    campaign: Campaign | None = None
+    broken: list[Broken] = []
+    campaign_file = folder / CAMPAIGN_FILE
+    if campaign_file.exists():
+        cres = load_campaign(campaign_file)
+        results.append(cres)
+        campaign = cres.campaign
+        if cres.errors:
+            broken.append(Broken(campaign_file, cres.diagnostics))
+    if campaign is None:
+        cid = _SAFE_ID.sub("-", folder.name.lower()).strip("-") or "levels"
+        if not cid[0].isalpha():
+            cid = "c-" + cid
+        campaign = Campaign(id=cid, title=Text.plain(folder.name), path=folder)
+    known = _level_ids_in(folder)
+    levels: list[Level] = []
+    for file in sorted(folder.glob("*.toml")):
+        if file.name == CAMPAIGN_FILE:
+            continue
+        res = load_level(file, known_levels=known, assets=assets)
+        results.append(res)
+        if res.level is None:
+            broken.append(Broken(file, res.diagnostics, campaign.id))
+            continue
+        levels.append(res.level)
+    _check_campaign_membership(campaign, levels, results, campaign_file.exists())
+    order = {lid: i for i, lid in enumerate(campaign.levels)}
+    levels.sort(key=lambda lv: (order.get(lv.id, len(order)), lv.order, lv.id))
+    return CampaignEntry(campaign, levels, broken), results
+
+
+def _check_campaign_membership(campaign: Campaign, levels: list[Level], results: list[LoadResult],
+                               declared: bool) -> None:
+    if not declared:
+        return
+    cres = results[0]
+    by_id = {lv.id: lv for lv in levels}
+    broken_ids = _level_ids_in_results(results)
+    for i, lid in enumerate(campaign.levels):
+        if lid not in by_id and lid not in broken_ids:
+            line, col = cres.positions.value(("campaign", "levels", i)) if cres.positions else (1, 1)
+            cres.diagnostics.append(Diagnostic(display_path(cres.path), line, col, "E022",
+                                               f"campaign lists level {lid!r}, but no file in "
+                                               f"{display_path(campaign.path.parent)} has that id"))
+    for res in results[1:]:
+        level = res.level
+        if level is None:
+            continue
+        if level.campaign and level.campaign != campaign.id:
+            line, col = res.positions.value(("level", "campaign"))
+            res.diagnostics.append(Diagnostic(display_path(res.path), line, col, "E022",
+                                              f"level says campaign {level.campaign!r}, but its "
+                                              f"folder's campaign.toml is {campaign.id!r}"))
+        elif level.id not in campaign.levels:
+            line, col = res.positions.value(("level", "id"))
+            res.diagnostics.append(Diagnostic(display_path(res.path), line, col, "E022",
+                                              f"level {level.id!r} is not listed in "
+                                              f"{display_path(campaign.path)} `levels`"))
+
+
+def _level_ids_in_results(results: list[LoadResult]) -> set[str]:
+    return {r.level.id for r in results if r.level is not None}
+
+
+def load_library(root: Path | None = None, assets: Path | None = None) -> Library:
+    """Every campaign folder under `root` (and loose level files directly in it)."""
+    root = Path(root) if root else default_levels_dir()
+    library = Library(root)
+    if not root.is_dir():
+        return library
+    folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    if any(root.glob("*.toml")):
+        folders.insert(0, root)
+    for folder in folders:
+        entry, results = load_folder(folder, assets)
+        library.results.extend(results)
+        # E022 found after loading makes a level broken too.
+        for res in results[1:] if (folder / CAMPAIGN_FILE).exists() else results:
+            if res.level is not None and res.errors:
+                entry.levels.remove(res.level)
+                entry.broken.append(Broken(res.path, res.diagnostics, entry.campaign.id))
+        if entry.levels or entry.broken:
+            library.campaigns.append(entry)
+    library.campaigns.sort(key=lambda c: (c.campaign.order, c.campaign.id))
+    return library
+
+
+def resolve_level(spec: str, root: Path | None = None) -> tuple[Level | None, list[Diagnostic], Library | None]:
+    """A level id from the library, or a path to a .toml file (loaded with its folder's context)."""
+    path = Path(spec)
+    if spec.endswith(".toml") or path.is_file():
+        if not path.is_file():
+            return None, [Diagnostic(spec, 1, 1, "E002", "no such file")], None
+        entry, results = load_folder_for(path)
+        res = next(r for r in results if r.path == path)
+        return res.level if res.ok else None, res.diagnostics, None
+    library = load_library(root)
+    level = library.level(spec)
+    if level is None:
+        broken = next((b for b in library.broken if b.path.stem.endswith(spec)), None)
+        if broken:
+            return None, broken.diagnostics, library
+        known = ", ".join(lv.id for lv in library.levels) or "none"
+        print(f"mot: no level {spec!r} under {display_path(library.root)} (levels: {known})",
+              file=sys.stderr)
+        return None, [], library
+    return level, [], library
+
+
+def load_folder_for(path: Path) -> tuple[CampaignEntry, list[LoadResult]]:
+    """Load a single file with what its folder provides (sibling ids for `score.<level>`)."""
+    assets = default_assets_dir()
+    known = _level_ids_in(path.parent)
+    res = load_level(path, known_levels=known, assets=assets)
+    campaign = None
+    cfile = path.parent / CAMPAIGN_FILE
+    if cfile.exists():
+        campaign = load_campaign(cfile).campaign
+    entry = CampaignEntry(campaign or Campaign(id="file", title=Text.plain(path.stem)),
+                          [res.level] if res.level else [])
+    return entry, [res]

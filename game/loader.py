@@ -1,0 +1,489 @@
+"""TOML level and campaign files → model objects, with a diagnostic for everything wrong.
+
+Every problem becomes a `Diagnostic` with the file, line and column of the offending key or
+value and a stable code (see `diagnostics.CODES`). The loader never raises on bad input: a file
+that is binary, huge, nested ten thousand deep or full of wrong types gives diagnostics, not a
+traceback. Text is cleaned of terminal control characters as it is read.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from . import conditions
+from .diagnostics import Diagnostic, display_path
+from .model import (
+    DISCOVERY_KINDS,
+    END_PREFIX,
+    ID_PATTERN,
+    LANGUAGES,
+    STEPS,
+    Campaign,
+    Character,
+    Choice,
+    Discovery,
+    Ending,
+    Level,
+    Scene,
+    Text,
+    clean_text,
+)
+from .positions import PositionIndex
+
+FORMAT_VERSION = 1
+MAX_FILE_BYTES = 16 * 1024 * 1024
+
+# Key specs: name -> (type, required). Types: text, str, int, bool, id, ids, texts, table, tables.
+LEVEL_FILE = {"format": ("int", True), "level": ("table", True), "characters": ("tables", False),
+              "discovery": ("tables", False), "scene": ("tables", True), "ending": ("tables", True)}
+LEVEL_KEYS = {"id": ("id", True), "campaign": ("id", False), "order": ("int", False),
+              "title": ("text", True), "brief": ("text", False), "you": ("id", True),
+              "customer": ("id", True), "start": ("id", True), "perception": ("int", False),
+              "discuss": ("texts", False), "scorecard": ("bool", False)}
+CHARACTER_KEYS = {"name": ("text", True), "role": ("text", False), "portrait": ("str", False)}
+DISCOVERY_KEYS = {"kind": ("str", True), "text": ("text", True)}
+SCENE_KEYS = {"speaker": ("id", False), "text": ("text", True), "choice": ("choices", False)}
+CHOICE_KEYS = {"id": ("id", True), "step": ("str", True), "text": ("text", True),
+               "perception": ("int", False), "reveals": ("ids", False), "sets": ("ids", False),
+               "when": ("str", False), "feedback": ("text", False), "thought": ("text", False),
+               "ideal": ("bool", False), "next": ("str", False)}
+ENDING_KEYS = {"title": ("text", True), "text": ("text", False)}
+CAMPAIGN_FILE = {"format": ("int", True), "campaign": ("table", True)}
+CAMPAIGN_KEYS = {"id": ("id", True), "title": ("text", True), "intro": ("text", False),
+                 "levels": ("ids", True), "steps": ("table", False), "order": ("int", False)}
+
+_TYPE_NAMES = {"text": "a string or a table of languages", "str": "a string", "int": "an integer",
+               "bool": "true or false", "id": "an id string", "ids": "a list of id strings",
+               "texts": "a list of texts", "table": "a table", "tables": "a table of tables",
+               "choices": "an array of tables ([[…choice]])"}
+_TOML_ERROR_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+@dataclass
+class LoadResult:
+    path: Path
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    level: Level | None = None
+    campaign: Campaign | None = None
+    positions: PositionIndex | None = None
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def type_of(value: Any) -> str:
+    return {bool: "boolean", int: "integer", float: "float", str: "string", list: "array",
+            dict: "table"}.get(type(value), type(value).__name__)
+
+
+class _Reader:
+    """Shared helpers for reading one file: diagnostics at positions, typed key access."""
+
+    def __init__(self, path: Path, positions: PositionIndex) -> None:
+        self.path = path
+        self.shown = display_path(path)
+        self.positions = positions
+        self.diagnostics: list[Diagnostic] = []
+
+    def report(self, code: str, message: str, keypath: tuple, at: str = "key", col_offset: int = 0) -> None:
+        line, col = (self.positions.value if at == "value" else self.positions.key)(keypath)
+        self.diagnostics.append(Diagnostic(self.shown, line, col + col_offset, code, message))
+
+    def table(self, data: Any, spec: dict, keypath: tuple, what: str) -> dict:
+        """Check a table against a spec; return only the keys whose type is right."""
+        if not isinstance(data, dict):
+            self.report("E005", f"{what} must be a table, not {type_of(data)}", keypath, "value")
+            return {}
+        good: dict = {}
+        for key, value in data.items():
+            if key not in spec:
+                known = ", ".join(sorted(spec))
+                self.report("E004", f"unknown key `{key}` in {what} (expected one of: {known})", keypath + (key,))
+                continue
+            kind = spec[key][0]
+            if self._type_ok(kind, value, keypath + (key,)):
+                good[key] = value
+        for key, (kind, required) in spec.items():
+            if required and key not in data:
+                self.report("E003", f"{what} is missing the required key `{key}`", keypath)
+        return good
+
+    def _type_ok(self, kind: str, value: Any, keypath: tuple) -> bool:
+        ok = {
+            "str": lambda v: isinstance(v, str),
+            "id": lambda v: isinstance(v, str),
+            "int": lambda v: type(v) is int,
+            "bool": lambda v: isinstance(v, bool),
+            "table": lambda v: isinstance(v, dict),
+            "tables": lambda v: isinstance(v, dict),
+            "text": lambda v: isinstance(v, (str, dict)),
+            "ids": lambda v: isinstance(v, list),
+            "texts": lambda v: isinstance(v, list),
+            "choices": lambda v: isinstance(v, list),
+        }[kind](value)
+        if not ok:
+            self.report("E005", f"`{keypath[-1]}` must be {_TYPE_NAMES[kind]}, not {type_of(value)}",
+                        keypath, "value")
+            return False
+        if kind == "id" and not ID_PATTERN.match(value):
+            self.report("E006", f"bad id {value!r}: use lowercase letters, digits and hyphens, "
+                                "starting with a letter", keypath, "value")
+            return False
+        if kind == "ids":
+            for i, item in enumerate(value):
+                if not isinstance(item, str):
+                    self.report("E005", f"`{keypath[-1]}` must hold id strings, not {type_of(item)}",
+                                keypath + (i,), "value")
+                    return False
+                if not ID_PATTERN.match(item):
+                    self.report("E006", f"bad id {item!r} in `{keypath[-1]}`", keypath + (i,), "value")
+                    return False
+        return True
+
+    def text(self, value: Any, keypath: tuple) -> Text:
+        """A plain string, or `{ en = …, zh = … }`; warns on a missing language."""
+        if isinstance(value, str):
+            return Text.plain(clean_text(value))
+        if not isinstance(value, dict):
+            self.report("E005", f"`{keypath[-1]}` must be a string or a table of languages, "
+                                f"not {type_of(value)}", keypath, "value")
+            return Text()
+        out = {}
+        for lang, item in value.items():
+            if lang not in LANGUAGES:
+                self.report("E004", f"unknown language `{lang}` (use {' or '.join(LANGUAGES)})",
+                            keypath + (lang,))
+            elif not isinstance(item, str):
+                self.report("E005", f"`{keypath[-1]}.{lang}` must be a string, not {type_of(item)}",
+                            keypath + (lang,), "value")
+            else:
+                out[lang] = clean_text(item)
+        text = Text(out)
+        for lang in text.missing():
+            self.report("W104", f"`{_dotted(keypath)}` has no {lang} text", keypath, "value")
+        return text
+
+    def texts(self, value: list, keypath: tuple) -> tuple[Text, ...]:
+        return tuple(self.text(item, keypath + (i,)) for i, item in enumerate(value))
+
+
+def _dotted(keypath: tuple) -> str:
+    out = ""
+    for part in keypath:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def read_toml(path: Path) -> tuple[dict | None, PositionIndex | None, list[Diagnostic]]:
+    """Read and parse a TOML file; on failure return diagnostics E001/E002 instead of data."""
+    shown = display_path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, None, [Diagnostic(shown, 1, 1, "E002",
+                                           f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, None, [Diagnostic(shown, 1, 1, "E002", f"cannot read file: {exc.strerror or exc}")]
+    try:
+        source = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, None, [Diagnostic(shown, line, col, "E002", "file is not UTF-8 text")]
+    if source.startswith("\ufeff"):
+        source = source[1:]
+    try:
+        data = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = _TOML_ERROR_AT.search(message)
+        line, col = (int(match.group(1)), int(match.group(2))) if match else (1, 1)
+        message = _TOML_ERROR_AT.sub("", message).strip() or "invalid TOML"
+        return None, None, [Diagnostic(shown, line, col, "E001", message)]
+    except RecursionError:
+        return None, None, [Diagnostic(shown, 1, 1, "E001", "values are nested too deeply")]
+    return data, PositionIndex(source), []
+
+
+def load_level(path: Path, known_levels: set[str] | None = None, assets: Path | None = None) -> LoadResult:
+    """Load one level file. `known_levels` are the ids `score.<level>` may name."""
+    path = Path(path)
+    data, positions, diagnostics = read_toml(path)
+    result = LoadResult(path, diagnostics, positions=positions)
+    if data is None:
+        return result
+    reader = _Reader(path, positions)
+    try:
+        result.level = _LevelBuilder(reader, known_levels or set(), assets).build(data)
+    except RecursionError:
+        reader.report("E005", "values are nested too deeply", ())
+    result.diagnostics.extend(reader.diagnostics)
+    if result.errors:
+        result.level = None
+    return result
+
+
+def load_campaign(path: Path) -> LoadResult:
+    path = Path(path)
+    data, positions, diagnostics = read_toml(path)
+    result = LoadResult(path, diagnostics, positions=positions)
+    if data is None:
+        return result
+    reader = _Reader(path, positions)
+    top = reader.table(data, CAMPAIGN_FILE, (), "the campaign file")
+    _check_format(reader, top)
+    if "campaign" in top:
+        table = reader.table(top["campaign"], CAMPAIGN_KEYS, ("campaign",), "[campaign]")
+        steps = {}
+        for step, value in table.get("steps", {}).items():
+            if step not in STEPS:
+                reader.report("E017", f"unknown step `{step}` in [campaign.steps] "
+                                      "(use explore, offer, act or confirm)", ("campaign", "steps", step))
+            else:
+                steps[step] = reader.text(value, ("campaign", "steps", step))
+        if "id" in table and "title" in table and "levels" in table:
+            result.campaign = Campaign(
+                id=table["id"], title=reader.text(table["title"], ("campaign", "title")),
+                intro=reader.text(table.get("intro", ""), ("campaign", "intro")),
+                levels=tuple(table["levels"]), steps=steps, order=table.get("order", 0), path=path)
+    result.diagnostics.extend(reader.diagnostics)
+    if result.errors:
+        result.campaign = None
+    return result
+
+
+def _check_format(reader: _Reader, top: dict) -> None:
+    if "format" in top and top["format"] != FORMAT_VERSION:
+        reader.report("E019", f"format {top['format']} is not supported; this version reads "
+                              f"format = {FORMAT_VERSION}", ("format",), "value")
+
+
+class _LevelBuilder:
+    def __init__(self, reader: _Reader, known_levels: set[str], assets: Path | None) -> None:
+        self.r = reader
+        self.known_levels = known_levels
+        self.assets = assets
+
+    def build(self, data: dict) -> Level | None:
+        r = self.r
+        top = r.table(data, LEVEL_FILE, (), "a level file")
+        _check_format(r, top)
+        head = r.table(top.get("level", {}), LEVEL_KEYS, ("level",), "[level]") if "level" in top else {}
+        characters = self._characters(top.get("characters", {}))
+        discoveries = self._discoveries(top.get("discovery", {}))
+        endings = self._endings(top.get("ending", {}))
+        scenes_data = self._id_tables(top.get("scene", {}), ("scene",), "scene")
+        scene_ids = set(scenes_data)
+        all_sets = {flag for s in scenes_data.values() for c in _list(s.get("choice")) if isinstance(c, dict)
+                    for flag in _list(c.get("sets")) if isinstance(flag, str)}
+        scenes = {}
+        for sid, sdata in scenes_data.items():
+            scene = self._scene(sid, sdata, scene_ids, endings, characters, discoveries, all_sets,
+                                head.get("id"))
+            if scene is not None:
+                scenes[sid] = scene
+        if "perception" in head and not -3 <= head["perception"] <= 3:
+            r.report("E016", f"starting perception {head['perception']} is outside −3..3",
+                     ("level", "perception"), "value")
+        for key in ("you", "customer"):
+            if key in head and head[key] not in characters:
+                r.report("E011", f"`{key}` = {head[key]!r} names no character "
+                                 f"(define [characters.{head[key]}])", ("level", key), "value")
+        if "start" in head and head["start"] not in scene_ids:
+            r.report("E020", f"`start` = {head['start']!r} names no scene", ("level", "start"), "value")
+        if not all(k in head for k in ("id", "title", "start", "you", "customer")):
+            return None
+        return Level(
+            id=head["id"], title=r.text(head["title"], ("level", "title")), start=head["start"],
+            you=head["you"], customer=head["customer"],
+            brief=r.text(head.get("brief", ""), ("level", "brief")),
+            campaign=head.get("campaign"), order=head.get("order", 0),
+            perception=head.get("perception", 0),
+            discuss=r.texts(head.get("discuss", []), ("level", "discuss")),
+            scorecard=head.get("scorecard", False),
+            characters=characters, discoveries=discoveries, scenes=scenes, endings=endings,
+            path=r.path,
+        )
+
+    def _id_tables(self, data: dict, keypath: tuple, what: str) -> dict:
+        out = {}
+        for key, value in data.items():
+            if not ID_PATTERN.match(key):
+                self.r.report("E006", f"bad {what} id {key!r}: use lowercase letters, digits and "
+                                      "hyphens, starting with a letter", keypath + (key,))
+                continue
+            if not isinstance(value, dict):
+                self.r.report("E005", f"[{keypath[0]}.{key}] must be a table, not {type_of(value)}",
+                              keypath + (key,), "value")
+                continue
+            out[key] = value
+        return out
+
+    def _characters(self, data: dict) -> dict[str, Character]:
+        out = {}
+        for cid, cdata in self._id_tables(data, ("characters",), "character").items():
+            kp = ("characters", cid)
+            t = self.r.table(cdata, CHARACTER_KEYS, kp, f"[characters.{cid}]")
+            portrait = t.get("portrait")
+            if portrait is not None:
+                portrait = self._asset(portrait, kp + ("portrait",))
+            out[cid] = Character(cid, self.r.text(t.get("name", cid), kp + ("name",)),
+                                 self.r.text(t.get("role", ""), kp + ("role",)), portrait)
+        return out
+
+    def _asset(self, name: str, keypath: tuple) -> str | None:
+        """A portrait name must stay inside assets/portraits; returns the clean name or None."""
+        rel = name[:-4] if name.endswith(".txt") else name
+        if (not rel or rel.startswith(("/", "\\")) or ".." in Path(rel).parts or ":" in rel
+                or "\\" in rel or "\x00" in rel):
+            self.r.report("E018", f"portrait {name!r} leaves assets/: give a name such as "
+                                  "\"stephen\" for assets/portraits/stephen.txt", keypath, "value")
+            return None
+        if self.assets is not None:
+            file = self.assets / "portraits" / f"{rel}.txt"
+            try:
+                inside = file.resolve().is_relative_to(self.assets.resolve())
+            except OSError:
+                inside = False
+            if not inside:
+                self.r.report("E018", f"portrait {name!r} resolves outside assets/", keypath, "value")
+                return None
+            if not file.is_file():
+                self.r.report("W108", f"portrait file assets/portraits/{rel}.txt not found", keypath, "value")
+        return rel
+
+    def _discoveries(self, data: dict) -> dict[str, Discovery]:
+        out = {}
+        for did, ddata in self._id_tables(data, ("discovery",), "discovery").items():
+            kp = ("discovery", did)
+            t = self.r.table(ddata, DISCOVERY_KEYS, kp, f"[discovery.{did}]")
+            kind = t.get("kind")
+            if kind is not None and kind not in DISCOVERY_KINDS:
+                self.r.report("E021", f"discovery kind {kind!r} is not one of "
+                                      f"{', '.join(DISCOVERY_KINDS)}", kp + ("kind",), "value")
+            if "kind" in t and "text" in t:
+                out[did] = Discovery(did, kind, self.r.text(t["text"], kp + ("text",)))
+        return out
+
+    def _endings(self, data: dict) -> dict[str, Ending]:
+        out = {}
+        for eid, edata in self._id_tables(data, ("ending",), "ending").items():
+            kp = ("ending", eid)
+            t = self.r.table(edata, ENDING_KEYS, kp, f"[ending.{eid}]")
+            if "title" in t:
+                out[eid] = Ending(eid, self.r.text(t["title"], kp + ("title",)),
+                                  self.r.text(t.get("text", ""), kp + ("text",)))
+        return out
+
+    def _scene(self, sid, sdata, scene_ids, endings, characters, discoveries, all_sets, level_id):
+        r = self.r
+        kp = ("scene", sid)
+        t = r.table(sdata, SCENE_KEYS, kp, f"[scene.{sid}]")
+        speaker = t.get("speaker")
+        if speaker is not None and speaker not in characters:
+            r.report("E011", f"speaker {speaker!r} names no character (define [characters.{speaker}])",
+                     kp + ("speaker",), "value")
+        raw_choices = t.get("choice", [])
+        if not raw_choices:
+            r.report("E010", f"scene {sid!r} has no choices: add at least one [[scene.{sid}.choice]]", kp)
+        choices, seen = [], set()
+        for i, cdata in enumerate(raw_choices):
+            choice = self._choice(kp + ("choice", i), cdata, scene_ids, endings, discoveries,
+                                  all_sets, level_id)
+            if choice is None:
+                continue
+            if choice.id in seen:
+                r.report("E007", f"duplicate choice id {choice.id!r} in scene {sid!r}",
+                         kp + ("choice", i, "id"), "value")
+                continue
+            seen.add(choice.id)
+            choices.append(choice)
+        if "text" not in t:
+            return None
+        return Scene(sid, r.text(t["text"], kp + ("text",)), tuple(choices), speaker)
+
+    def _choice(self, kp, cdata, scene_ids, endings, discoveries, all_sets, level_id):
+        r = self.r
+        t = r.table(cdata, CHOICE_KEYS, kp, "a choice")
+        if not isinstance(cdata, dict):
+            return None
+        ok = True
+        step = t.get("step")
+        if step is not None and step not in STEPS:
+            r.report("E017", f"unknown step {step!r}: use explore, offer, act or confirm",
+                     kp + ("step",), "value")
+            ok = False
+        delta = t.get("perception", 0)
+        if not -3 <= delta <= 3:
+            r.report("E016", f"perception change {delta:+d} is outside −3..3", kp + ("perception",), "value")
+            ok = False
+        nxt = t.get("next")
+        if "next" not in cdata:
+            r.report("E009", "this choice has no `next`: name a scene, or \"end:<ending-id>\"", kp)
+            ok = False
+        elif nxt is not None:
+            if nxt.startswith(END_PREFIX):
+                if nxt[len(END_PREFIX):] not in endings:
+                    r.report("E008", f"`next` = {nxt!r} names no ending "
+                                     f"(endings: {', '.join(sorted(endings)) or 'none'})", kp + ("next",), "value")
+                    ok = False
+            elif nxt not in scene_ids:
+                r.report("E008", f"`next` = {nxt!r} names no scene; for an ending write "
+                                 f"\"end:<ending-id>\"", kp + ("next",), "value")
+                ok = False
+        for i, did in enumerate(t.get("reveals", [])):
+            if did not in discoveries:
+                r.report("E012", f"`reveals` names no discovery {did!r} (define [discovery.{did}])",
+                         kp + ("reveals", i), "value")
+                ok = False
+        when = None
+        if "when" in t:
+            when = self._when(t["when"], kp + ("when",), all_sets | set(discoveries), level_id)
+            ok = ok and when is not None
+        if not ok or not all(k in t for k in ("id", "step", "text")):
+            return None
+        return Choice(
+            id=t["id"], step=step, text=r.text(t["text"], kp + ("text",)), next=nxt, delta=delta,
+            reveals=tuple(t.get("reveals", ())), sets=tuple(t.get("sets", ())),
+            when=when, when_source=t.get("when", ""),
+            feedback=r.text(t.get("feedback", ""), kp + ("feedback",)),
+            thought=r.text(t.get("thought", ""), kp + ("thought",)), ideal=t.get("ideal", False),
+        )
+
+    def _when(self, source: str, kp: tuple, flags: set, level_id):
+        try:
+            cond = conditions.parse(source)
+        except conditions.ConditionError as exc:
+            # Point inside the string: one past the opening quote, plus the column in the expression.
+            self.r.report("E013", f"`when` does not parse: {exc.message}", kp, "value", col_offset=exc.col)
+            return None
+        ok = True
+        for flag in sorted(cond.flags() - flags):
+            self.r.report("E014", f"`when` names the flag {flag!r}, which no choice sets "
+                                  "and no discovery is called", kp, "value")
+            ok = False
+        for level in sorted(cond.levels()):
+            if level == level_id or level not in self.known_levels:
+                why = "its own level" if level == level_id else "a level outside this campaign"
+                self.r.report("E015", f"`when` names score.{level}, {why}", kp, "value")
+                ok = False
+        return cond if ok else None
+
+
+def _list(value) -> list:
+    return value if isinstance(value, list) else []

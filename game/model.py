@@ -1,0 +1,153 @@
+"""Plain data for campaigns and levels: what the loader builds and everything else reads.
+
+Nothing here knows about TOML or Textual. Texts are `Text` values that carry every language the
+author wrote; `Text.get(lang)` picks one with a predictable fallback.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Mapping
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .conditions import Condition
+
+LANGUAGES = ("zh", "en")
+STEPS = ("explore", "offer", "act", "confirm")
+DISCOVERY_KINDS = ("business-win", "personal-win", "expectation")
+ID_PATTERN = re.compile(r"[a-z][a-z0-9-]*\Z")
+END_PREFIX = "end:"
+
+# C0/C1 control characters other than newline and tab; level text must never drive the terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def clean_text(value: str) -> str:
+    """Strip terminal control characters (escape sequences, bidi overrides) from level text."""
+    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\t", "    "))
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in one or more languages. A plain TOML string is stored under the key '*'."""
+
+    by_lang: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def plain(cls, value: str) -> "Text":
+        return cls({"*": value})
+
+    def get(self, lang: str) -> str:
+        """The text in `lang`; else the language-neutral text; else any language written."""
+        for key in (lang, "*", *LANGUAGES):
+            if self.by_lang.get(key):
+                return self.by_lang[key]
+        return ""
+
+    def missing(self, languages=LANGUAGES) -> list[str]:
+        """Languages this text lacks (a plain string lacks none: it serves every language)."""
+        if "*" in self.by_lang:
+            return []
+        return [lang for lang in languages if not self.by_lang.get(lang)]
+
+    def __bool__(self) -> bool:
+        return any(self.by_lang.values())
+
+
+EMPTY = Text()
+
+
+@dataclass(frozen=True)
+class Character:
+    id: str
+    name: Text
+    role: Text = EMPTY
+    portrait: str | None = None  # file name under assets/portraits, without ".txt"
+
+
+@dataclass(frozen=True)
+class Discovery:
+    id: str
+    kind: str
+    text: Text
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    step: str
+    text: Text
+    next: str  # a scene id, or "end:<ending-id>"
+    delta: int = 0
+    reveals: tuple[str, ...] = ()
+    sets: tuple[str, ...] = ()
+    when: "Condition | None" = None
+    when_source: str = ""
+    feedback: Text = EMPTY
+    thought: Text = EMPTY
+    ideal: bool = False
+
+    @property
+    def ending(self) -> str | None:
+        """The ending id this choice leads to, or None when it leads to a scene."""
+        return self.next[len(END_PREFIX):] if self.next.startswith(END_PREFIX) else None
+
+
+@dataclass(frozen=True)
+class Scene:
+    id: str
+    text: Text
+    choices: tuple[Choice, ...]
+    speaker: str | None = None
+
+    def choice(self, choice_id: str) -> Choice | None:
+        return next((c for c in self.choices if c.id == choice_id), None)
+
+
+@dataclass(frozen=True)
+class Ending:
+    id: str
+    title: Text
+    text: Text = EMPTY
+
+
+@dataclass
+class Level:
+    id: str
+    title: Text
+    start: str
+    you: str
+    customer: str
+    brief: Text = EMPTY
+    campaign: str | None = None
+    order: int = 0
+    perception: int = 0
+    discuss: tuple[Text, ...] = ()
+    scorecard: bool = False
+    characters: dict[str, Character] = field(default_factory=dict)
+    discoveries: dict[str, Discovery] = field(default_factory=dict)
+    scenes: dict[str, Scene] = field(default_factory=dict)
+    endings: dict[str, Ending] = field(default_factory=dict)
+    path: Path | None = None
+
+    def character(self, char_id: str | None) -> Character | None:
+        return self.characters.get(char_id) if char_id else None
+
+    def ideal_choice(self, scene_id: str) -> Choice | None:
+        scene = self.scenes.get(scene_id)
+        if scene is None:
+            return None
+        return next((c for c in scene.choices if c.ideal), None)
+
+
+@dataclass
+class Campaign:
+    id: str
+    title: Text
+    intro: Text = EMPTY
+    levels: tuple[str, ...] = ()
+    steps: Mapping[str, Text] = field(default_factory=dict)  # the campaign's own step names
+    order: int = 0
+    path: Path | None = None
