@@ -66,6 +66,8 @@ _TYPE_NAMES = {"text": "a string or a table of languages", "str": "a string", "i
                "texts": "a list of texts", "table": "a table", "tables": "a table of tables",
                "choices": "an array of tables ([[…choice]])"}
 _TOML_ERROR_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+_TOML_ERROR_END = re.compile(r"\(at end of document\)")
+_DUPLICATE_ERRORS = ("Cannot overwrite a value", "Cannot declare", "Duplicate inline table key")
 
 
 @dataclass
@@ -212,8 +214,18 @@ def read_toml(path: Path) -> tuple[dict | None, PositionIndex | None, list[Diagn
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         match = _TOML_ERROR_AT.search(message)
-        line, col = (int(match.group(1)), int(match.group(2))) if match else (1, 1)
+        if match:
+            line, col = int(match.group(1)), int(match.group(2))
+        else:  # "(at end of document)": point at the end, not at the top
+            line = source.count("\n") + 1
+            col = len(source) - (source.rfind("\n") + 1) + 1
+        if message.startswith(_DUPLICATE_ERRORS):
+            # tomllib points past the value; point at the key or table defined twice instead.
+            first = next(iter(PositionIndex(source).duplicates), None)
+            if first is not None and first[1] <= (line, col):
+                line, col = first[1]
         message = _TOML_ERROR_AT.sub("", message).strip() or "invalid TOML"
+        message = _TOML_ERROR_END.sub("", message).strip() or "invalid TOML"
         return None, None, [Diagnostic(shown, line, col, "E001", message)]
     except RecursionError:
         return None, None, [Diagnostic(shown, 1, 1, "E001", "values are nested too deeply")]

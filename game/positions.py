@@ -61,6 +61,9 @@ class PositionIndex:
     def __init__(self, source: str) -> None:
         self.keys: dict[tuple, tuple[int, int]] = {}
         self.values: dict[tuple, tuple[int, int]] = {}
+        # Keys and tables defined twice, in document order, with the second one's position.
+        self.duplicates: list[tuple[tuple, tuple[int, int]]] = []
+        self._defined: set[tuple] = set()
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
         tokens = [
             (m.lastgroup, m.group(), m.start())
@@ -73,7 +76,7 @@ class PositionIndex:
             self._document()
         except (_Stop, IndexError, RecursionError):
             pass
-        del self._tokens
+        del self._tokens, self._defined
 
     # -- lookups -------------------------------------------------------------------------
     def key(self, path: tuple) -> tuple[int, int]:
@@ -131,48 +134,60 @@ class PositionIndex:
                 is_array = self._peek()[1] == "["
                 if is_array:
                     self._next()
-                path, first = self._key_path()
+                parts = self._key_path()
                 self._expect("]")
                 if is_array:
                     self._expect("]")
-                    resolved = self._resolve(path, array_counts)
-                    index = array_counts.get(resolved, 0)
-                    array_counts[resolved] = index + 1
-                    table = resolved + (index,)
-                else:
-                    table = self._resolve(path, array_counts)
-                self.keys.setdefault(table, self._pos(first))
+                table = self._header(parts, array_counts, is_array)
                 continue
             self._keyval(table)
 
-    @staticmethod
-    def _resolve(path: tuple, array_counts: dict) -> tuple:
-        """Insert the current index after every prefix that is an array of tables."""
+    def _header(self, parts: list, array_counts: dict, is_array: bool) -> tuple:
+        """Resolve a table header to its key path, inserting the current index after every
+        prefix that is an array of tables, and record where each of its keys stands."""
         out: tuple = ()
-        for part in path:
+        last = len(parts) - 1
+        for j, (part, offset) in enumerate(parts):
             out = out + (part,)
-            if out in array_counts:
-                out = out + (array_counts[out] - 1,)
+            pos = self._pos(offset)
+            if j < last:
+                self.keys.setdefault(out, pos)
+                if out in array_counts:
+                    out = out + (array_counts[out] - 1,)
+                continue
+            if is_array:
+                self.keys.setdefault(out, pos)
+                self._defined.add(out)
+                index = array_counts.get(out, 0)
+                array_counts[out] = index + 1
+                out = out + (index,)
+            elif out in self._defined:
+                self.duplicates.append((out, pos))
+            # An explicit header wins over a position seen earlier as an implicit parent.
+            self.keys[out] = pos
+            self._defined.add(out)
         return out
 
-    def _key_path(self) -> tuple[tuple, int]:
+    def _key_path(self) -> list[tuple[str, int]]:
+        """A dotted key: its parts with the offset of each."""
         parts = []
-        first = None
         while True:
             kind, text, offset = self._next()
             if kind not in ("bare", "str", "lit"):
                 raise _Stop
-            if first is None:
-                first = offset
-            parts.append(_key_text(kind, text))
+            parts.append((_key_text(kind, text), offset))
             if self._peek()[1] != ".":
-                return tuple(parts), first
+                return parts
             self._next()
 
     def _keyval(self, table: tuple) -> None:
-        keys, first = self._key_path()
-        path = table + keys
-        self.keys.setdefault(path, self._pos(first))
+        path, pos = table, None
+        for part, offset in self._key_path():
+            path, pos = path + (part,), self._pos(offset)
+            self.keys.setdefault(path, pos)
+        if path in self._defined:
+            self.duplicates.append((path, pos))
+        self._defined.add(path)
         self._expect("=")
         self._value(path)
 
