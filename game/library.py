@@ -125,7 +125,8 @@ def load_folder(folder: Path, assets: Path | None = None) -> tuple[CampaignEntry
             broken.append(Broken(file, res.diagnostics, campaign.id))
             continue
         levels.append(res.level)
-    _check_campaign_membership(campaign, levels, results, campaign_file.exists())
+    # Membership is checked only against a campaign.toml that loaded (not the folder stand-in).
+    _check_campaign_membership(campaign, levels, results, campaign.path == campaign_file)
     order = {lid: i for i, lid in enumerate(campaign.levels)}
     levels.sort(key=lambda lv: (order.get(lv.id, len(order)), lv.order, lv.id))
     return CampaignEntry(campaign, levels, broken), results
