@@ -1,0 +1,505 @@
+"""SQLite persistence: players, finished runs with their moves, settings, classroom rooms.
+
+Why it looks the way it does:
+- One file shared by every screen of a classroom, so WAL mode, a 10 s busy timeout, and each run
+  written with its moves in one `BEGIN IMMEDIATE` transaction that is retried when the database
+  stays locked. A run carries a uuid made *before* the first attempt, so a retry can never
+  record it twice.
+- A save file must never crash the game: one that is not SQLite, fails `quick_check`, or comes
+  from a newer version is moved aside and a fresh one started; `Store.notice` says so in both
+  languages for the UI to show.
+- The schema is versioned with `PRAGMA user_version`; `MIGRATIONS[n]` brings version n−1 to n.
+
+Pure stdlib (plus platformdirs for the default location): no Textual, no TOML.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+import time
+import uuid as uuidlib
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Sequence
+
+SCHEMA_VERSION = 1
+DB_NAME = "mot.sqlite3"
+APP_NAME = "moment-of-truth"
+MODES = ("learn", "exam", "classroom", "headless")
+BUSY_TIMEOUT_S = 10.0
+LOCK_RETRIES = 5
+
+MIGRATIONS: dict[int, list[str]] = {
+    1: [
+        """CREATE TABLE players (
+            id   INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE)""",
+        """CREATE TABLE rooms (
+            name        TEXT PRIMARY KEY,
+            created_at  TEXT NOT NULL,
+            level_id    TEXT,
+            campaign_id TEXT)""",
+        """CREATE TABLE runs (
+            id                 INTEGER PRIMARY KEY,
+            uuid               TEXT NOT NULL UNIQUE,
+            player_id          INTEGER NOT NULL REFERENCES players(id),
+            level_id           TEXT NOT NULL,
+            campaign_id        TEXT,
+            room               TEXT REFERENCES rooms(name),
+            team               TEXT,
+            mode               TEXT NOT NULL
+                               CHECK (mode IN ('learn', 'exam', 'classroom', 'headless')),
+            ending             TEXT,
+            mot_score          INTEGER NOT NULL,
+            peak               INTEGER NOT NULL,
+            end_value          INTEGER NOT NULL,
+            adherence          INTEGER NOT NULL,
+            explored_first     INTEGER NOT NULL,
+            offered_before_act INTEGER NOT NULL,
+            acted              INTEGER NOT NULL,
+            confirmed_last     INTEGER NOT NULL,
+            found              INTEGER NOT NULL,
+            total_discoveries  INTEGER NOT NULL,
+            points             INTEGER NOT NULL,
+            started_at         TEXT,
+            finished_at        TEXT NOT NULL,
+            duration_s         REAL)""",
+        "CREATE INDEX runs_by_room ON runs(room, finished_at)",
+        "CREATE INDEX runs_by_player ON runs(player_id, level_id)",
+        """CREATE TABLE moves (
+            run_id     INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            seq        INTEGER NOT NULL,
+            scene      TEXT NOT NULL,
+            choice     TEXT NOT NULL,
+            step       TEXT NOT NULL,
+            delta      INTEGER NOT NULL,
+            perception INTEGER NOT NULL,
+            at         TEXT,
+            PRIMARY KEY (run_id, seq))""",
+        """CREATE TABLE settings (
+            key   TEXT PRIMARY KEY,
+            value TEXT)""",
+    ],
+}
+
+_NOTICES = {
+    "corrupt": {
+        "en": "The save file could not be read. It was moved to {path} and a fresh one started.",
+        "zh": "存档文件无法读取，已移至 {path}，并新建了存档。",
+    },
+    "newer": {
+        "en": "The save file comes from a newer version of the game. It was moved to {path} "
+              "and a fresh one started.",
+        "zh": "存档文件来自更新版本的游戏，已移至 {path}，并新建了存档。",
+    },
+}
+
+
+def default_data_dir(data_dir: str | Path | None = None) -> Path:
+    """The explicit directory, else $MOT_HOME, else the user's data directory."""
+    if data_dir:
+        return Path(data_dir).expanduser()
+    if os.environ.get("MOT_HOME"):
+        return Path(os.environ["MOT_HOME"]).expanduser()
+    import platformdirs  # only here: keeps `import game.store` cheap
+
+    return Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def default_db_path(data_dir: str | Path | None = None) -> Path:
+    return default_data_dir(data_dir) / DB_NAME
+
+
+def utc_iso(when: datetime | str | None = None) -> str:
+    """ISO 8601 in UTC with milliseconds and a `Z`: one format, so text order is time order.
+    Naive datetimes are taken as UTC."""
+    if when is None:
+        when = datetime.now(timezone.utc)
+    elif isinstance(when, str):
+        when = datetime.fromisoformat(when.replace("Z", "+00:00"))
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _parse_iso(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
+
+
+@dataclass(frozen=True)
+class MoveRecord:
+    seq: int
+    scene: str
+    choice: str
+    step: str
+    delta: int
+    perception: int
+    at: str | None
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    id: int
+    uuid: str
+    player_id: int
+    player: str
+    level_id: str
+    campaign_id: str | None
+    room: str | None
+    team: str | None
+    mode: str
+    ending: str | None
+    mot_score: int
+    peak: int
+    end_value: int
+    adherence: int
+    explored_first: bool
+    offered_before_act: bool
+    acted: bool
+    confirmed_last: bool
+    found: int
+    total_discoveries: int
+    points: int
+    started_at: str | None
+    finished_at: str
+    duration_s: float | None
+    moves: list[MoveRecord] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RankRow:
+    """One team of a room: points summed over its runs; score and adherence of its last run."""
+
+    team: str
+    points: int
+    runs: int
+    mot_score: int
+    adherence: int
+    finished_at: str
+
+
+@dataclass(frozen=True)
+class Room:
+    name: str
+    created_at: str
+    level_id: str | None
+    campaign_id: str | None
+
+
+class _SetAside(Exception):
+    """The file is not a save we can use (`kind` is "corrupt" or "newer")."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+def _is_lock_error(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+
+
+class Store:
+    """One open database. Use as a context manager, or call `close()`.
+
+    `notice` is None, or {"en": …, "zh": …} when the old file had to be moved aside
+    (`moved_to` is then its new path).
+    """
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path else default_db_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.notice: dict[str, str] | None = None
+        self.moved_to: Path | None = None
+        self._lock = threading.RLock()  # the TUI may call from worker threads
+        for attempt in range(3):
+            try:
+                self._conn = self._open()
+                break
+            except _SetAside as problem:
+                if attempt == 2:
+                    raise RuntimeError(f"cannot open a usable database at {self.path}") from None
+                if self._same_file():  # not already replaced by another process
+                    self.moved_to = self._move_aside(problem.kind)
+                    self.notice = {lang: text.format(path=self.moved_to)
+                                   for lang, text in _NOTICES[problem.kind].items()}
+
+    @classmethod
+    def open(cls, path: str | Path | None = None) -> "Store":
+        return cls(path)
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    # -- opening -------------------------------------------------------------------------
+
+    def _open(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                               check_same_thread=False)
+        self._inode = os.stat(self.path).st_ino
+        try:
+            conn.row_factory = sqlite3.Row
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            self._retry(lambda: conn.execute("PRAGMA journal_mode = WAL").fetchone())
+            conn.execute("PRAGMA foreign_keys = ON")
+            if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise _SetAside("corrupt")
+            if conn.execute("PRAGMA user_version").fetchone()[0] > SCHEMA_VERSION:
+                raise _SetAside("newer")
+            self._retry(lambda: self._migrate(conn))
+            return conn
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            if isinstance(exc, sqlite3.OperationalError):
+                raise  # locked, unwritable, …: a real problem, not a bad file
+            raise _SetAside("corrupt") from exc
+        except BaseException:
+            conn.close()
+            raise
+
+    @staticmethod
+    def _migrate(conn: sqlite3.Connection) -> None:
+        """Create or upgrade the schema in one transaction; another process may win the race."""
+        if conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise _SetAside("newer")
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in MIGRATIONS[target]:
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def _same_file(self) -> bool:
+        try:
+            return os.stat(self.path).st_ino == self._inode
+        except FileNotFoundError:
+            return False
+
+    def _move_aside(self, kind: str) -> Path:
+        """Rename the file (and its -wal/-shm) to `<name>.<kind>-<YYYYmmdd-HHMMSS>`."""
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(f"{self.path.name}.{kind}-{stamp}")
+        n = 1
+        while target.exists():
+            n += 1
+            target = self.path.with_name(f"{self.path.name}.{kind}-{stamp}-{n}")
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                os.replace(f"{self.path}{suffix}", f"{target}{suffix}")
+            except FileNotFoundError:
+                pass  # no sidecar, or another process moved it first
+        return target
+
+    # -- writing -------------------------------------------------------------------------
+
+    @staticmethod
+    def _retry(action, attempts: int = LOCK_RETRIES):
+        """Run `action`, retrying when SQLite stays locked beyond the busy timeout."""
+        for attempt in range(attempts):
+            try:
+                return action()
+            except sqlite3.OperationalError as exc:
+                if not _is_lock_error(exc) or attempt == attempts - 1:
+                    raise
+                time.sleep(0.05 * 2 ** attempt)
+
+    def _write(self, work) -> object:
+        """`work(conn)` inside BEGIN IMMEDIATE … COMMIT, retried whole when locked."""
+
+        def attempt():
+            conn = self._conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                value = work(conn)
+                conn.execute("COMMIT")
+                return value
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+        with self._lock:
+            return self._retry(attempt)
+
+    def record_run(self, player: str, level_id: str, campaign_id: str | None, state, result, *,
+                   mode: str = "learn", room: str | None = None, team: str | None = None,
+                   started_at: datetime | str | None = None,
+                   finished_at: datetime | str | None = None,
+                   run_uuid: str | None = None,
+                   move_times: Sequence[datetime | str] | None = None) -> str:
+        """Save a finished run (an engine `State` and its scoring `Result`) with all its moves.
+
+        Returns the run's uuid. Recording a uuid that is already stored does nothing, so a
+        caller unsure whether a save went through may simply call again with the same uuid.
+        `move_times` (one per move) default to `finished_at`.
+        """
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        run_uuid = run_uuid or str(uuidlib.uuid4())
+        finished = utc_iso(finished_at)
+        started = utc_iso(started_at) if started_at else None
+        duration = ((_parse_iso(finished) - _parse_iso(started)).total_seconds()
+                    if started else None)
+        moves = list(state.moves)
+        if move_times is not None and len(move_times) != len(moves):
+            raise ValueError("move_times needs one time per move")
+        times = [utc_iso(t) for t in move_times] if move_times is not None else [finished] * len(moves)
+        adh = result.adherence
+
+        def work(conn: sqlite3.Connection) -> str:
+            if conn.execute("SELECT 1 FROM runs WHERE uuid = ?", (run_uuid,)).fetchone():
+                return run_uuid
+            conn.execute("INSERT OR IGNORE INTO players(name) VALUES (?)", (player,))
+            player_id = conn.execute("SELECT id FROM players WHERE name = ?", (player,)).fetchone()[0]
+            if room is not None:
+                conn.execute("INSERT OR IGNORE INTO rooms(name, created_at, level_id, campaign_id) "
+                             "VALUES (?, ?, ?, ?)", (room, finished, level_id, campaign_id))
+            cursor = conn.execute(
+                "INSERT INTO runs(uuid, player_id, level_id, campaign_id, room, team, mode, ending,"
+                " mot_score, peak, end_value, adherence, explored_first, offered_before_act, acted,"
+                " confirmed_last, found, total_discoveries, points, started_at, finished_at,"
+                " duration_s) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (run_uuid, player_id, level_id, campaign_id, room, team, mode, result.ending,
+                 result.mot_score, result.peak, result.end, adh.total, int(adh.explored_first),
+                 int(adh.offered_before_act), int(adh.acted), int(adh.confirmed_last),
+                 len(result.found), len(result.found) + len(result.missed), result.points,
+                 started, finished, duration))
+            conn.executemany(
+                "INSERT INTO moves(run_id, seq, scene, choice, step, delta, perception, at)"
+                " VALUES (?,?,?,?,?,?,?,?)",
+                [(cursor.lastrowid, seq, m.scene, m.choice, m.step, m.delta, m.perception, at)
+                 for seq, (m, at) in enumerate(zip(moves, times), 1)])
+            return run_uuid
+
+        return self._write(work)
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        """Store a setting as text; None removes it."""
+        if value is None:
+            self._write(lambda c: c.execute("DELETE FROM settings WHERE key = ?", (key,)))
+        else:
+            self._write(lambda c: c.execute(
+                "INSERT INTO settings(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, str(value))))
+
+    def ensure_room(self, name: str, level_id: str | None = None,
+                    campaign_id: str | None = None) -> Room:
+        """Create the room if needed; fill in its level or campaign when given."""
+
+        def work(c: sqlite3.Connection) -> None:
+            c.execute("INSERT OR IGNORE INTO rooms(name, created_at, level_id, campaign_id) "
+                      "VALUES (?, ?, ?, ?)", (name, utc_iso(), level_id, campaign_id))
+            c.execute("UPDATE rooms SET level_id = coalesce(?, level_id), "
+                      "campaign_id = coalesce(?, campaign_id) WHERE name = ?",
+                      (level_id, campaign_id, name))
+
+        self._write(work)
+        return self.room(name)
+
+    # -- reading -------------------------------------------------------------------------
+
+    def _query(self, sql: str, params: Iterable = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._conn.execute(sql, tuple(params)).fetchall()
+
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        rows = self._query("SELECT value FROM settings WHERE key = ?", (key,))
+        return rows[0]["value"] if rows else default
+
+    def room(self, name: str) -> Room | None:
+        rows = self._query("SELECT * FROM rooms WHERE name = ?", (name,))
+        return Room(**dict(rows[0])) if rows else None
+
+    def best_scores(self, player: str) -> dict[str, int]:
+        """The best MOT score per level, for the campaign map."""
+        rows = self._query(
+            "SELECT level_id, max(mot_score) AS best FROM runs JOIN players p ON p.id = player_id"
+            " WHERE p.name = ? GROUP BY level_id", (player,))
+        return {r["level_id"]: r["best"] for r in rows}
+
+    def completed_levels(self, player: str) -> set[str]:
+        """Levels with at least one run that reached an ending: these unlock the next one."""
+        rows = self._query(
+            "SELECT DISTINCT level_id FROM runs JOIN players p ON p.id = player_id"
+            " WHERE p.name = ? AND ending IS NOT NULL", (player,))
+        return {r["level_id"] for r in rows}
+
+    def runs(self, room: str | None = None, player: str | None = None,
+             level: str | None = None) -> list[RunRecord]:
+        """Finished runs with their moves, oldest first; each filter is optional."""
+        where, params = [], []
+        for column, value in (("r.room", room), ("p.name", player), ("r.level_id", level)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        sql = ("SELECT r.*, p.name AS player FROM runs r JOIN players p ON p.id = r.player_id"
+               + (" WHERE " + " AND ".join(where) if where else "")
+               + " ORDER BY r.finished_at, r.id")
+        with self._lock:
+            rows = self._query(sql, params)
+            moves: dict[int, list[MoveRecord]] = {}
+            if rows:
+                ids = [r["id"] for r in rows]
+                for m in self._query(
+                        f"SELECT * FROM moves WHERE run_id IN ({','.join('?' * len(ids))})"
+                        " ORDER BY run_id, seq", ids):
+                    record = dict(m)
+                    moves.setdefault(record.pop("run_id"), []).append(MoveRecord(**record))
+        flags = ("explored_first", "offered_before_act", "acted", "confirmed_last")
+        return [RunRecord(**{**dict(r), **{f: bool(r[f]) for f in flags}},
+                          moves=moves.get(r["id"], [])) for r in rows]
+
+    def ranking(self, room: str) -> list[RankRow]:
+        """The room's scoreboard: per team (or player, for runs without a team) the sum of
+        points and the count of runs, with the last run's MOT score and adherence; ordered by
+        points, then that MOT score, then name."""
+        rows = self._query(
+            """WITH r AS (
+                   SELECT coalesce(runs.team, p.name) AS team, runs.*,
+                          row_number() OVER (PARTITION BY coalesce(runs.team, p.name)
+                                             ORDER BY finished_at DESC, runs.id DESC) AS recent
+                   FROM runs JOIN players p ON p.id = runs.player_id
+                   WHERE runs.room = ?)
+               SELECT team, sum(points) AS points, count(*) AS runs,
+                      max(CASE WHEN recent = 1 THEN mot_score END) AS mot_score,
+                      max(CASE WHEN recent = 1 THEN adherence END) AS adherence,
+                      max(finished_at) AS finished_at
+               FROM r GROUP BY team
+               ORDER BY points DESC, mot_score DESC, team""", (room,))
+        return [RankRow(**dict(r)) for r in rows]
+
+
+def record_headless(db, room: str | None, team: str | None, level, state, result) -> str:
+    """Record a `mot run` into a database (default: the user's), as team `team` in `room`."""
+    level_id = getattr(level, "id", level)
+    campaign_id = getattr(level, "campaign", None)
+    with Store(db or default_db_path()) as store:
+        if store.notice:
+            import sys
+
+            from .i18n import default_language
+
+            print(f"mot: {store.notice[default_language()]}", file=sys.stderr)
+        if room:
+            store.ensure_room(room, level_id, campaign_id)
+        return store.record_run(team or "headless", level_id, campaign_id, state, result,
+                                mode="classroom" if room else "headless", room=room, team=team)
