@@ -58,6 +58,117 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
+UI_STRINGS: dict[str, dict[str, str]] = {
+    "title.tagline": {"en": "Who killed the order? — a Moment-of-Truth training game",
+                      "zh": "谁杀死了订单？——关键时刻训练游戏"},
+    "title.continue": {"en": "▶ Continue", "zh": "▶ 继续"},
+    "title.map": {"en": "☰ Campaign map", "zh": "☰ 关卡地图"},
+    "title.language": {"en": "文 中文 / English", "zh": "文 English / 中文"},
+    "title.mode": {"en": "◐ Mode: {mode}", "zh": "◐ 模式：{mode}"},
+    "title.mode_coach": {"en": "coach (feedback after each move)", "zh": "教练（每步之后给出反馈）"},
+    "title.mode_exam": {"en": "exam (feedback at the debrief)", "zh": "考试（复盘时才给反馈）"},
+    "title.help": {"en": "? Help", "zh": "? 帮助"},
+    "title.quit": {"en": "✕ Quit", "zh": "✕ 退出"},
+    "map.empty": {"en": "No levels found under {root}.", "zh": "在 {root} 下没有找到关卡。"},
+    "map.reputation": {"en": "word of mouth: {bad} hear bad news, {lo}–{hi} good",
+                       "zh": "口碑：{bad} 人听到坏消息，{lo}–{hi} 人听到好消息"},
+    "map.broken_hint": {"en": "This level file has an error. Fix it and run `mot check` to see every problem.",
+                        "zh": "这个关卡文件有错误。修改后运行 `mot check` 查看全部问题。"},
+    "map.best": {"en": "Best score: {score} {label}", "zh": "最好成绩：{score} {label}"},
+    "map.locked": {"en": "Locked: finish the level before it first.", "zh": "未解锁：请先完成前一关。"},
+    "map.enter": {"en": "Press Enter to read the briefing.", "zh": "按 Enter 阅读任务简介。"},
+    "briefing.you": {"en": "You are", "zh": "你扮演"},
+    "briefing.customer": {"en": "Your customer", "zh": "你的客户"},
+    "briefing.start": {"en": "Start ▸", "zh": "开始 ▸"},
+    "briefing.back": {"en": "Back", "zh": "返回"},
+    "scorecard.title": {"en": "MYCO scorecard", "zh": "MYCO 记分卡"},
+    "scene.progress": {"en": "{title} · move {n}", "zh": "{title} · 第 {n} 步"},
+    "scene.coach": {"en": "Coach", "zh": "教练点评"},
+    "scene.thinks": {"en": "{name} thinks", "zh": "{name} 心里想"},
+    "scene.continue": {"en": "Continue ▸", "zh": "继续 ▸"},
+    "scene.discoveries": {"en": "Discoveries {found}/{total}", "zh": "发现 {found}/{total}"},
+    "scene.leave_question": {"en": "Leave this level? This attempt will not be saved.",
+                             "zh": "离开这一关吗？本次尝试不会被保存。"},
+    "kind.business": {"en": "business win", "zh": "业务的赢"},
+    "kind.personal": {"en": "personal win", "zh": "个人的赢"},
+    "kind.expectation": {"en": "expectation", "zh": "期望"},
+    "meter.title": {"en": "Customer perception", "zh": "客户感知"},
+    "meter.hidden": {"en": "exam mode: shown at the debrief", "zh": "考试模式：复盘时揭晓"},
+    "confirm.yes": {"en": "Yes", "zh": "是"},
+    "confirm.no": {"en": "No", "zh": "否"},
+    "help.title": {"en": "Moment of Truth — help", "zh": "关键时刻——帮助"},
+    "help.intro": {"en": "Every contact with a customer is a moment of truth: a chance to form an impression. "
+                         "In each scene you pick a move, and every move is one of four steps.",
+                   "zh": "与客户的每一次接触都是关键时刻：形成印象的机会。每个场景里你选择一步行动，每一步都属于四个步骤之一。"},
+    "help.steps": {"en": "The four steps", "zh": "四个步骤"},
+    "help.scale": {"en": "The customer-perception scale", "zh": "客户感知量表"},
+    "help.scoring": {"en": "Scoring", "zh": "计分"},
+    "help.scoring_text": {"en": "Peak-end rule: customers remember the most intense moment and the end. "
+                                "MOT score = (peak + end) / 2, rounded half away from zero. Model adherence: "
+                                "E — explored before offering; O — offered before acting; A — acted; "
+                                "C — the last move was a confirm. A customer at −1 or below tells 12 people; "
+                                "one at +2 or above tells 2–3.",
+                          "zh": "峰终定律：客户记住的是最强烈的时刻和结束的时刻。关键时刻分数 =（峰值 + 终值）÷ 2，"
+                                "四舍五入（远离零）。模型遵循度：E——先探索再提议；O——先提议再行动；A——有行动；"
+                                "C——最后一步是确认。感知在 −1 及以下的客户会告诉 12 个人；+2 及以上的会告诉 2–3 个人。"},
+    "help.keys": {"en": "Keys", "zh": "按键"},
+    "help.keys_text": {"en": "1–9 or ↑↓ + Enter or the mouse: choose · Enter: continue · F2: 中文/English · "
+                             "F1 or ?: help · Esc: back · Ctrl+P: command palette (jump to a level, theme) · Ctrl+Q: quit",
+                       "zh": "1–9、↑↓ + Enter 或鼠标：选择 · Enter：继续 · F2：中文/English · F1 或 ?：帮助 · "
+                             "Esc：返回 · Ctrl+P：命令面板（跳转关卡、主题）· Ctrl+Q：退出"},
+    "debrief.tab_score": {"en": "Score", "zh": "分数"},
+    "debrief.tab_moves": {"en": "Moves", "zh": "互动分析"},
+    "debrief.tab_found": {"en": "Discoveries", "zh": "发现"},
+    "debrief.tab_discuss": {"en": "Discuss", "zh": "讨论"},
+    "debrief.next": {"en": "Next level ▸", "zh": "下一关 ▸"},
+    "debrief.retry": {"en": "Retry", "zh": "重玩"},
+    "debrief.ideal": {"en": "Ideal path", "zh": "理想路径"},
+    "debrief.map": {"en": "Map", "zh": "地图"},
+    "debrief.score": {"en": "Moment-of-truth score", "zh": "关键时刻分数"},
+    "debrief.peak_end": {"en": "Peak {peak} (after move {move}) and end {end}: ({peak} + {end}) / 2 → {score}.",
+                         "zh": "峰值 {peak}（第 {move} 步之后），终值 {end}：（{peak} + {end}）÷ 2 → {score}。"},
+    "debrief.adherence": {"en": "Model adherence {total}/4", "zh": "模型遵循度 {total}/4"},
+    "debrief.adh_e": {"en": "explored, and before any offer", "zh": "做了探索，且在任何提议之前"},
+    "debrief.adh_o": {"en": "offered, and before any action", "zh": "做了提议，且在任何行动之前"},
+    "debrief.adh_a": {"en": "acted on it", "zh": "付诸了行动"},
+    "debrief.adh_c": {"en": "ended by confirming with the customer", "zh": "最后与客户做了确认"},
+    "debrief.word_of_mouth": {"en": "Word of mouth", "zh": "口碑"},
+    "debrief.guided_note": {"en": "Ideal-path replay: not saved to your progress.", "zh": "理想路径回放：不计入你的进度。"},
+    "debrief.sheet": {"en": "Interaction analysis sheet", "zh": "互动分析记录表"},
+    "debrief.ideal_was": {"en": "ideal move:", "zh": "理想的一步："},
+    "debrief.was_ideal": {"en": "the ideal move", "zh": "理想的一步"},
+    "debrief.ideal_path": {"en": "The ideal path", "zh": "理想路径"},
+    "debrief.found": {"en": "Discoveries {found}/{total}", "zh": "发现 {found}/{total}"},
+    "palette.play": {"en": "Play: {title}", "zh": "开始：{title}"},
+}
+STRINGS.update(UI_STRINGS)
+
+# Footer descriptions by binding action (see tui/localize.py).
+KEY_LABELS: dict[str, dict[str, str]] = {
+    "help": {"en": "Help", "zh": "帮助"},
+    "toggle_language": {"en": "中文", "zh": "English"},
+    "quit": {"en": "Quit", "zh": "退出"},
+    "menu('continue')": {"en": "Continue", "zh": "继续"},
+    "menu('map')": {"en": "Map", "zh": "地图"},
+    "menu('language')": {"en": "中文", "zh": "English"},
+    "menu('mode')": {"en": "Mode", "zh": "模式"},
+    "menu('quit')": {"en": "Quit", "zh": "退出"},
+    "back": {"en": "Back", "zh": "返回"},
+    "open": {"en": "Play", "zh": "开始"},
+    "start": {"en": "Start", "zh": "开始"},
+    "choose(1)": {"en": "Choose", "zh": "选择"},
+    "leave": {"en": "Leave", "zh": "离开"},
+    "next": {"en": "Next level", "zh": "下一关"},
+    "retry": {"en": "Retry", "zh": "重玩"},
+    "ideal": {"en": "Ideal path", "zh": "理想路径"},
+    "map": {"en": "Map", "zh": "地图"},
+    "close": {"en": "Close", "zh": "关闭"},
+    "continue": {"en": "Continue", "zh": "继续"},
+    "answer(False)": {"en": "No", "zh": "否"},
+    "answer(True)": {"en": "Yes", "zh": "是"},
+}
+
+
 def default_language() -> str:
     """MOT_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG): Chinese if it says zh, else English."""
     for var in ("MOT_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):

@@ -1,0 +1,31 @@
+"""`mot` / `mot play [FILE.toml]`: open the game (or play-test one level file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def add_parser(parser) -> None:
+    parser.add_argument("file", nargs="?", help="play-test this one level file (reload with ctrl+r)")
+    parser.add_argument("--lang", choices=("zh", "en"), default=None, help="language (default: locale)")
+    parser.add_argument("--exam", action="store_true", help="exam mode: no feedback until the debrief")
+    parser.add_argument("--levels", default=None, help="levels folder (default: levels/)")
+    parser.add_argument("--data-dir", default=None, help="where progress is saved (or set MOT_HOME)")
+    parser.add_argument("--player", default=None, help="player name for saved progress")
+    parser.add_argument("--unlock-all", action="store_true", help="open every level (for trainers)")
+
+
+def run(args) -> int:
+    if args.file:
+        from ..tui.playtest import PlaytestApp
+
+        app = PlaytestApp(Path(args.file), lang=args.lang, exam=args.exam,
+                          data_dir=Path(args.data_dir) if args.data_dir else None)
+    else:
+        from ..tui.app import MotApp
+
+        app = MotApp(levels_dir=Path(args.levels) if args.levels else None,
+                     data_dir=Path(args.data_dir) if args.data_dir else None,
+                     lang=args.lang, exam=args.exam, player=args.player, unlock_all=args.unlock_all)
+    app.run()
+    return app.return_code or 0

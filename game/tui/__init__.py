@@ -1,0 +1,1 @@
+"""The Textual game. Knows the engine and the store, never TOML."""

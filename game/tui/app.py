@@ -1,0 +1,168 @@
+"""The Textual app: screens, language, progress. Levels load after the first frame.
+
+The title screen appears before any level file is read or the save file opened; both happen
+in a worker thread, and screens that need them wait for `library_ready`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import reactive
+
+from ..engine import State
+from ..i18n import default_language, other_language, t
+from ..model import Level
+from ..scoring import Result, score
+from .commands import LevelCommands
+from .localize import localize_bindings
+
+
+class MotApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "Moment of Truth · 关键时刻"
+    COMMANDS = App.COMMANDS | {LevelCommands}
+    BINDINGS = [
+        Binding("f1,question_mark", "help", "Help", id="help", tooltip="The four steps and the scoring"),
+        Binding("f2", "toggle_language", "中文/EN", id="language", tooltip="Switch language"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    ]
+
+    lang: reactive[str] = reactive("en", init=False)
+
+    def __init__(self, *, levels_dir: Path | None = None, data_dir: Path | None = None,
+                 lang: str | None = None, exam: bool = False, player: str | None = None,
+                 unlock_all: bool = False, library=None, store=None) -> None:
+        super().__init__()
+        self.levels_dir = levels_dir
+        self.data_dir = data_dir
+        self.exam = exam
+        self.unlock_all = unlock_all
+        self.player = player or _user_name()
+        self.set_reactive(MotApp.lang, lang or default_language())
+        self._lang_forced = lang is not None
+        self.library = library
+        self.store = store
+        self.library_ready = asyncio.Event()
+
+    # -- start-up --------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        from .screens.title import TitleScreen
+
+        localize_bindings(self, self.lang)
+        self.push_screen(TitleScreen())
+        self.load_everything()
+
+    @work(thread=True, exclusive=True, group="load")
+    def load_everything(self) -> None:
+        """Read the levels and open the save file, off the path to the first frame."""
+        if self.library is None:
+            from ..library import load_library
+
+            self.library = load_library(self.levels_dir)
+        if self.store is None:
+            from ..store import Store, default_db_path
+
+            self.store = Store(default_db_path(self.data_dir))
+        self.call_from_thread(self._loaded)
+
+    def _loaded(self) -> None:
+        notice = getattr(self.store, "notice", None)
+        if notice:
+            self.notify(notice.get(self.lang, notice.get("en", "")), severity="warning", timeout=15)
+        saved = self.store.get_setting("theme")
+        if saved and saved in self.available_themes:
+            self.theme = saved
+        saved_lang = self.store.get_setting("lang")
+        if saved_lang in ("zh", "en") and not self._lang_forced and saved_lang != self.lang:
+            self.lang = saved_lang
+        self.theme_changed_signal.subscribe(self, lambda theme: self.store.set_setting("theme", theme.name))
+        self.library_ready.set()
+
+    async def wait_for_library(self):
+        await self.library_ready.wait()
+        return self.library
+
+    # -- language --------------------------------------------------------------------------
+    def action_toggle_language(self) -> None:
+        self.lang = other_language(self.lang)
+
+    async def watch_lang(self, lang: str) -> None:
+        if self.store is not None:
+            self.store.set_setting("lang", lang)
+        localize_bindings(self, lang)
+        for screen in list(self.screen_stack):
+            if hasattr(screen, "refresh_language"):
+                await screen.refresh_language()
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    # -- progress --------------------------------------------------------------------------
+    def best_scores(self) -> dict[str, int]:
+        return self.store.best_scores(self.player) if self.store else {}
+
+    def completed(self) -> set[str]:
+        return self.store.completed_levels(self.player) if self.store else set()
+
+    def is_unlocked(self, level: Level, completed: set[str] | None = None) -> bool:
+        """The first level of a campaign is open; each next one opens when the one before is done."""
+        if self.unlock_all or self.library is None:
+            return True
+        entry = self.library.campaign_of(level.id)
+        if entry is None:
+            return True
+        index = entry.levels.index(level)
+        done = self.completed() if completed is None else completed
+        return index == 0 or entry.levels[index - 1].id in done
+
+    def next_level(self, level: Level) -> Level | None:
+        entry = self.library.campaign_of(level.id) if self.library else None
+        if entry is None:
+            return None
+        index = entry.levels.index(level)
+        return entry.levels[index + 1] if index + 1 < len(entry.levels) else None
+
+    def campaign_steps(self, level: Level):
+        entry = self.library.campaign_of(level.id) if self.library else None
+        return entry.campaign.steps if entry else None
+
+    def scores_for(self, level: Level) -> dict[str, int]:
+        """Earlier levels' scores for `score.<level>`: the player's best in this campaign."""
+        return self.best_scores()
+
+    def open_level(self, level: Level) -> None:
+        """Go to a level's briefing (from the map, the palette or the debrief)."""
+        from .screens.briefing import BriefingScreen
+
+        self.push_screen(BriefingScreen(level))
+
+    def finish_level(self, level: Level, state: State, started_at: datetime, guided: bool) -> Result:
+        result = score(level, state)
+        if self.store is not None and not guided:
+            entry = self.library.campaign_of(level.id) if self.library else None
+            self.store.record_run(
+                self.player, level.id, entry.campaign.id if entry else None, state, result,
+                mode="exam" if self.exam else "learn", started_at=started_at,
+                finished_at=datetime.now(timezone.utc),
+            )
+        return result
+
+    def tr(self, key: str, **values) -> str:
+        return t(key, self.lang, **values)
+
+
+def _user_name() -> str:
+    try:
+        return getpass.getuser() or "player"
+    except Exception:  # no user name in some containers
+        return "player"

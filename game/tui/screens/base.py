@@ -1,0 +1,43 @@
+"""What every game screen shares: the current language, and a redraw when it changes."""
+
+from __future__ import annotations
+
+from textual.screen import ModalScreen, Screen
+
+from ...i18n import t
+from ..localize import localize_bindings
+
+
+class LanguageAware:
+    """Mixin: `self.lang`, `self.tr(key)`, and `refresh_language()` which recomposes."""
+
+    @property
+    def lang(self) -> str:
+        return self.app.lang
+
+    def tr(self, key: str, **values) -> str:
+        return t(key, self.app.lang, **values)
+
+    def localize(self) -> None:
+        localize_bindings(self, self.app.lang)
+        self.refresh_bindings()
+
+    async def refresh_language(self) -> None:
+        """Redraw in the new language. Screens keep their state outside widgets, so this is safe."""
+        self.localize()
+        await self.recompose()
+        self.refresh_bindings()
+        self.after_language_change()
+
+    def after_language_change(self) -> None:
+        """Hook for screens that must restore focus or scroll after a recompose."""
+
+
+class GameScreen(LanguageAware, Screen):
+    def on_mount(self) -> None:
+        self.localize()
+
+
+class GameModal(LanguageAware, ModalScreen):
+    def on_mount(self) -> None:
+        self.localize()

@@ -1,0 +1,162 @@
+"""Debrief: the MOT score and how it was computed, the chart, the analysis sheet
+(互动分析记录表: your moves beside the ideal ones), adherence, discoveries, word of mouth,
+discussion prompts and, for a finale, the scorecard."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.widgets import Button, Footer, Header, Static, TabbedContent, TabPane
+
+from ...engine import Game, State
+from ...model import STEPS, Level
+from ...scoring import Result, label
+from ..widgets.chart import PerceptionChart
+from ..widgets.meter import tone
+from ..widgets.prose import Prose
+from ..widgets.scorecard import Scorecard
+from ..widgets.step_badges import badge
+from .base import GameScreen
+
+ADHERENCE_KEYS = {"explore": "debrief.adh_e", "offer": "debrief.adh_o", "act": "debrief.adh_a",
+                  "confirm": "debrief.adh_c"}
+
+
+class DebriefScreen(GameScreen):
+    DEFAULT_CSS = """
+    DebriefScreen TabbedContent { height: 1fr; }
+    DebriefScreen TabPane { padding: 0 1; }
+    DebriefScreen #score-line { text-style: bold; margin: 1 0 0 0; }
+    DebriefScreen .h { text-style: bold; color: $accent; margin-top: 1; }
+    DebriefScreen .muted { color: $foreground-muted; }
+    DebriefScreen .move { height: auto; margin-bottom: 1; }
+    DebriefScreen #debrief-buttons { height: 1; dock: bottom; margin: 0 1; }
+    DebriefScreen #debrief-buttons Button { margin-right: 2; }
+    """
+
+    BINDINGS = [
+        Binding("n", "next", "Next level", id="debrief.next"),
+        Binding("r", "retry", "Retry", id="debrief.retry"),
+        Binding("i", "ideal", "Ideal path", id="debrief.ideal"),
+        Binding("escape,m", "map", "Map", id="debrief.map"),
+    ]
+
+    def __init__(self, level: Level, state: State, result: Result, guided: bool = False) -> None:
+        super().__init__()
+        self.level, self.state, self.result, self.guided = level, state, result, guided
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(id="tabs"):
+            with TabPane(self.tr("debrief.tab_score"), id="tab-score"):
+                with VerticalScroll():
+                    yield from self._score_tab()
+            with TabPane(self.tr("debrief.tab_moves"), id="tab-moves"):
+                with VerticalScroll():
+                    yield from self._moves_tab()
+            with TabPane(self.tr("debrief.tab_found"), id="tab-found"):
+                with VerticalScroll():
+                    yield from self._found_tab()
+            if self.level.discuss:
+                with TabPane(self.tr("debrief.tab_discuss"), id="tab-discuss"):
+                    with VerticalScroll():
+                        for n, prompt in enumerate(self.level.discuss, 1):
+                            yield Prose(f"{n}. {prompt.get(self.lang)}", classes="move")
+            if self.level.scorecard and self.app.library is not None:
+                with TabPane(self.tr("scorecard.title"), id="tab-scorecard"):
+                    yield Scorecard(self.app.library.campaign_of(self.level.id), self.app.best_scores(), self.lang)
+        with Horizontal(id="debrief-buttons"):
+            if self.app.library is not None and self.app.next_level(self.level) is not None:
+                yield Button(self.tr("debrief.next"), id="next", variant="primary", compact=True)
+            yield Button(self.tr("debrief.retry"), id="retry", compact=True)
+            yield Button(self.tr("debrief.ideal"), id="ideal", compact=True)
+            yield Button(self.tr("debrief.map"), id="map", compact=True)
+        yield Footer()
+
+    def _score_tab(self) -> ComposeResult:
+        r, lang, level = self.result, self.lang, self.level
+        ending = level.endings.get(r.ending or "")
+        if ending is not None:
+            yield Static(Content.styled(ending.title.get(lang), "bold $accent"))
+            if ending.text:
+                yield Prose(ending.text.get(lang))
+        yield Static(Content.assemble(self.tr("debrief.score") + " ",
+                                      (f"{r.mot_score:+d} {label(r.mot_score, lang)}", f"bold reverse {tone(r.mot_score)}")),
+                     id="score-line")
+        yield Prose(self.tr("debrief.peak_end", peak=f"{r.peak:+d}", move=r.peak_index + 1, end=f"{r.end:+d}",
+                            score=f"{r.mot_score:+d}"), classes="muted")
+        yield PerceptionChart(level.perception, r.trace, r.peak_index)
+        yield Static(self.tr("debrief.adherence", total=r.adherence.total), classes="h")
+        for step in STEPS:
+            ok = r.adherence.badges[step]
+            yield Static(Content.assemble(badge(step, lang, ok), " ", ("✓ " if ok else "✗ ", "bold"),
+                                          self.tr(ADHERENCE_KEYS[step])))
+        yield Static(self.tr("debrief.word_of_mouth"), classes="h")
+        wom = r.word_of_mouth
+        yield Prose(self.tr(f"wom.{wom.tone}", n=wom.people_max, lo=wom.people_min, hi=wom.people_max))
+        if self.guided:
+            yield Static(self.tr("debrief.guided_note"), classes="muted")
+
+    def _moves_tab(self) -> ComposeResult:
+        lang, level = self.lang, self.level
+        yield Static(self.tr("debrief.sheet"), classes="h")
+        for n, move in enumerate(self.state.moves, 1):
+            scene = level.scenes[move.scene]
+            choice = scene.choice(move.choice)
+            ideal = level.ideal_choice(move.scene)
+            head = Content.assemble((f"{n}. ", "bold"), badge(move.step, lang), " ",
+                                    (f"{move.delta:+d} → {move.perception:+d}", f"bold {tone(move.delta)}"))
+            yield Static(head)
+            yield Prose(choice.text.get(lang) if choice else move.choice)
+            if ideal is not None and ideal.id != move.choice:
+                yield Static(Content.assemble(("  ★ ", "$success"), self.tr("debrief.ideal_was"), " ",
+                                              badge(ideal.step, lang)))
+                yield Prose(ideal.text.get(lang), classes="move muted")
+            elif ideal is not None:
+                yield Static(Content.styled("  ★ " + self.tr("debrief.was_ideal"), "$success"), classes="move")
+        ideal_path = Game(level, self.app.scores_for(level)).ideal_path()
+        if ideal_path:
+            yield Static(self.tr("debrief.ideal_path"), classes="h")
+            yield Prose(" → ".join(ideal_path), classes="muted")
+
+    def _found_tab(self) -> ComposeResult:
+        r, lang, level = self.result, self.lang, self.level
+        yield Static(self.tr("debrief.found", found=len(r.found), total=len(r.found) + len(r.missed)), classes="h")
+        for did in (*r.found, *r.missed):
+            d = level.discoveries[did]
+            mark = ("✓ ", "bold $success") if did in r.found else ("✗ ", "bold $error")
+            yield Static(Content.assemble(mark, (self.tr(f"kind.{d.kind.split('-')[0]}"), "$secondary")))
+            yield Prose(d.text.get(lang), classes="move")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        buttons = self.query("#next") or self.query("#retry")
+        buttons.first().focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        getattr(self, f"action_{event.button.id}")()
+
+    def action_next(self) -> None:
+        nxt = self.app.next_level(self.level) if self.app.library is not None else None
+        if nxt is None:
+            self.action_map()
+            return
+        from .briefing import BriefingScreen
+
+        self.app.switch_screen(BriefingScreen(nxt))
+
+    def action_retry(self) -> None:
+        from .scene import SceneScreen
+
+        self.app.switch_screen(SceneScreen(self.level))
+
+    def action_ideal(self) -> None:
+        from .scene import SceneScreen
+
+        self.app.switch_screen(SceneScreen(self.level, guided=True))
+
+    def action_map(self) -> None:
+        self.app.pop_screen()

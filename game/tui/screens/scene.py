@@ -1,0 +1,251 @@
+"""A scene: the customer speaks, the player picks a move; the side panel shows the meter live.
+
+The screen owns the engine `State`; widgets only display it, so a language switch (which
+recomposes) or a resize never loses a move. In coach mode each move is followed by its
+feedback and the customer's thought; in exam mode nothing is revealed until the debrief.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Button, Footer, Header, Sparkline, Static
+
+from ...engine import Game, State
+from ...i18n import STEP_LETTERS
+from ...model import Choice, Level
+from ..widgets.choice_card import ChoiceCard
+from ..widgets.dynamic import DynamicScroll
+from ..widgets.meter import PerceptionMeter, tone
+from ..widgets.portrait import Portrait
+from ..widgets.prose import Prose
+from ..widgets.step_badges import StepBadges, badge
+from .base import GameScreen
+
+KIND_KEYS = {"business-win": "kind.business", "personal-win": "kind.personal", "expectation": "kind.expectation"}
+
+
+class SceneScreen(GameScreen):
+    DEFAULT_CSS = """
+    SceneScreen #scene-body { height: 1fr; }
+    SceneScreen #stage { width: 1fr; height: 1fr; padding: 0 1; }
+    SceneScreen #side { width: 32; height: 1fr; border-left: vkey $primary; padding: 0 1; }
+    SceneScreen.-narrow Portrait { display: none; }
+    SceneScreen #speaker-row { height: auto; margin-bottom: 1; }
+    SceneScreen #speaker-text { height: auto; width: 1fr; }
+    SceneScreen #speaker { text-style: bold; color: $accent; }
+    SceneScreen #role { color: $foreground-muted; }
+    SceneScreen #narration { text-style: italic; }
+    SceneScreen #choices { height: auto; }
+    SceneScreen #coach { height: auto; padding: 0 1; border: round $accent; }
+    SceneScreen #coach .coach-label { color: $foreground-muted; text-style: bold; }
+    SceneScreen #coach Prose { margin-bottom: 1; }
+    SceneScreen #trend { height: 2; margin: 1 0 0 0; }
+    SceneScreen #badges { margin-top: 1; }
+    SceneScreen #found { margin-top: 1; height: auto; }
+    SceneScreen #progress { color: $foreground-muted; }
+    """
+
+    BINDINGS = [
+        Binding("1", "choose(1)", "Choose", key_display="1-9", id="scene.choose"),
+        *[Binding(str(n), f"choose({n})", show=False) for n in range(2, 10)],
+        Binding("up", "focus_choice(-1)", show=False),
+        Binding("down", "focus_choice(1)", show=False),
+        Binding("escape", "leave", "Leave", id="scene.leave"),
+        Binding("enter", "continue", "Continue", id="scene.continue"),
+    ]
+
+    def __init__(self, level: Level, guided: bool = False, scores: dict | None = None) -> None:
+        super().__init__()
+        self.level = level
+        self.guided = guided
+        self._scores = scores
+        self.game: Game | None = None
+        self.state: State | None = None
+        self.last_choice: Choice | None = None  # set while the coach note is showing
+        self.started_at = datetime.now(timezone.utc)
+
+    # -- composition -----------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        if self.game is None:
+            scores = self._scores if self._scores is not None else self.app.scores_for(self.level)
+            self.game = Game(self.level, scores)
+            self.state = self.game.start()
+        hidden = self.app.exam
+        yield Header()
+        with Horizontal(id="scene-body"):
+            yield DynamicScroll(self._stage, id="stage")
+            with Vertical(id="side"):
+                yield PerceptionMeter(self.state.perception, lang=self.lang, hidden=hidden, id="meter")
+                yield Sparkline(self._trend(), id="trend")
+                yield StepBadges(self._used(), lang=self.lang, steps_names=self._steps(), id="badges")
+                yield Static(self._found_text(), id="found")
+        yield Footer()
+
+    def _steps(self):
+        return self.app.campaign_steps(self.level) if hasattr(self.app, "campaign_steps") else None
+
+    def _stage(self) -> ComposeResult:
+        level, lang, state = self.level, self.lang, self.state
+        # While the coach note shows, the scene is the one the move was made in.
+        coaching = self.last_choice is not None
+        scene = level.scenes[state.moves[-1].scene] if coaching else self.game.scene(state)
+        n = len(state.moves) + (0 if coaching else 1)
+        yield Static(self.tr("scene.progress", title=level.title.get(lang), n=n), id="progress")
+        speaker = level.character(scene.speaker)
+        with Horizontal(id="speaker-row"):
+            if speaker and speaker.portrait:
+                yield Portrait(speaker.portrait)
+            with Vertical(id="speaker-text"):
+                if speaker:
+                    yield Static(Content(speaker.name.get(lang)), id="speaker")
+                    if speaker.role:
+                        yield Static(Content(speaker.role.get(lang)), id="role")
+                    yield Prose(scene.text.get(lang), id="line")
+                else:
+                    yield Prose(scene.text.get(lang), id="narration")
+        if self.last_choice is not None:
+            yield from self._coach(self.last_choice)
+        else:
+            with Vertical(id="choices"):
+                for i, choice in enumerate(self.game.choices(state), 1):
+                    yield ChoiceCard(i, choice, lang, self._steps(), ideal_mark=self.guided and choice.ideal)
+
+    def _coach(self, choice: Choice) -> ComposeResult:
+        lang = self.lang
+        move = self.state.moves[-1]
+        with Vertical(id="coach"):
+            yield Static(Content.assemble(badge(choice.step, lang, True, self._steps()), " ",
+                                          (choice.text.get(lang), "bold")), id="coach-choice")
+            yield Static(Content.styled(f"{move.delta:+d} → {move.perception:+d}", f"bold {tone(move.delta)}"))
+            if choice.feedback:
+                yield Static(self.tr("scene.coach"), classes="coach-label")
+                yield Prose(choice.feedback.get(lang), id="feedback")
+            if choice.thought:
+                customer = self.level.character(self.level.customer)
+                name = customer.name.get(lang) if customer else ""
+                yield Static(self.tr("scene.thinks", name=name), classes="coach-label")
+                yield Prose(choice.thought.get(lang), id="thought")
+            yield Button(self.tr("scene.continue"), id="continue", variant="primary")
+
+    def _trend(self) -> list[float]:
+        return [float(p + 3) for p in (self.level.perception, *self.state.trace)] if not self.app.exam else [3.0]
+
+    def _used(self) -> frozenset:
+        return frozenset() if self.app.exam else frozenset(self.state.steps)
+
+    def _found_text(self) -> Content:
+        if self.app.exam:
+            return Content("")
+        level, lang = self.level, self.lang
+        total = len(level.discoveries)
+        found = [d for d in level.discoveries.values() if d.id in self.state.found]
+        parts = [Content.styled(self.tr("scene.discoveries", found=len(found), total=total), "bold")]
+        for d in found:
+            parts.append(Content.assemble("\n◆ ", (self.tr(KIND_KEYS[d.kind]), "$secondary"), " ", d.text.get(lang)))
+        return Content("").join(parts)
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._focus_first()
+
+    def after_language_change(self) -> None:
+        self._focus_first()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < 100, "-narrow")
+
+    def _focus_first(self) -> None:
+        buttons = self.query("#continue")
+        if buttons:
+            buttons.first().focus()
+            return
+        cards = list(self.query(ChoiceCard))
+        if cards:
+            target = next((c for c in cards if c.ideal_mark), cards[0])
+            target.focus()
+
+    # -- moves -----------------------------------------------------------------------------
+    def action_choose(self, number: int) -> None:
+        if self.last_choice is not None:
+            return
+        cards = list(self.query(ChoiceCard))
+        if 1 <= number <= len(cards):
+            self.choose(cards[number - 1].choice)
+
+    def on_choice_card_chosen(self, event: ChoiceCard.Chosen) -> None:
+        event.stop()
+        if self.last_choice is None:
+            self.choose(event.choice)
+
+    def choose(self, choice: Choice) -> None:
+        """Apply a move: the meter changes first, then the coach note or the next scene."""
+        self.state = self.game.take(self.state, choice)
+        move = self.state.moves[-1]
+        self.query_one("#meter", PerceptionMeter).move_to(move.perception, move.delta)
+        if not self.app.exam:
+            self.query_one("#trend", Sparkline).data = self._trend()
+            self.query_one("#badges", StepBadges).lit = self._used()
+            self.query_one("#found", Static).update(self._found_text())
+        if self.app.exam:
+            self.run_worker(self.advance(), exclusive=True, group="scene")
+        else:
+            self.last_choice = choice
+            self.run_worker(self._redraw_stage(), exclusive=True, group="scene")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "continue":
+            event.stop()
+            self.action_continue()
+
+    def action_continue(self) -> None:
+        if self.last_choice is not None:
+            self.run_worker(self.advance(), exclusive=True, group="scene")
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        """Footer shows 1-9 while choosing and Enter while the coach note is up."""
+        if action == "continue":
+            return self.last_choice is not None
+        if action == "choose":
+            return self.last_choice is None
+        return True
+
+    async def advance(self) -> None:
+        """Leave the coach note: to the next scene, or to the debrief at an ending."""
+        self.last_choice = None
+        if self.state.finished:
+            from .debrief import DebriefScreen
+
+            result = self.app.finish_level(self.level, self.state, self.started_at, self.guided)
+            self.app.switch_screen(DebriefScreen(self.level, self.state, result, guided=self.guided))
+            return
+        await self._redraw_stage()
+
+    async def _redraw_stage(self) -> None:
+        stage = self.query_one("#stage", DynamicScroll)
+        await stage.recompose()
+        stage.scroll_home(animate=False)
+        self._focus_first()
+        self.refresh_bindings()
+
+    def action_focus_choice(self, step: int) -> None:
+        cards = list(self.query(ChoiceCard))
+        if not cards:
+            return
+        focused = self.focused
+        index = cards.index(focused) if focused in cards else -1
+        cards[(index + step) % len(cards)].focus()
+
+    def action_leave(self) -> None:
+        from .confirm import ConfirmScreen
+
+        def leave(yes: bool | None) -> None:
+            if yes:
+                self.app.pop_screen()
+
+        self.app.push_screen(ConfirmScreen(self.tr("scene.leave_question")), leave)

@@ -1,0 +1,106 @@
+"""Title: the game's name, then continue, the campaign map, language, mode, help, quit."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Vertical
+from textual.content import Content
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...library import default_assets_dir
+from .base import GameScreen
+
+
+def title_art() -> str:
+    try:
+        return (default_assets_dir() / "title.txt").read_text(encoding="utf-8").rstrip("\n")
+    except OSError:
+        return "MOMENT OF TRUTH · 关键时刻"
+
+
+class TitleScreen(GameScreen):
+    DEFAULT_CSS = """
+    TitleScreen { align: center middle; }
+    TitleScreen #title-box { width: auto; height: auto; align: center middle; }
+    TitleScreen #art { width: auto; color: $accent; text-style: bold; }
+    TitleScreen #tagline { width: auto; color: $foreground-muted; margin-bottom: 1; }
+    TitleScreen #menu { width: 46; height: auto; max-height: 10; border: round $primary; }
+    """
+
+    BINDINGS = [
+        Binding("c", "menu('continue')", "Continue", id="title.continue"),
+        Binding("m", "menu('map')", "Map", id="title.map"),
+        Binding("l", "menu('language')", "中文/EN", show=False),
+        Binding("e", "menu('mode')", "Mode", show=False),
+        Binding("q", "menu('quit')", "Quit", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="title-box"):
+            yield Center(Static(Content(title_art()), id="art"))
+            yield Center(Static(self.tr("title.tagline"), id="tagline"))
+            yield Center(OptionList(*self._options(), id="menu"))
+        yield Footer()
+
+    def _options(self) -> list[Option]:
+        mode = self.tr("title.mode_exam" if self.app.exam else "title.mode_coach")
+        return [
+            Option(self.tr("title.continue"), id="continue"),
+            Option(self.tr("title.map"), id="map"),
+            Option(self.tr("title.language"), id="language"),
+            Option(self.tr("title.mode", mode=mode), id="mode"),
+            Option(self.tr("title.help"), id="help"),
+            Option(self.tr("title.quit"), id="quit"),
+        ]
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#menu", OptionList).focus()
+
+    def after_language_change(self) -> None:
+        menu = self.query_one("#menu", OptionList)
+        menu.focus()
+        menu.highlighted = 2
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.run_worker(self.action_menu(event.option_id), exclusive=True, group="title")
+
+    async def action_menu(self, choice: str) -> None:
+        app = self.app
+        if choice == "language":
+            app.action_toggle_language()
+        elif choice == "mode":
+            app.exam = not app.exam
+            await self.recompose()
+            self.query_one("#menu", OptionList).highlighted = 3
+            self.query_one("#menu", OptionList).focus()
+        elif choice == "help":
+            app.action_help()
+        elif choice == "quit":
+            app.exit()
+        elif choice == "map":
+            from .campaign_map import CampaignMapScreen
+
+            app.push_screen(CampaignMapScreen())
+        elif choice == "continue":
+            library = await app.wait_for_library()
+            level = _next_to_play(app, library)
+            if level is None:
+                from .campaign_map import CampaignMapScreen
+
+                app.push_screen(CampaignMapScreen())
+            else:
+                app.open_level(level)
+
+
+def _next_to_play(app, library):
+    """The first unlocked level not yet completed, in campaign order."""
+    completed = app.completed()
+    for entry in library.campaigns:
+        for level in entry.levels:
+            if level.id not in completed and app.is_unlocked(level, completed):
+                return level
+    return None

@@ -1,0 +1,42 @@
+"""A small perception chart: one column per move, rows −3..+3, peak and end marked."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widget import Widget
+
+from .meter import tone
+
+COLUMN = 3
+
+
+class PerceptionChart(Widget):
+    DEFAULT_CSS = """
+    PerceptionChart { height: 8; width: auto; text-wrap: nowrap; text-overflow: clip; }
+    """
+
+    def __init__(self, start: int, trace: tuple[int, ...], peak_index: int, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.points = (start, *trace)
+        self.peak_at = peak_index + 1  # column of the peak (column 0 is the start)
+
+    def render(self) -> Content:
+        rows: list[Content] = []
+        last = len(self.points) - 1
+        for v in range(3, -4, -1):
+            cells: list = [(f"{v:+d}" if v else " 0").rjust(3) + " ┤"]
+            for i, p in enumerate(self.points):
+                if p == v:
+                    mark = "◆" if i == self.peak_at else ("■" if i == last else "●")
+                    cells.append((mark.center(COLUMN), f"bold {tone(v)}"))
+                elif v == 0:
+                    cells.append(("─" * COLUMN, "dim"))
+                else:
+                    cells.append(" " * COLUMN)
+            rows.append(Content.assemble(*cells))
+        axis = "     " + "".join(str(i % 10).center(COLUMN) for i in range(len(self.points)))
+        rows.append(Content.styled(axis, "dim"))
+        return Content("\n").join(rows)
+
+    def get_content_width(self, container, viewport) -> int:
+        return 5 + COLUMN * len(self.points)

@@ -1,0 +1,70 @@
+"""One choice: its number, its step badge and its text, chosen by key, Enter or click."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from textual.binding import Binding
+from textual.content import Content
+from textual.geometry import Size
+from textual.message import Message
+from textual.widget import Widget
+
+from ...model import Choice
+from ...wrap import wrap
+from .step_badges import badge
+
+
+class ChoiceCard(Widget, can_focus=True):
+    DEFAULT_CSS = """
+    ChoiceCard {
+        height: auto; width: 1fr; padding: 0 1; margin-bottom: 1;
+        background: $boost;
+    }
+    ChoiceCard:hover { background: $surface-lighten-1; }
+    ChoiceCard:focus { background: $primary 30%; text-style: bold; }
+    ChoiceCard.-ideal { border-left: thick $success; }
+    """
+
+    BINDINGS = [Binding("enter,space", "choose", "Choose", show=False)]
+
+    class Chosen(Message):
+        def __init__(self, choice: Choice) -> None:
+            super().__init__()
+            self.choice = choice
+
+    def __init__(self, number: int, choice: Choice, lang: str, steps_names=None, ideal_mark: bool = False) -> None:
+        super().__init__(classes="-ideal" if ideal_mark else "")
+        self.number = number
+        self.choice = choice
+        self.lang = lang
+        self.steps_names = steps_names
+        self.ideal_mark = ideal_mark
+
+    def _prefix(self) -> Content:
+        star = "★ " if self.ideal_mark else ""
+        return Content.assemble((f"{self.number} ", "bold"), badge(self.choice.step, self.lang, True, self.steps_names),
+                                " ", star)
+
+    def _lines(self, width: int) -> tuple[Content, list[str]]:
+        prefix = self._prefix()
+        indent = cell_len(prefix.plain)
+        if width - indent < 12:  # too narrow for a hanging indent: text goes below the badge
+            return prefix, [""] + wrap(self.choice.text.get(self.lang), max(1, width))
+        return prefix, wrap(self.choice.text.get(self.lang), width - indent)
+
+    def render(self) -> Content:
+        prefix, lines = self._lines(self.content_size.width or 40)
+        indent = " " * cell_len(prefix.plain)
+        out = [prefix, Content(lines[0])] if lines else [prefix]
+        for line in lines[1:]:
+            out.append(Content("\n" + (indent if lines[0] else "") + line))
+        return Content("").join(out)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines(width)[1]) or 1
+
+    def action_choose(self) -> None:
+        self.post_message(self.Chosen(self.choice))
+
+    def on_click(self) -> None:
+        self.action_choose()

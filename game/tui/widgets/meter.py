@@ -1,0 +1,89 @@
+"""The live customer-perception meter: seven rows, the current one lit, changes flashed.
+
+`value` changes at once (what the player sees first, and what tests read); the lit row then
+walks to it one step at a time so the eye follows the move, and a flash line names the
+change and its new label (`+1 符合期望`). In exam mode the meter is hidden.
+"""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from ...i18n import t
+from ...scoring import label
+
+STEP_SECONDS = 0.06
+FLASH_SECONDS = 2.5
+
+
+def tone(value: int) -> str:
+    """The theme variable that colours a perception value (so every theme is respected)."""
+    return "$success" if value > 0 else "$error" if value < 0 else "$foreground-muted"
+
+
+class PerceptionMeter(Widget):
+    DEFAULT_CSS = """
+    PerceptionMeter { height: auto; width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
+    """
+
+    value: reactive[int] = reactive(0)
+    shown: reactive[int] = reactive(0)  # the lit row, which walks towards `value`
+    flash: reactive[str] = reactive("")
+    hidden: reactive[bool] = reactive(False)
+    lang: reactive[str] = reactive("en")
+
+    def __init__(self, value: int = 0, *, lang: str = "en", hidden: bool = False, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.set_reactive(PerceptionMeter.value, value)
+        self.set_reactive(PerceptionMeter.shown, value)
+        self.set_reactive(PerceptionMeter.lang, lang)
+        self.set_reactive(PerceptionMeter.hidden, hidden)
+        self._walker = None
+        self._flash_timer = None
+
+    def move_to(self, value: int, delta: int) -> None:
+        """Show a change: set the value, walk the lit row there, flash the delta and label."""
+        self.value = value
+        if self.hidden:
+            return
+        self.flash = f"{delta:+d} {label(value, self.lang)}"
+        if self._walker is not None:
+            self._walker.stop()
+        self._walker = self.set_interval(STEP_SECONDS, self._step)
+        if self._flash_timer is not None:
+            self._flash_timer.stop()
+        self._flash_timer = self.set_timer(FLASH_SECONDS, self._clear_flash)
+
+    def _step(self) -> None:
+        if self.shown == self.value:
+            if self._walker is not None:
+                self._walker.stop()
+                self._walker = None
+            return
+        self.shown += 1 if self.value > self.shown else -1
+
+    def _clear_flash(self) -> None:
+        self.flash = ""
+
+    def render(self) -> Content:
+        parts: list = [(t("meter.title", self.lang) + "\n", "bold")]
+        for v in range(3, -4, -1):
+            text = f"{v:+d}" if v else " 0"
+            name = label(v, self.lang)
+            if self.hidden:
+                parts.append((f"  {text} {name}\n", "$foreground-muted"))
+            elif v == self.shown:
+                parts.append((f"▶ {text} {name}\n", f"bold reverse {tone(v)}"))
+            else:
+                parts.append((f"  {text} {name}\n", tone(v) if v else ""))
+        if self.hidden:
+            parts.append((t("meter.hidden", self.lang), "italic $foreground-muted"))
+        elif self.flash:
+            arrow = "▲" if self.flash.startswith("+") and not self.flash.startswith("+0") else (
+                "▼" if self.flash.startswith("-") else "■")
+            parts.append((f"{arrow} {self.flash}", f"bold {tone(1 if arrow == '▲' else -1 if arrow == '▼' else 0)}"))
+        else:
+            parts.append(" ")
+        return Content.assemble(*parts)

@@ -1,0 +1,33 @@
+"""Text that wraps Chinese per character and English per word (see `game.wrap`)."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.geometry import Size
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from ...wrap import wrap
+
+
+class Prose(Widget):
+    """A block of level or UI text. Level text is data: it is shown literally, never as markup."""
+
+    DEFAULT_CSS = """
+    Prose { height: auto; width: 1fr; }
+    """
+
+    text: reactive[str] = reactive("", layout=True)
+
+    def __init__(self, text: str = "", *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.set_reactive(Prose.text, text)
+
+    def _lines(self, width: int) -> list[str]:
+        return wrap(self.text, width) if self.text else []
+
+    def render(self) -> Content:
+        return Content("\n".join(self._lines(self.content_size.width or 1)))
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines(width))

@@ -1,0 +1,22 @@
+"""Build the real app on a fixed set of levels, for Pilot and snapshot tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from game.library import Library, load_folder
+from game.store import Store
+from game.tui.app import MotApp
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def tutorial_library() -> Library:
+    entry, _ = load_folder(ROOT / "levels" / "tutorial")
+    return Library(ROOT / "levels", campaigns=[entry])
+
+
+def make_app(data_dir: Path, lang: str = "en", **kwargs) -> MotApp:
+    library = kwargs.pop("library", None) or tutorial_library()
+    store = Store(Path(data_dir) / "mot.sqlite3")
+    return MotApp(lang=lang, library=library, store=store, player="tester", **kwargs)
