@@ -1,0 +1,101 @@
+"""`mot new`: the skeleton checks clean, plays to +3 on its ideal path, and never clobbers a file."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from game.cli import main
+from game.commands.check import check
+from game.library import load_folder_for
+from game.model import STEPS
+
+CAMPAIGN = '''# The demo campaign: comments must survive `mot new`.
+format = 1
+
+[campaign]
+id = "demo"
+title = { en = "Demo", zh = "演示" }
+levels = [
+  # in play order
+]
+'''
+
+
+@pytest.fixture
+def levels(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MOT_LEVELS", str(tmp_path / "levels"))
+    return tmp_path / "levels"
+
+
+def ideal_run(path, capsys) -> dict:
+    capsys.readouterr()
+    assert main(["run", str(path), "--ideal", "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_new_level_in_a_campaign_checks_clean_and_scores_three(levels, capsys):
+    folder = levels / "demo"
+    folder.mkdir(parents=True)
+    (folder / "campaign.toml").write_text(CAMPAIGN, encoding="utf-8")
+    assert main(["new", "late-delivery", "--campaign", "demo"]) == 0
+    path = folder / "01-late-delivery.toml"
+    assert path.read_text("utf-8").startswith("#:schema ")
+    campaign = (folder / "campaign.toml").read_text("utf-8")
+    assert "# The demo campaign: comments must survive" in campaign and "# in play order" in campaign
+    assert '"late-delivery"' in campaign
+
+    count, diagnostics, reports = check([folder])
+    assert count == 1 and diagnostics == []
+    assert len(reports[0].endings) >= 2 and all(reports[0].endings.values())
+    level = load_folder_for(path)[1][0].level
+    assert level.campaign == "demo" and level.order == 1
+    assert {c.step for s in level.scenes.values() for c in s.choices} == set(STEPS)
+    assert any(c.when is not None for s in level.scenes.values() for c in s.choices)
+
+    result = ideal_run(path, capsys)
+    assert result["mot_score"] == 3 and result["adherence"]["total"] == 4
+
+
+def test_new_level_without_campaign_goes_to_the_working_folder(levels, capsys):
+    assert main(["new", "solo"]) == 0
+    path = levels.parent / "solo.toml"
+    assert check([path])[1] == []
+    assert load_folder_for(path)[1][0].level.campaign is None
+    assert ideal_run(path, capsys)["mot_score"] == 3
+
+
+def test_numbering_follows_the_folder(levels):
+    folder = levels / "demo"
+    folder.mkdir(parents=True)
+    (folder / "03-older.toml").write_text("# not a level yet\n", encoding="utf-8")
+    assert main(["new", "next-one", "--campaign", "demo"]) == 0
+    assert (folder / "04-next-one.toml").is_file()
+    assert 'order = 4' in (folder / "04-next-one.toml").read_text("utf-8")
+
+
+def test_refuses_to_overwrite_without_force(levels, capsys):
+    target = levels.parent / "mine.toml"
+    target.write_text("# my work\n", encoding="utf-8")
+    assert main(["new", "mine", "-o", str(target)]) == 1
+    assert "--force" in capsys.readouterr().err
+    assert target.read_text("utf-8") == "# my work\n"
+    assert main(["new", "mine", "-o", str(target), "--force"]) == 0
+    assert 'id = "mine"' in target.read_text("utf-8")
+
+
+def test_campaign_list_is_not_doubled(levels):
+    folder = levels / "demo"
+    folder.mkdir(parents=True)
+    (folder / "campaign.toml").write_text(CAMPAIGN, encoding="utf-8")
+    assert main(["new", "again", "--campaign", "demo"]) == 0
+    assert main(["new", "again", "--campaign", "demo", "-o", str(folder / "01-again.toml"), "--force"]) == 0
+    assert (folder / "campaign.toml").read_text("utf-8").count('"again"') == 1
+
+
+@pytest.mark.parametrize("bad", ["Late", "2nd", "late_delivery"])
+def test_rejects_a_bad_id(levels, bad, capsys):
+    assert main(["new", bad]) == 2
+    assert "bad level id" in capsys.readouterr().err
