@@ -221,6 +221,10 @@ class PositionIndex:
                 if self._peek()[1] == ",":
                     self._next()
         else:
-            # A scalar: everything up to the end of the line or the next separator.
+            # A scalar: everything up to the end of the line or the next separator. A value
+            # that is only a separator (`[1, }`) is not TOML; stop rather than loop on it.
+            start = self._i
             while self._peek()[1] not in (",", "]", "}") and self._peek()[0] not in ("nl", "eof"):
                 self._next()
+            if self._i == start:
+                raise _Stop
