@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from game.cli import main
+from game.positions import PositionIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 TUTORIAL = ROOT / "levels" / "tutorial" / "01-first-call.toml"
@@ -282,6 +283,21 @@ def test_random_when_expressions(tmp_path, capsys):
         check_in_process(path, capsys, f"when case {case}: {expr!r}")
 
 
+def test_position_scanner_always_terminates():
+    """The position scanner also runs on files tomllib rejects (to place duplicate-key errors),
+    so it must finish on any token soup. Regression: `x = [1 }` once looped forever, eating
+    memory, because a value made only of a separator consumed no token."""
+    rng = random.Random(5)
+    soup = ["[", "]", "[[", "]]", "{", "}", "=", ",", ".", '"s"', "'l'", '"""m"""', "k", "1",
+            "\n", "\n", "#c", " ", "true", "-"]
+    for case in range(2000):
+        text = "".join(rng.choice(soup) for _ in range(rng.randint(0, 60)))
+        index = PositionIndex(text)
+        assert len(index.values) <= len(text) + 1, (case, text)
+    for text in ["x = [1 }", "x = [}", "x = [,]", "a = [\n}\n", "a = {b = [}}"]:
+        PositionIndex(text)
+
+
 def test_empty_file(tmp_path, capsys):
     path = tmp_path / "empty.toml"
     path.write_bytes(b"")
@@ -321,11 +337,13 @@ def test_ten_megabytes(tmp_path, capsys):
     assert path.stat().st_size > 10 * 1024 * 1024
     out = check_in_process(path, capsys, "10 MB level")
     assert "1 levels, 0 errors" in out
-    # 10 MB of lines that are each fine TOML, but not a level
-    path.write_text("".join(f"k{i} = {i}\n" for i in range(1_000_000)), encoding="utf-8")
+    # 10 MB in 10,000 discussion questions of 1 KB each, every one missing its Chinese
+    question = "What did Grace expect? " * 45
+    items = "".join(f'  {{ en = "{i} {question}" }},\n' for i in range(10_000))
+    path.write_text(source.replace("discuss = [\n", "discuss = [\n" + items), encoding="utf-8")
     assert path.stat().st_size > 10 * 1024 * 1024
-    out = check_in_process(path, capsys, "10 MB of keys")
-    assert "error[E004]" in out
+    out = check_in_process(path, capsys, "10 MB of questions")
+    assert out.count("warning[W104]") == 10_000 and "1 levels, 0 errors, 10000 warnings" in out
 
 
 def test_too_big_to_read(tmp_path, capsys):
