@@ -6,7 +6,6 @@ without a campaign.toml is still read: its levels form a campaign named after th
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -15,28 +14,10 @@ from pathlib import Path
 from .diagnostics import Diagnostic, display_path
 from .loader import LoadResult, load_campaign, load_level, read_toml
 from .model import Campaign, Level, Text
+from .paths import default_assets_dir, default_levels_dir, project_root  # noqa: F401  (re-exported)
 
 CAMPAIGN_FILE = "campaign.toml"
 _SAFE_ID = re.compile(r"[^a-z0-9-]+")
-
-
-def project_root() -> Path:
-    return Path(__file__).resolve().parent.parent
-
-
-def default_levels_dir() -> Path:
-    """MOT_LEVELS, else ./levels when run from a checkout, else the levels beside the package."""
-    env = os.environ.get("MOT_LEVELS")
-    if env:
-        return Path(env)
-    here = Path.cwd() / "levels"
-    if here.is_dir() and (Path.cwd() / "game").is_dir():
-        return here
-    return project_root() / "levels"
-
-
-def default_assets_dir() -> Path:
-    return project_root() / "assets"
 
 
 @dataclass

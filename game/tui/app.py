@@ -10,22 +10,25 @@ import asyncio
 import getpass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 
-from ..engine import State
+if TYPE_CHECKING:  # the engine is imported when a level is played, not at start-up
+    from ..engine import State
+    from ..model import Level
+    from ..scoring import Result
+
 from ..i18n import default_language, other_language, t
-from ..model import Level
-from ..scoring import Result, score
 from .commands import LevelCommands
 from .localize import localize_bindings
 
 
 class MotApp(App):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).parent / "app.tcss"  # absolute: subclasses may live elsewhere
     TITLE = "Moment of Truth · 关键时刻"
     COMMANDS = App.COMMANDS | {LevelCommands}
     BINDINGS = [
@@ -52,12 +55,16 @@ class MotApp(App):
         self.library_ready = asyncio.Event()
 
     # -- start-up --------------------------------------------------------------------------
-    def on_mount(self) -> None:
+    def get_default_screen(self):
+        """The title is the first screen itself, so no empty screen is painted before it."""
         from .screens.title import TitleScreen
 
+        return TitleScreen()
+
+    def on_mount(self) -> None:
         localize_bindings(self, self.lang)
-        self.push_screen(TitleScreen())
-        self.load_everything()
+        # After the first frame: parsing every level holds the GIL and would delay it.
+        self.call_after_refresh(self.load_everything)
 
     @work(thread=True, exclusive=True, group="load")
     def load_everything(self) -> None:
@@ -147,6 +154,8 @@ class MotApp(App):
         self.push_screen(BriefingScreen(level))
 
     def finish_level(self, level: Level, state: State, started_at: datetime, guided: bool) -> Result:
+        from ..scoring import score
+
         result = score(level, state)
         if self.store is not None and not guided:
             entry = self.library.campaign_of(level.id) if self.library else None

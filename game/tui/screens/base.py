@@ -34,10 +34,13 @@ class LanguageAware:
 
 
 class GameScreen(LanguageAware, Screen):
-    def on_mount(self) -> None:
-        self.localize()
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Before the first compose, so the Footer is built once, already in the right language.
+        localize_bindings(self, self.app.lang)
 
 
 class GameModal(LanguageAware, ModalScreen):
-    def on_mount(self) -> None:
-        self.localize()
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        localize_bindings(self, self.app.lang)

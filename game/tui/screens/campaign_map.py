@@ -49,7 +49,6 @@ class CampaignMapScreen(GameScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         if self.app.library is None:
             self.run_worker(self._when_loaded(), exclusive=True, group="map")
         self._focus_list()

@@ -33,7 +33,6 @@ class ConfirmScreen(GameModal):
                 yield Button(self.tr("confirm.no"), id="no", variant="primary", compact=True)
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#no", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

@@ -131,7 +131,6 @@ class DebriefScreen(GameScreen):
             yield Prose(d.text.get(lang), classes="move")
 
     def on_mount(self) -> None:
-        super().on_mount()
         buttons = self.query("#next") or self.query("#retry")
         buttons.first().focus()
 

@@ -151,7 +151,6 @@ class SceneScreen(GameScreen):
 
     # -- lifecycle -------------------------------------------------------------------------
     def on_mount(self) -> None:
-        super().on_mount()
         self._focus_first()
 
     def after_language_change(self) -> None:
@@ -192,11 +191,12 @@ class SceneScreen(GameScreen):
             self.query_one("#trend", Sparkline).data = self._trend()
             self.query_one("#badges", StepBadges).lit = self._used()
             self.query_one("#found", Static).update(self._found_text())
-        if self.app.exam:
-            self.run_worker(self.advance(), exclusive=True, group="scene")
-        else:
+        if not self.app.exam:
             self.last_choice = choice
-            self.run_worker(self._redraw_stage(), exclusive=True, group="scene")
+        # Redraw the stage only after the meter has been painted: the meter is the feedback
+        # the player waits for, the coach note can come a frame later.
+        redraw = self.advance if self.app.exam else self._redraw_stage
+        self.call_after_refresh(lambda: self.run_worker(redraw(), exclusive=True, group="scene"))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "continue":

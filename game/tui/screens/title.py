@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Center, Vertical
+from textual.containers import Center
 from textual.content import Content
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...library import default_assets_dir
+from ...paths import default_assets_dir
 from .base import GameScreen
 
 
@@ -23,9 +23,8 @@ def title_art() -> str:
 class TitleScreen(GameScreen):
     DEFAULT_CSS = """
     TitleScreen { align: center middle; }
-    TitleScreen #title-box { width: auto; height: auto; align: center middle; }
-    TitleScreen #art { width: auto; color: $accent; text-style: bold; }
-    TitleScreen #tagline { width: auto; color: $foreground-muted; margin-bottom: 1; }
+    TitleScreen #art { width: 100%; content-align: center top; color: $accent; text-style: bold; }
+    TitleScreen #tagline { width: 100%; content-align: center top; color: $foreground-muted; margin-bottom: 1; }
     TitleScreen #menu { width: 46; height: auto; max-height: 10; border: round $primary; }
     """
 
@@ -39,10 +38,9 @@ class TitleScreen(GameScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Vertical(id="title-box"):
-            yield Center(Static(Content(title_art()), id="art"))
-            yield Center(Static(self.tr("title.tagline"), id="tagline"))
-            yield Center(OptionList(*self._options(), id="menu"))
+        yield Static(Content(title_art()), id="art")
+        yield Static(self.tr("title.tagline"), id="tagline")
+        yield Center(OptionList(*self._options(), id="menu"))
         yield Footer()
 
     def _options(self) -> list[Option]:
@@ -57,7 +55,6 @@ class TitleScreen(GameScreen):
         ]
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#menu", OptionList).focus()
 
     def after_language_change(self) -> None:

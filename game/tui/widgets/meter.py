@@ -49,6 +49,7 @@ class PerceptionMeter(Widget):
         if self.hidden:
             return
         self.flash = f"{delta:+d} {label(value, self.lang)}"
+        self.refresh()  # the same change twice running is still news
         if self._walker is not None:
             self._walker.stop()
         self._walker = self.set_interval(STEP_SECONDS, self._step)

@@ -7,7 +7,7 @@ from functools import lru_cache
 from textual.content import Content
 from textual.widgets import Static
 
-from ...library import default_assets_dir
+from ...paths import default_assets_dir
 from ...model import clean_text
 
 MAX_LINES, MAX_WIDTH = 9, 24
