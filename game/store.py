@@ -25,10 +25,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Sequence
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DB_NAME = "mot.sqlite3"
 APP_NAME = "moment-of-truth"
 MODES = ("learn", "exam", "classroom", "headless")
+_STEP_LETTERS = {"explore": "E", "offer": "O", "act": "A", "confirm": "C"}  # = i18n.STEP_LETTERS
 BUSY_TIMEOUT_S = 10.0
 LOCK_RETRIES = 5
 
@@ -82,6 +83,20 @@ MIGRATIONS: dict[int, list[str]] = {
         """CREATE TABLE settings (
             key   TEXT PRIMARY KEY,
             value TEXT)""",
+    ],
+    2: [
+        # Where each team of a room stands in a level right now, for the scoreboard: one row
+        # per (room, team, level), rewritten after every move, `finished` once the run is saved.
+        """CREATE TABLE live (
+            room       TEXT NOT NULL,
+            team       TEXT NOT NULL,
+            level_id   TEXT NOT NULL,
+            moves      INTEGER NOT NULL,
+            perception INTEGER NOT NULL,
+            steps      TEXT NOT NULL,
+            finished   INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (room, team, level_id))""",
     ],
 }
 
@@ -179,6 +194,21 @@ class RankRow:
     mot_score: int
     adherence: int
     finished_at: str
+
+
+@dataclass(frozen=True)
+class LiveRow:
+    """A team's position in a level of a room: moves made, current perception, the steps used
+    as letters in order ("EOA"), and whether the run has finished (and was recorded)."""
+
+    room: str
+    team: str
+    level_id: str
+    moves: int
+    perception: int
+    steps: str
+    finished: bool
+    updated_at: str
 
 
 @dataclass(frozen=True)
@@ -388,9 +418,32 @@ class Store:
                 " VALUES (?,?,?,?,?,?,?,?)",
                 [(cursor.lastrowid, seq, m.scene, m.choice, m.step, m.delta, m.perception, at)
                  for seq, (m, at) in enumerate(zip(moves, times), 1)])
+            if room is not None:
+                self._upsert_live(conn, room, team if team is not None else player, level_id,
+                                  len(moves), result.end,
+                                  "".join(_STEP_LETTERS.get(m.step, "?") for m in moves), True,
+                                  utc_iso())
             return run_uuid
 
         return self._write(work)
+
+    @staticmethod
+    def _upsert_live(conn: sqlite3.Connection, room: str, team: str, level_id: str, moves: int,
+                     perception: int, steps: str, finished: bool, at: str) -> None:
+        conn.execute(
+            "INSERT INTO live(room, team, level_id, moves, perception, steps, finished, updated_at)"
+            " VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(room, team, level_id) DO UPDATE SET"
+            " moves = excluded.moves, perception = excluded.perception, steps = excluded.steps,"
+            " finished = excluded.finished, updated_at = excluded.updated_at",
+            (room, team, level_id, int(moves), int(perception), steps, int(bool(finished)), at))
+
+    def update_live(self, room: str, team: str, level_id: str, moves: int, perception: int,
+                    steps: str, finished: bool = False) -> None:
+        """Record where `team` stands in `level_id` in `room` after a move (one short
+        transaction). `steps` are the step letters in order, e.g. "EOA". Starting the level
+        again (moves=0) simply overwrites the row."""
+        self._write(lambda c: self._upsert_live(c, room, team, level_id, moves, perception,
+                                                steps, finished, utc_iso()))
 
     def set_setting(self, key: str, value: str | None) -> None:
         """Store a setting as text; None removes it."""
@@ -467,6 +520,12 @@ class Store:
         flags = ("explored_first", "offered_before_act", "acted", "confirmed_last")
         return [RunRecord(**{**dict(r), **{f: bool(r[f]) for f in flags}},
                           moves=moves.get(r["id"], [])) for r in rows]
+
+    def live(self, room: str) -> list[LiveRow]:
+        """The room's live rows, by team, then the most recently updated first."""
+        rows = self._query("SELECT * FROM live WHERE room = ? ORDER BY team, updated_at DESC,"
+                           " level_id", (room,))
+        return [LiveRow(**{**dict(r), "finished": bool(r["finished"])}) for r in rows]
 
     def ranking(self, room: str) -> list[RankRow]:
         """The room's scoreboard: per team (or player, for runs without a team) the sum of
