@@ -143,6 +143,47 @@ UI_STRINGS: dict[str, dict[str, str]] = {
 }
 STRINGS.update(UI_STRINGS)
 
+# The classroom's other screens: `mot results`, `mot scoreboard`, `mot serve`.
+ROOM_STRINGS: dict[str, dict[str, str]] = {
+    "results.no_db": {"en": "no database at {path} (give one with --db)",
+                      "zh": "{path} 处没有数据库（用 --db 指定）"},
+    "results.bad_homepage": {"en": "--homepage must be an absolute IRI such as https://example.org/mot, "
+                                   "not {url!r}",
+                             "zh": "--homepage 必须是绝对 IRI，例如 https://example.org/mot，而不是 {url!r}"},
+    "results.written_csv": {"en": "{runs} runs, {n} rows written to {path}",
+                            "zh": "已将 {runs} 局、{n} 行写入 {path}"},
+    "results.written_xapi": {"en": "{runs} runs, {n} xAPI statements written to {path}",
+                             "zh": "已将 {runs} 局、{n} 条 xAPI 语句写入 {path}"},
+    "board.title": {"en": "Room {room} · scoreboard", "zh": "房间 {room} · 计分板"},
+    "board.ranking": {"en": "Ranking", "zh": "排名"},
+    "board.live": {"en": "Playing now", "zh": "进行中"},
+    "board.rank": {"en": "#", "zh": "名次"},
+    "board.team": {"en": "Team", "zh": "队伍"},
+    "board.points": {"en": "Points", "zh": "积分"},
+    "board.runs": {"en": "Runs", "zh": "局数"},
+    "board.score": {"en": "MOT score", "zh": "关键时刻分数"},
+    "board.adherence": {"en": "Adherence", "zh": "模型遵循度"},
+    "board.level": {"en": "Level", "zh": "关卡"},
+    "board.moves": {"en": "Moves", "zh": "步数"},
+    "board.perception": {"en": "Perception", "zh": "客户感知"},
+    "board.steps": {"en": "Steps", "zh": "步骤"},
+    "board.status": {"en": "Status", "zh": "状态"},
+    "board.playing": {"en": "playing", "zh": "进行中"},
+    "board.finished": {"en": "finished", "zh": "已完成"},
+    "board.no_runs": {"en": "No finished runs yet.", "zh": "还没有完成的对局。"},
+    "board.no_live": {"en": "Waiting for the first move…", "zh": "等待第一步……"},
+    "board.updated": {"en": "Updated {time} · refreshes every second", "zh": "更新于 {time} · 每秒刷新"},
+    "board.db_error": {"en": "Cannot read the database: {error}", "zh": "无法读取数据库：{error}"},
+    "serve.start": {"en": "Serving room {room} at {url} — every browser tab is one team. Ctrl+C stops.",
+                    "zh": "正在 {url} 提供房间 {room}——每个浏览器标签页是一支队伍。按 Ctrl+C 停止。"},
+    "serve.exposed": {"en": "Warning: {host} is reachable from other machines; anyone who can reach "
+                            "it can play in this room.",
+                      "zh": "警告：{host} 可被其他机器访问；能访问它的任何人都能进入这个房间。"},
+    "serve.no_textual_serve": {"en": "textual-serve is not installed: pip install 'textual-serve>=1.1'",
+                               "zh": "没有安装 textual-serve：pip install 'textual-serve>=1.1'"},
+}
+STRINGS.update(ROOM_STRINGS)
+
 # Footer descriptions by binding action (see tui/localize.py).
 KEY_LABELS: dict[str, dict[str, str]] = {
     "help": {"en": "Help", "zh": "帮助"},

@@ -1,0 +1,292 @@
+"""`mot results [--db PATH] [--room NAME] [--player NAME] [--level ID] --format csv|xapi [-o FILE]
+[--homepage URL] [--unfinished]`: every finished run with its moves, for a spreadsheet or an LRS.
+
+A run is *finished* when it reached an ending; `--unfinished` adds the ones stopped before (a
+trainer ending the round). Runs come oldest first, moves in the order they were made.
+
+CSV: UTF-8 with a byte-order mark, so Excel opens Chinese intact; one row per move, the run's
+columns repeated on each (a run without moves has one row with empty move columns). Player,
+team and room names are typed by learners: one that starts with = + - @ gets a leading `'`, so
+a spreadsheet never runs it as a formula.
+
+xAPI: xAPI 1.0.3 statements, one JSON object per line, ready to POST to an LRS:
+- per choice an `answered` statement: the object is the scene as a `cmi.interaction` Activity
+  of interactionType `choice` (every choice of the scene listed, the ideal one as the correct
+  response), `result.response` the chosen id, `result.success` whether it was the ideal move,
+  and the step, delta and perception as result extensions;
+- per level a `completed` statement and a `passed` or `failed` one. **Passed means an MOT score
+  of at least +1**: the customer's expectation was met (DESIGN §1's scale: +1 "met
+  expectations"); 0 and below fail. `result.score` is {raw: MOT score, min: −3, max: 3,
+  scaled: raw / 3}; `duration` is ISO 8601 (PT2M13.5S).
+- Actors are accounts {homePage, name} on the configurable home page; activity and extension
+  ids are IRIs under it (…/levels/<id>, …/levels/<id>/scenes/<scene>, …/campaigns/<id>,
+  …/xapi/ext/step); `context.registration` is the run's uuid and the campaign is the parent
+  context activity. Statement ids are uuid5 of the run's uuid and the statement's place in the
+  run, so exporting twice gives the same ids and an LRS can drop the duplicates.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+import uuid as uuidlib
+from pathlib import Path
+from urllib.parse import quote
+
+from ..i18n import default_language, t
+
+DEFAULT_HOMEPAGE = "https://moment-of-truth.local"
+PASS_SCORE = 1  # an MOT score of +1 (met expectations) or more passes
+
+VERBS = {
+    "answered": "http://adlnet.gov/expapi/verbs/answered",
+    "completed": "http://adlnet.gov/expapi/verbs/completed",
+    "passed": "http://adlnet.gov/expapi/verbs/passed",
+    "failed": "http://adlnet.gov/expapi/verbs/failed",
+    "terminated": "http://adlnet.gov/expapi/verbs/terminated",
+}
+LEVEL_TYPE = "http://adlnet.gov/expapi/activities/simulation"
+CAMPAIGN_TYPE = "http://adlnet.gov/expapi/activities/course"
+INTERACTION_TYPE = "http://adlnet.gov/expapi/activities/cmi.interaction"
+LANGUAGE_TAGS = {"en": "en-US", "zh": "zh-CN", "*": "und"}
+
+CSV_COLUMNS = ("run_uuid", "player", "team", "room", "level", "campaign", "mode", "started_at",
+               "finished_at", "duration_s", "ending", "mot_score", "peak", "end", "adherence",
+               "points", "seq", "scene", "choice", "step", "delta", "perception")
+
+
+def add_parser(parser) -> None:
+    parser.add_argument("--db", default=None, help="the SQLite database (default: the user's)")
+    parser.add_argument("--room", default=None, help="only runs of this classroom room")
+    parser.add_argument("--player", default=None, help="only runs of this player (or team)")
+    parser.add_argument("--level", default=None, help="only runs of this level id")
+    parser.add_argument("--format", choices=("csv", "xapi"), required=True,
+                        help="csv: one row per move (UTF-8 with BOM); xapi: xAPI 1.0.3 "
+                             "statements as JSON lines (passed = MOT score ≥ 1)")
+    parser.add_argument("-o", "--output", default=None, metavar="FILE",
+                        help="write here instead of standard output")
+    parser.add_argument("--homepage", default=DEFAULT_HOMEPAGE, metavar="URL",
+                        help=f"xAPI: the home page of actor accounts and activity ids "
+                             f"(default {DEFAULT_HOMEPAGE})")
+    parser.add_argument("--unfinished", action="store_true",
+                        help="also runs that stopped before an ending (xAPI: `terminated`)")
+    parser.add_argument("--levels", default=None, metavar="DIR",
+                        help="xAPI: where to read the levels' titles and choices "
+                             "(default: the shipped levels)")
+
+
+def run(args) -> int:
+    lang = default_language()
+    from ..store import Store, default_db_path
+
+    db = Path(args.db) if args.db else default_db_path()
+    if not db.is_file():
+        print(f"mot results: {t('results.no_db', lang, path=db)}", file=sys.stderr)
+        return 1
+    homepage = args.homepage.rstrip("/")
+    if not _is_absolute_iri(homepage):
+        print(f"mot results: {t('results.bad_homepage', lang, url=args.homepage)}", file=sys.stderr)
+        return 2
+    with Store(db) as store:
+        runs = store.runs(room=args.room, player=args.player, level=args.level)
+    runs = [r for r in runs if args.unfinished or r.ending is not None]
+    if args.format == "csv":
+        data = csv_bytes(runs)
+        count = max(0, data.count(b"\r\n") - 1)  # rows, less the header
+    else:
+        levels = _level_lookup(args.levels)
+        lines = [json.dumps(s, ensure_ascii=False, separators=(",", ":"))
+                 for s in xapi_statements(runs, homepage, levels)]
+        data = "".join(line + "\n" for line in lines).encode("utf-8")
+        count = len(lines)
+    if args.output and args.output != "-":
+        Path(args.output).write_bytes(data)
+        key = "results.written_csv" if args.format == "csv" else "results.written_xapi"
+        print(t(key, lang, runs=len(runs), n=count, path=args.output), file=sys.stderr)
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    return 0
+
+
+# -- CSV ------------------------------------------------------------------------------------
+
+def _safe_text(value: str | None) -> str:
+    """Names typed by learners: never let a spreadsheet read one as a formula."""
+    if not value:
+        return ""
+    return "'" + value if value[0] in "=+-@\t\r" else value
+
+
+def csv_rows(runs) -> list[list]:
+    rows = []
+    for r in runs:
+        head = [r.uuid, _safe_text(r.player), _safe_text(r.team), _safe_text(r.room), r.level_id,
+                r.campaign_id or "", r.mode, r.started_at or "", r.finished_at,
+                "" if r.duration_s is None else _number(r.duration_s), r.ending or "",
+                r.mot_score, r.peak, r.end_value, r.adherence, r.points]
+        if not r.moves:
+            rows.append(head + [""] * 6)
+        for m in r.moves:
+            rows.append(head + [m.seq, m.scene, m.choice, m.step, m.delta, m.perception])
+    return rows
+
+
+def csv_bytes(runs) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(csv_rows(runs))
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _number(value: float) -> str:
+    return f"{value:.3f}".rstrip("0").rstrip(".")
+
+
+# -- xAPI -----------------------------------------------------------------------------------
+
+def _is_absolute_iri(text: str) -> bool:
+    scheme, sep, rest = text.partition(":")
+    return bool(sep and scheme and scheme[0].isalpha() and rest
+                and all(c.isalnum() or c in "+-." for c in scheme)
+                and not any(c.isspace() for c in text))
+
+
+def iso_duration(seconds: float) -> str:
+    """ISO 8601 duration to the hundredth of a second (xAPI's precision): PT2M13.5S."""
+    centis = round(max(0.0, seconds) * 100)
+    hours, centis = divmod(centis, 360_000)
+    minutes, centis = divmod(centis, 6_000)
+    secs = f"{centis // 100}.{centis % 100:02d}".rstrip("0").rstrip(".")
+    text = "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
+    if centis or text == "PT":
+        text += f"{secs}S"
+    return text
+
+
+def _language_map(text, fallback: str) -> dict[str, str]:
+    by_lang = {LANGUAGE_TAGS.get(k, k): v for k, v in getattr(text, "by_lang", {}).items() if v}
+    return by_lang or {"und": fallback}
+
+
+def _level_lookup(levels_dir: str | None) -> dict:
+    """level id → Level and "campaign:<id>" → Campaign, from the library; runs of levels
+    that are not found still export, with their ids as names."""
+    try:
+        from ..library import load_library
+
+        library = load_library(Path(levels_dir) if levels_dir else None)
+    except Exception:  # a broken library must not stop an export
+        return {}
+    found: dict = {lv.id: lv for lv in library.levels}
+    found.update({f"campaign:{entry.campaign.id}": entry.campaign for entry in library.campaigns})
+    return found
+
+
+def _registration(run_uuid: str) -> uuidlib.UUID:
+    try:
+        return uuidlib.UUID(run_uuid)
+    except ValueError:  # not a uuid (hand-made data): derive a stable one
+        return uuidlib.uuid5(uuidlib.NAMESPACE_URL, f"urn:mot:run:{run_uuid}")
+
+
+def xapi_statements(runs, homepage: str = DEFAULT_HOMEPAGE, levels: dict | None = None) -> list[dict]:
+    homepage = homepage.rstrip("/")
+    levels = levels or {}
+    statements = []
+    for run in runs:
+        statements.extend(_run_statements(run, homepage, levels.get(run.level_id),
+                                          levels.get(f"campaign:{run.campaign_id}")))
+    return statements
+
+
+def _iri(homepage: str, *parts: str) -> str:
+    return "/".join([homepage, *(quote(p, safe="") for p in parts)])
+
+
+def _run_statements(run, homepage: str, level, campaign_def=None) -> list[dict]:
+    registration = _registration(run.uuid)
+    ext = lambda name: f"{homepage}/xapi/ext/{name}"  # noqa: E731
+    actor = {"objectType": "Agent", "name": run.player,
+             "account": {"homePage": homepage, "name": run.player}}
+    level_iri = _iri(homepage, "levels", run.level_id)
+    level_activity = {
+        "objectType": "Activity", "id": level_iri,
+        "definition": {"type": LEVEL_TYPE,
+                       "name": _language_map(level.title if level else None, run.level_id)},
+    }
+    campaign = None
+    if run.campaign_id:
+        campaign = {"objectType": "Activity", "id": _iri(homepage, "campaigns", run.campaign_id),
+                    "definition": {"type": CAMPAIGN_TYPE,
+                                   "name": _language_map(getattr(campaign_def, "title", None),
+                                                         run.campaign_id)}}
+    extensions = {ext("mode"): run.mode}
+    if run.room is not None:
+        extensions[ext("room")] = run.room
+    if run.team is not None:
+        extensions[ext("team")] = run.team
+
+    def statement(key: str, verb: str, obj: dict, result: dict, timestamp: str, parent: dict | None,
+                  grouping: dict | None = None) -> dict:
+        context: dict = {"registration": str(registration), "platform": "Moment of Truth",
+                         "extensions": extensions}
+        activities = {}
+        if parent:
+            activities["parent"] = [parent]
+        if grouping:
+            activities["grouping"] = [grouping]
+        if activities:
+            context["contextActivities"] = activities
+        return {"id": str(uuidlib.uuid5(registration, key)), "actor": actor,
+                "verb": {"id": VERBS[verb], "display": {"en-US": verb}},
+                "object": obj, "result": result, "context": context, "timestamp": timestamp}
+
+    out = []
+    for move in run.moves:
+        scene = level.scenes.get(move.scene) if level else None
+        choices = [{"id": c.id, "description": _language_map(c.text, c.id)}
+                   for c in (scene.choices if scene else ())]
+        if move.choice not in {c["id"] for c in choices}:  # the level changed since, or is gone
+            choices.append({"id": move.choice, "description": {"und": move.choice}})
+        definition = {"type": INTERACTION_TYPE, "interactionType": "choice",
+                      "name": {"und": f"{run.level_id} · {move.scene}"},
+                      "choices": choices}
+        if scene is not None:
+            definition["description"] = _language_map(scene.text, move.scene)
+            ideal = [c.id for c in scene.choices if c.ideal]
+            if ideal:
+                definition["correctResponsesPattern"] = ideal
+        result = {"response": move.choice,
+                  "extensions": {ext("step"): move.step, ext("delta"): move.delta,
+                                 ext("perception"): move.perception}}
+        if scene is not None and "correctResponsesPattern" in definition:
+            result["success"] = move.choice in definition["correctResponsesPattern"]
+        obj = {"objectType": "Activity", "id": _iri(homepage, "levels", run.level_id, "scenes",
+                                                    move.scene),
+               "definition": definition}
+        out.append(statement(f"move-{move.seq}", "answered", obj, result,
+                             move.at or run.finished_at, level_activity, campaign))
+
+    score = {"raw": run.mot_score, "min": -3, "max": 3, "scaled": run.mot_score / 3}
+    passed = run.mot_score >= PASS_SCORE
+    result = {"score": score, "success": passed, "completion": run.ending is not None,
+              "extensions": {ext("adherence"): run.adherence, ext("points"): run.points,
+                             ext("peak"): run.peak, ext("end"): run.end_value}}
+    if run.ending is not None:
+        result["extensions"][ext("ending")] = run.ending
+    if run.duration_s is not None:
+        result["duration"] = iso_duration(run.duration_s)
+    if run.ending is None:
+        out.append(statement("terminated", "terminated", level_activity,
+                             {k: v for k, v in result.items() if k != "success"},
+                             run.finished_at, campaign))
+        return out
+    out.append(statement("completed", "completed", level_activity, result, run.finished_at, campaign))
+    out.append(statement("passed" if passed else "failed", "passed" if passed else "failed",
+                         level_activity, result, run.finished_at, campaign))
+    return out
