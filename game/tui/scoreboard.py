@@ -1,0 +1,139 @@
+"""`mot scoreboard`: a small Textual app that shows one room of a shared database, live.
+
+It only reads. Every `POLL_SECONDS` a worker thread reads the room's ranking and live rows
+(WAL readers never wait for the writers), and the screen redraws when they changed, so a
+finished move shows within about a second. Ctrl+Q quits, F2 switches 中文/English.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import reactive
+
+from ..i18n import default_language, other_language, t
+from .localize import localize_bindings
+
+POLL_SECONDS = 1.0
+
+
+class ScoreboardApp(App):
+    TITLE = "Moment of Truth · 关键时刻"
+    CSS_PATH = Path(__file__).parent / "app.tcss"
+    BINDINGS = [
+        Binding("f2", "toggle_language", "中文/EN", id="language", tooltip="Switch language"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    ]
+
+    lang: reactive[str] = reactive("en", init=False)
+
+    def __init__(self, room: str, db: str | Path | None = None, *, lang: str | None = None,
+                 store=None, library=None, poll_seconds: float = POLL_SECONDS) -> None:
+        super().__init__()
+        self.room = room
+        self.db = db
+        self.store = store
+        self.library = library
+        self.poll_seconds = poll_seconds
+        self.set_reactive(ScoreboardApp.lang, lang or default_language())
+        self._polling = False
+        self._owns_store = store is None
+
+    def get_default_screen(self):
+        from .screens.scoreboard import ScoreboardScreen
+
+        return ScoreboardScreen(self.room, self.level_title)
+
+    def on_mount(self) -> None:
+        localize_bindings(self, self.lang)
+        if self.store is None:
+            from ..store import Store, default_db_path
+
+            self.store = Store(self.db or default_db_path())
+            if self.store.notice:
+                self.notify(self.store.notice.get(self.lang, self.store.notice["en"]),
+                            severity="warning", timeout=15)
+        self.poll()
+        self.set_interval(self.poll_seconds, self.poll)
+        if self.library is None:
+            self.call_after_refresh(self.load_levels)
+
+    def on_unmount(self) -> None:
+        if self._owns_store and self.store is not None:
+            self.store.close()
+
+    # -- data ------------------------------------------------------------------------------
+    def poll(self) -> None:
+        if not self._polling:  # a slow read is never stacked under the next one
+            self._polling = True
+            self.read_room()
+
+    @work(thread=True, group="poll")
+    def read_room(self) -> None:
+        try:
+            ranking, live = tuple(self.store.ranking(self.room)), tuple(self.store.live(self.room))
+            error = None
+        except Exception as exc:  # a locked or vanished file: keep the last picture
+            ranking = live = None
+            error = f"{type(exc).__name__}: {exc}"
+        try:
+            self.call_from_thread(self._show, ranking, live, error)
+        except RuntimeError:  # the app closed meanwhile
+            self._polling = False
+
+    def _show(self, ranking, live, error) -> None:
+        self._polling = False
+        screen = self._board()
+        if screen is None:
+            return
+        if error is None:
+            if ranking != screen.ranking:
+                screen.ranking = ranking
+            if live != screen.live:
+                screen.live = live
+            screen.status = t("board.updated", self.lang, time=datetime.now().strftime("%H:%M:%S"))
+        else:
+            screen.status = t("board.db_error", self.lang, error=error)
+
+    def _board(self):
+        from .screens.scoreboard import ScoreboardScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, ScoreboardScreen):
+                return screen
+        return None
+
+    @work(thread=True, group="levels")
+    def load_levels(self) -> None:
+        """Level titles for the live rows; ids are shown until (or if never) they load."""
+        try:
+            from ..library import load_library
+
+            library = load_library()
+        except Exception:
+            return
+        self.call_from_thread(self._levels_loaded, library)
+
+    async def _levels_loaded(self, library) -> None:
+        self.library = library
+        screen = self._board()
+        if screen is not None and screen.live:
+            await screen.recompose()
+
+    def level_title(self, level_id: str, lang: str) -> str:
+        level = self.library.level(level_id) if self.library is not None else None
+        return level.title.get(lang) if level is not None else level_id
+
+    # -- language --------------------------------------------------------------------------
+    def action_toggle_language(self) -> None:
+        self.lang = other_language(self.lang)
+
+    async def watch_lang(self, lang: str) -> None:
+        localize_bindings(self, lang)
+        for screen in list(self.screen_stack):
+            if hasattr(screen, "refresh_language"):
+                await screen.refresh_language()

@@ -1,0 +1,104 @@
+"""`mot scoreboard`: runs and live moves written by another connection show within 2 s;
+F2 switches language; Ctrl+Q quits."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from game.engine import Game
+from game.loader import load_level
+from game.scoring import POINTS_FORMULA, score
+from game.store import Store
+from game.tui.scoreboard import ScoreboardApp
+from game.tui.screens.scoreboard import LiveCard, RankCard, ScoreboardScreen
+from tests.tui_helpers import tutorial_library
+
+ROOT = Path(__file__).resolve().parent.parent
+LEVEL_FILE = ROOT / "levels" / "tutorial" / "01-first-call.toml"
+IDEAL = ["ask-impact", "ask-what-success", "loaners-and-note", "five-cs", "call-grace"]
+
+
+@pytest.fixture(scope="module")
+def level():
+    return load_level(LEVEL_FILE).level
+
+
+def screen_text(app) -> str:
+    return "\n".join(str(w.render()) for w in app.screen.query("Static"))
+
+
+async def wait_until(pilot, condition, limit: float = 2.0) -> float:
+    """Seconds until `condition()` held; fails past `limit`."""
+    start = time.monotonic()
+    while not condition():
+        assert time.monotonic() - start < limit, "the scoreboard did not update in time"
+        await pilot.pause(0.05)
+    return time.monotonic() - start
+
+
+async def test_scoreboard_follows_another_connection_within_two_seconds(tmp_path, level):
+    db = tmp_path / "room.sqlite3"
+    app = ScoreboardApp("周一班", db, lang="en", library=tutorial_library())
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ScoreboardScreen)
+        assert "Room 周一班 · scoreboard" in screen_text(app)
+        assert POINTS_FORMULA["en"] in screen_text(app)
+        assert "No finished runs yet." in screen_text(app)
+
+        with Store(db) as writer:  # another connection, as another terminal would be
+            writer.update_live("周一班", "蓝队", level.id, 1, -2, "O")
+            waited = await wait_until(pilot, lambda: len(app.screen.query(LiveCard)) == 1)
+            card = app.screen.query_one(LiveCard)
+            assert (card.row.team, card.row.moves, card.row.perception, card.row.steps) == (
+                "蓝队", 1, -2, "O")
+            assert "A First Call · Moves 1 · playing" in screen_text(app)
+            assert "unmet" in screen_text(app)
+            assert waited < 2
+
+            state = Game(level).play(IDEAL)
+            writer.record_run("红队", level.id, level.campaign, state, score(level, state),
+                              mode="classroom", room="周一班", team="红队")
+            waited = await wait_until(pilot, lambda: len(app.screen.query(RankCard)) == 1)
+            (rank,) = app.screen.query(RankCard)
+            assert (rank.place, rank.row.team, rank.row.points) == (1, "红队", 86)
+            assert str(rank.query_one(".points").value) == "86"
+            teams = [c.row.team for c in app.screen.query(LiveCard)]
+            assert teams == ["蓝队", "红队"]  # playing first, then finished
+            assert app.screen.query(LiveCard)[1].row.finished
+            assert waited < 2
+
+            writer.update_live("周一班", "蓝队", level.id, 2, -3, "OO")
+            await wait_until(pilot, lambda: app.screen.query(LiveCard)[0].row.perception == -3)
+            state = Game(level).play(["offer-refund", "repeat-policy"])
+            writer.record_run("蓝队", level.id, level.campaign, state, score(level, state),
+                              mode="classroom", room="周一班", team="蓝队")
+            writer.update_live("别的班", "绿队", level.id, 1, 1, "E")  # another room: not shown
+            await wait_until(pilot, lambda: len(app.screen.query(RankCard)) == 2)
+            assert [(c.place, c.row.team, c.row.points) for c in app.screen.query(RankCard)] == [
+                (1, "红队", 86), (2, "蓝队", 5)]
+            assert "绿队" not in screen_text(app)
+
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.lang == "zh"
+        text = screen_text(app)
+        assert "房间 周一班 · 计分板" in text and POINTS_FORMULA["zh"] in text
+        assert "第一通电话" in text  # the level's own title, in Chinese
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_scoreboard_command_parses(tmp_path, monkeypatch):
+    from game.cli import build_parser
+
+    args = build_parser().parse_args(["scoreboard", "--room", "R", "--db", str(tmp_path / "x"),
+                                      "--lang", "zh"])
+    assert (args.room, args.lang) == ("R", "zh")
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["scoreboard"])  # --room is required
