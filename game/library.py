@@ -64,17 +64,23 @@ class Library:
         return [lv for c in self.campaigns for lv in c.levels]
 
 
-def _level_ids_in(folder: Path) -> set[str]:
-    """Cheap pre-pass: the ids of the levels in a folder, for `score.<level>` checks."""
+def _read_levels(folder: Path) -> dict[Path, tuple]:
+    """Parse every level file of a folder once; the ids pre-pass and the loading share it."""
+    return {file: read_toml(file) for file in sorted(folder.glob("*.toml")) if file.name != CAMPAIGN_FILE}
+
+
+def _ids_of(parsed: dict[Path, tuple]) -> set[str]:
+    """The ids of the levels in a folder, for `score.<level>` checks."""
     ids = set()
-    for file in folder.glob("*.toml"):
-        if file.name == CAMPAIGN_FILE:
-            continue
-        data, _, _ = read_toml(file)
+    for data, _, _ in parsed.values():
         level = data.get("level") if isinstance(data, dict) else None
         if isinstance(level, dict) and isinstance(level.get("id"), str):
             ids.add(level["id"])
     return ids
+
+
+def _level_ids_in(folder: Path) -> set[str]:
+    return _ids_of(_read_levels(folder))
 
 
 def load_folder(folder: Path, assets: Path | None = None) -> tuple[CampaignEntry, list[LoadResult]]:
@@ -95,12 +101,11 @@ def load_folder(folder: Path, assets: Path | None = None) -> tuple[CampaignEntry
         if not cid[0].isalpha():
             cid = "c-" + cid
         campaign = Campaign(id=cid, title=Text.plain(folder.name), path=folder)
-    known = _level_ids_in(folder)
+    parsed = _read_levels(folder)
+    known = _ids_of(parsed)
     levels: list[Level] = []
-    for file in sorted(folder.glob("*.toml")):
-        if file.name == CAMPAIGN_FILE:
-            continue
-        res = load_level(file, known_levels=known, assets=assets)
+    for file, pre in parsed.items():
+        res = load_level(file, known_levels=known, assets=assets, parsed=pre)
         results.append(res)
         if res.level is None:
             broken.append(Broken(file, res.diagnostics, campaign.id))
@@ -194,8 +199,8 @@ def resolve_level(spec: str, root: Path | None = None) -> tuple[Level | None, li
 def load_folder_for(path: Path) -> tuple[CampaignEntry, list[LoadResult]]:
     """Load a single file with what its folder provides (sibling ids for `score.<level>`)."""
     assets = default_assets_dir()
-    known = _level_ids_in(path.parent)
-    res = load_level(path, known_levels=known, assets=assets)
+    parsed = _read_levels(path.parent)
+    res = load_level(path, known_levels=_ids_of(parsed), assets=assets, parsed=parsed.get(path))
     campaign = None
     cfile = path.parent / CAMPAIGN_FILE
     if cfile.exists():

@@ -232,11 +232,13 @@ def read_toml(path: Path) -> tuple[dict | None, PositionIndex | None, list[Diagn
     return data, PositionIndex(source), []
 
 
-def load_level(path: Path, known_levels: set[str] | None = None, assets: Path | None = None) -> LoadResult:
-    """Load one level file. `known_levels` are the ids `score.<level>` may name."""
+def load_level(path: Path, known_levels: set[str] | None = None, assets: Path | None = None,
+               parsed: tuple | None = None) -> LoadResult:
+    """Load one level file. `known_levels` are the ids `score.<level>` may name; `parsed` is
+    what `read_toml(path)` already returned, when the caller read the file before."""
     path = Path(path)
-    data, positions, diagnostics = read_toml(path)
-    result = LoadResult(path, diagnostics, positions=positions)
+    data, positions, diagnostics = parsed if parsed is not None else read_toml(path)
+    result = LoadResult(path, list(diagnostics), positions=positions)
     if data is None:
         return result
     reader = _Reader(path, positions)

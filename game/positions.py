@@ -56,13 +56,31 @@ class _Stop(Exception):
 
 
 class PositionIndex:
-    """Line and column (both 1-based) of keys and values, by key path."""
+    """Line and column (both 1-based) of keys and values, by key path.
+
+    The scan is lazy: it runs on the first lookup, so a file that loads without a single
+    diagnostic never pays for it (on a large level it costs about as much as parsing).
+    """
+
+    keys: dict[tuple, tuple[int, int]]
+    values: dict[tuple, tuple[int, int]]
+    # Keys and tables defined twice, in document order, with the second one's position.
+    duplicates: list[tuple[tuple, tuple[int, int]]]
 
     def __init__(self, source: str) -> None:
-        self.keys: dict[tuple, tuple[int, int]] = {}
-        self.values: dict[tuple, tuple[int, int]] = {}
-        # Keys and tables defined twice, in document order, with the second one's position.
-        self.duplicates: list[tuple[tuple, tuple[int, int]]] = []
+        self._source = source
+
+    def __getattr__(self, name: str):
+        # Only reached while `keys`, `values` and `duplicates` do not exist yet.
+        if name in ("keys", "values", "duplicates") and "_source" in self.__dict__:
+            self._scan(self.__dict__.pop("_source"))
+            return self.__dict__[name]
+        raise AttributeError(name)
+
+    def _scan(self, source: str) -> None:
+        self.keys = {}
+        self.values = {}
+        self.duplicates = []
         self._defined: set[tuple] = set()
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
         tokens = [
