@@ -30,10 +30,11 @@ def test_each_tab_runs_the_classroom_asking_for_its_team(tmp_path):
     assert shlex.split(classroom_command(args)) == [
         sys.executable, "-m", "game", "classroom", "--room", "周一 班", "--db", str(db.resolve()),
         "--ask-team"]
-    args = parse("--room", "R", "--db", "x.sqlite3", "--level", "first-call", "--lang", "zh")
+    args = parse("--room", "R", "--db", "x.sqlite3", "--level", "first-call", "--lang", "zh",
+                 "--timer", "0")
     words = shlex.split(classroom_command(args))
     assert words[words.index("--db") + 1] == str(Path("x.sqlite3").resolve())  # absolute
-    assert words[-4:] == ["--level", "first-call", "--lang", "zh"]
+    assert words[-6:] == ["--level", "first-call", "--lang", "zh", "--timer", "0"]
 
 
 def test_loopback():

@@ -31,6 +31,8 @@ def add_parser(parser) -> None:
     parser.add_argument("--campaign", default=None, help="passed on to mot classroom")
     parser.add_argument("--lang", choices=("zh", "en"), default=None,
                         help="passed on to mot classroom")
+    parser.add_argument("--timer", default=None, metavar="SECONDS",
+                        help="passed on to mot classroom (discussion countdown, 0 = none)")
 
 
 def db_path(args) -> Path:
@@ -43,9 +45,9 @@ def classroom_command(args) -> str:
     """The shell command textual-serve starts for each browser tab."""
     parts = [sys.executable, "-m", "game", "classroom", "--room", args.room,
              "--db", str(db_path(args)), "--ask-team"]
-    for option in ("level", "campaign", "lang"):
+    for option in ("level", "campaign", "lang", "timer"):
         value = getattr(args, option, None)
-        if value:
+        if value is not None and value != "":
             parts += [f"--{option}", value]
     return " ".join(shlex.quote(p) for p in parts)
 
