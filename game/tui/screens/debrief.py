@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Button, Footer, Header, Static, TabbedContent, TabPane
 
@@ -14,6 +14,7 @@ from ...engine import Game, State
 from ...model import STEPS, Level
 from ...scoring import Result, label
 from ..widgets.chart import PerceptionChart
+from ..widgets.dynamic import DynamicScroll
 from ..widgets.meter import tone
 from ..widgets.prose import Prose
 from ..widgets.scorecard import Scorecard
@@ -51,19 +52,14 @@ class DebriefScreen(GameScreen):
         yield Header()
         with TabbedContent(id="tabs"):
             with TabPane(self.tr("debrief.tab_score"), id="tab-score"):
-                with VerticalScroll():
-                    yield from self._score_tab()
+                yield DynamicScroll(self._score_tab)
             with TabPane(self.tr("debrief.tab_moves"), id="tab-moves"):
-                with VerticalScroll():
-                    yield from self._moves_tab()
+                yield DynamicScroll(self._moves_tab, lazy=True)
             with TabPane(self.tr("debrief.tab_found"), id="tab-found"):
-                with VerticalScroll():
-                    yield from self._found_tab()
+                yield DynamicScroll(self._found_tab, lazy=True)
             if self.level.discuss:
                 with TabPane(self.tr("debrief.tab_discuss"), id="tab-discuss"):
-                    with VerticalScroll():
-                        for n, prompt in enumerate(self.level.discuss, 1):
-                            yield Prose(f"{n}. {prompt.get(self.lang)}", classes="move")
+                    yield DynamicScroll(self._discuss_tab, lazy=True)
             if self.level.scorecard and self.app.library is not None:
                 with TabPane(self.tr("scorecard.title"), id="tab-scorecard"):
                     yield Scorecard(self.app.library.campaign_of(self.level.id), self.app.best_scores(), self.lang)
@@ -120,6 +116,14 @@ class DebriefScreen(GameScreen):
         if ideal_path:
             yield Static(self.tr("debrief.ideal_path"), classes="h")
             yield Prose(" → ".join(ideal_path), classes="muted")
+
+    def _discuss_tab(self) -> ComposeResult:
+        for n, prompt in enumerate(self.level.discuss, 1):
+            yield Prose(f"{n}. {prompt.get(self.lang)}", classes="move")
+
+    async def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        for scroll in event.pane.query(DynamicScroll):
+            await scroll.load()
 
     def _found_tab(self) -> ComposeResult:
         r, lang, level = self.result, self.lang, self.level

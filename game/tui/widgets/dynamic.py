@@ -13,9 +13,18 @@ from textual.containers import VerticalScroll
 
 
 class DynamicScroll(VerticalScroll):
-    def __init__(self, source: Callable[[], ComposeResult], **kwargs) -> None:
+    """With `lazy=True` nothing is built until `load()`: tabs nobody opens cost nothing."""
+
+    def __init__(self, source: Callable[[], ComposeResult], lazy: bool = False, **kwargs) -> None:
         super().__init__(**kwargs)
         self._source = source
+        self.loaded = not lazy
 
     def compose(self) -> ComposeResult:
-        yield from self._source()
+        if self.loaded:
+            yield from self._source()
+
+    async def load(self) -> None:
+        if not self.loaded:
+            self.loaded = True
+            await self.recompose()

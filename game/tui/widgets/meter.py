@@ -52,7 +52,11 @@ class PerceptionMeter(Widget):
         self.refresh()  # the same change twice running is still news
         if self._walker is not None:
             self._walker.stop()
-        self._walker = self.set_interval(STEP_SECONDS, self._step)
+            self._walker = None
+        if self.app.animation_level == "none":  # the user (or a test) turned animations off
+            self.shown = value
+        else:
+            self._walker = self.set_interval(STEP_SECONDS, self._step)
         if self._flash_timer is not None:
             self._flash_timer.stop()
         self._flash_timer = self.set_timer(FLASH_SECONDS, self._clear_flash)

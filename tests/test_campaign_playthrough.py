@@ -1,0 +1,78 @@
+"""Play the whole "Who Killed the Order" campaign through the real app, twice.
+
+On the ideal path every level scores +3 and the finale reaches its best ending; on a poor path
+(the analyser's worst path in each level) the finale ends somewhere worse.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from game.library import Library
+from game.store import Store
+from game.tui.app import MotApp
+from game.tui.screens.briefing import BriefingScreen
+from game.tui.screens.debrief import DebriefScreen
+from game.tui.screens.scene import SceneScreen
+from tests.test_campaigns import LIBRARY, report
+
+CAMPAIGN = LIBRARY.campaign("who-killed-the-order")
+FINALE = CAMPAIGN.levels[-1]
+
+
+async def play_campaign(tmp_path: Path, pick) -> dict[str, str]:
+    """Title → map → each level (briefing, scene, debrief, next) → the finale. Returns endings."""
+    library = Library(LIBRARY.root, campaigns=[CAMPAIGN])
+    app = MotApp(lang="zh", library=library, store=Store(tmp_path / "mot.sqlite3"), player="class")
+    endings: dict[str, str] = {}
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("enter")  # the first level of the campaign
+        await pilot.pause()
+        for level in CAMPAIGN.levels:
+            assert isinstance(app.screen, BriefingScreen) and app.screen.level.id == level.id
+            await pilot.press("enter")
+            await pilot.pause()
+            scene = app.screen
+            assert isinstance(scene, SceneScreen)
+            while not scene.state.finished:
+                choice_id = pick(level, scene)
+                available = [c.id for c in scene.game.choices(scene.state)]
+                await pilot.press(str(available.index(choice_id) + 1))
+                await pilot.pause()
+                await pilot.press("enter")
+                await pilot.pause()
+            debrief = app.screen
+            assert isinstance(debrief, DebriefScreen)
+            endings[level.id] = debrief.result.ending
+            if level is FINALE:
+                break
+            await pilot.press("n")
+            await pilot.pause()
+    return endings, app.store.best_scores("class")
+
+
+def ideal_pick(level, scene) -> str:
+    return next(c.id for c in scene.game.choices(scene.state) if c.ideal)
+
+
+def worst_pick(level, scene) -> str:
+    """The analyser's worst path; in the finale, the ideal moves as far as they go."""
+    if level is FINALE:
+        available = scene.game.choices(scene.state)
+        return next((c.id for c in available if c.ideal), available[-1].id)
+    path = report(level.id).worst.choices
+    return path[len(scene.state.moves)]
+
+
+async def test_ideal_campaign_reaches_the_best_ending(tmp_path):
+    endings, best = await play_campaign(tmp_path, ideal_pick)
+    assert all(v == 3 for v in best.values()) and len(best) == len(CAMPAIGN.levels)
+    assert endings[FINALE.id] == report(FINALE.id).best.ending
+
+
+async def test_poor_campaign_reaches_a_worse_ending(tmp_path):
+    endings, best = await play_campaign(tmp_path, worst_pick)
+    assert max(v for k, v in best.items() if k != FINALE.id) <= -2
+    assert endings[FINALE.id] != report(FINALE.id).best.ending
