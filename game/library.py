@@ -174,26 +174,30 @@ def load_library(root: Path | None = None, assets: Path | None = None) -> Librar
     return library
 
 
-def resolve_level(spec: str, root: Path | None = None) -> tuple[Level | None, list[Diagnostic], Library | None]:
-    """A level id from the library, or a path to a .toml file (loaded with its folder's context)."""
+def resolve_level(spec: str, root: Path | None = None) -> tuple[Level | None, list[Diagnostic], Campaign | None]:
+    """A level id from the library, or a path to a .toml file (loaded with its folder's context).
+
+    Returns the level (None if it cannot be played), its diagnostics, and its campaign (for
+    the campaign's own step names). An unknown id prints the known ones.
+    """
     path = Path(spec)
     if spec.endswith(".toml") or path.is_file():
         if not path.is_file():
             return None, [Diagnostic(spec, 1, 1, "E002", "no such file")], None
         entry, results = load_folder_for(path)
         res = next(r for r in results if r.path == path)
-        return res.level if res.ok else None, res.diagnostics, None
+        return res.level if res.ok else None, res.diagnostics, entry.campaign
     library = load_library(root)
     level = library.level(spec)
     if level is None:
         broken = next((b for b in library.broken if b.path.stem.endswith(spec)), None)
         if broken:
-            return None, broken.diagnostics, library
+            return None, broken.diagnostics, None
         known = ", ".join(lv.id for lv in library.levels) or "none"
         print(f"mot: no level {spec!r} under {display_path(library.root)} (levels: {known})",
               file=sys.stderr)
-        return None, [], library
-    return level, [], library
+        return None, [], None
+    return level, [], library.campaign_of(level.id).campaign
 
 
 def load_folder_for(path: Path) -> tuple[CampaignEntry, list[LoadResult]]:

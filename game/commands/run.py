@@ -59,7 +59,7 @@ def result_json(result: Result, state, lang: str) -> dict:
 
 def run(args) -> int:
     lang = args.lang or default_language()
-    level, diagnostics, _ = resolve_level(args.level)
+    level, diagnostics, campaign = resolve_level(args.level)
     if level is None:
         for d in diagnostics:
             print(d, file=sys.stderr)
@@ -89,11 +89,11 @@ def run(args) -> int:
         json.dump(result_json(result, state, lang), sys.stdout, ensure_ascii=False, indent=2)
         print()
     else:
-        print(transcript(level, state, result, lang))
+        print(transcript(level, state, result, lang, campaign.steps if campaign else None))
     return 0
 
 
-def transcript(level, state, result: Result, lang: str) -> str:
+def transcript(level, state, result: Result, lang: str, steps_names=None) -> str:
     lines = [level.title.get(lang), ""]
     for n, move in enumerate(state.moves, 1):
         scene = level.scenes[move.scene]
@@ -101,7 +101,7 @@ def transcript(level, state, result: Result, lang: str) -> str:
         who = f"{speaker.name.get(lang)}: " if speaker else ""
         lines.append(f"{who}{scene.text.get(lang)}")
         choice = scene.choice(move.choice)
-        step = f"{STEP_LETTERS[move.step]} {step_name(move.step, lang)}"
+        step = f"{STEP_LETTERS[move.step]} {step_name(move.step, lang, steps_names)}"
         lines.append(t("run.move", lang, n=n, step=step, choice=choice.text.get(lang), delta=move.delta,
                        perception=move.perception, label=label(move.perception, lang)))
         lines.append("")
