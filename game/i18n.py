@@ -21,13 +21,13 @@ STEP_LETTERS = {"explore": "E", "offer": "O", "act": "A", "confirm": "C"}
 STEP_MEANINGS = {
     "explore": {"en": "understand the customer's needs and thoughts: business and personal wins, "
                       "hidden expectations, active listening",
-                "zh": "了解客户的需求与想法：业务上的赢、个人的赢、隐藏的期望，主动倾听"},
+                "zh": "了解客户的需求与想法：企业利益、个人利益、隐藏的期望，主动倾听"},
     "offer": {"en": "propose an appropriate action — complete, practical, win-win — once the need "
                     "is understood",
               "zh": "在理解需求之后，提出恰当的行动：完整、可行、双赢"},
     "act": {"en": "carry out what was offered: Customer, Contingency, Communicate, Co-ordinate, "
                   "Complete (the 5 Cs)",
-            "zh": "兑现提议：客户、应变、沟通、协调、完成（5C）"},
+            "zh": "兑现提议：为客户着想、防患未然、沟通、协调、完成（5C）"},
     "confirm": {"en": "check the customer's expectation was met or exceeded — only their "
                       "perception counts",
                 "zh": "确认客户的期望已被满足或超越——只有客户的感知才算数"},
@@ -89,8 +89,8 @@ UI_STRINGS: dict[str, dict[str, str]] = {
     "scene.discoveries": {"en": "Discoveries {found}/{total}", "zh": "发现 {found}/{total}"},
     "scene.leave_question": {"en": "Leave this level? This attempt will not be saved.",
                              "zh": "离开这一关吗？本次尝试不会被保存。"},
-    "kind.business": {"en": "business win", "zh": "业务的赢"},
-    "kind.personal": {"en": "personal win", "zh": "个人的赢"},
+    "kind.business": {"en": "business win", "zh": "企业利益"},
+    "kind.personal": {"en": "personal win", "zh": "个人利益"},
     "kind.expectation": {"en": "expectation", "zh": "期望"},
     "meter.title": {"en": "Customer perception", "zh": "客户感知"},
     "meter.hidden": {"en": "exam mode: shown at the debrief", "zh": "考试模式：复盘时揭晓"},
@@ -184,6 +184,35 @@ ROOM_STRINGS: dict[str, dict[str, str]] = {
 }
 STRINGS.update(ROOM_STRINGS)
 
+CLASSROOM_STRINGS: dict[str, dict[str, str]] = {
+    "class.board": {"en": "Teams", "zh": "各队"},
+    "class.done": {"en": "finished", "zh": "已完成"},
+    "class.moves": {"en": "{n} moves", "zh": "{n} 步"},
+    "class.turn": {"en": "▶ {team}'s turn · decision {n}", "zh": "▶ 轮到 {team} · 第 {n} 个决定"},
+    "class.just_played": {"en": "{team} chose", "zh": "{team} 的选择"},
+    "class.round_over": {"en": "Round over", "zh": "本轮结束"},
+    "class.paused": {"en": "paused", "zh": "已暂停"},
+    "class.time_up": {"en": "Time is up for {team}: the turn passes, the team keeps its place.",
+                      "zh": "{team} 时间到：本回合跳过，进度保留。"},
+    "class.feedback_for": {"en": "{team}: the last move", "zh": "{team}：上一步"},
+    "class.discuss": {"en": "Discuss", "zh": "讨论"},
+    "class.no_discuss": {"en": "This level has no discussion questions.", "zh": "本关没有讨论题。"},
+    "class.end_question": {"en": "End this round now and go to the podium?", "zh": "现在结束本轮并查看排名吗？"},
+    "podium.title": {"en": "Podium · {level}", "zh": "排行榜 · {level}"},
+    "podium.points": {"en": "points", "zh": "分"},
+    "podium.score": {"en": "MOT score", "zh": "关键时刻分数"},
+    "podium.adherence": {"en": "model", "zh": "模型"},
+    "podium.found": {"en": "discoveries", "zh": "发现"},
+    "podium.total": {"en": "total {total}", "zh": "累计 {total}"},
+    "podium.unfinished": {"en": "(round ended before the finish)", "zh": "（未完成时本轮已结束）"},
+    "team.title": {"en": "Join the room", "zh": "加入房间"},
+    "team.prompt": {"en": "Room {room}. Type your team's name and press Enter.",
+                    "zh": "房间 {room}。输入你们队的名字，按 Enter。"},
+    "team.placeholder": {"en": "team name", "zh": "队名"},
+    "team.empty": {"en": "A team needs a name.", "zh": "队伍需要一个名字。"},
+}
+STRINGS.update(CLASSROOM_STRINGS)
+
 # Footer descriptions by binding action (see tui/localize.py).
 KEY_LABELS: dict[str, dict[str, str]] = {
     "help": {"en": "Help", "zh": "帮助"},
@@ -205,6 +234,14 @@ KEY_LABELS: dict[str, dict[str, str]] = {
     "map": {"en": "Map", "zh": "地图"},
     "close": {"en": "Close", "zh": "关闭"},
     "continue": {"en": "Continue", "zh": "继续"},
+    "pause": {"en": "Pause", "zh": "暂停"},
+    "extend": {"en": "+30 s", "zh": "+30 秒"},
+    "skip": {"en": "Skip", "zh": "跳过"},
+    "reveal": {"en": "Feedback", "zh": "反馈"},
+    "discuss": {"en": "Discuss", "zh": "讨论"},
+    "end_round": {"en": "End round", "zh": "结束本轮"},
+    "next_round": {"en": "Next round", "zh": "下一轮"},
+    "finish": {"en": "Finish", "zh": "结束"},
     "answer(False)": {"en": "No", "zh": "否"},
     "answer(True)": {"en": "Yes", "zh": "是"},
 }

@@ -41,13 +41,16 @@ class MotApp(App):
 
     def __init__(self, *, levels_dir: Path | None = None, data_dir: Path | None = None,
                  lang: str | None = None, exam: bool = False, player: str | None = None,
-                 unlock_all: bool = False, library=None, store=None) -> None:
+                 unlock_all: bool = False, library=None, store=None, room: str | None = None,
+                 team: str | None = None) -> None:
         super().__init__()
+        self.room = room  # a classroom room: moves go live to its scoreboard, runs into the room
+        self.team = team
         self.levels_dir = levels_dir
         self.data_dir = data_dir
         self.exam = exam
         self.unlock_all = unlock_all
-        self.player = player or _user_name()
+        self.player = team or player or _user_name()
         self.set_reactive(MotApp.lang, lang or default_language())
         self._lang_forced = lang is not None
         self.library = library
@@ -56,10 +59,8 @@ class MotApp(App):
 
     # -- start-up --------------------------------------------------------------------------
     def get_default_screen(self):
-        """The title is the first screen itself, so no empty screen is painted before it."""
-        from .screens.title import TitleScreen
-
-        return TitleScreen()
+        """The first screen itself (the title), so no empty screen is painted before it."""
+        return self.first_screen()
 
     def on_mount(self) -> None:
         localize_bindings(self, self.lang)
@@ -82,7 +83,7 @@ class MotApp(App):
     def _loaded(self) -> None:
         notice = getattr(self.store, "notice", None)
         if notice:
-            self.notify(notice.get(self.lang, notice.get("en", "")), severity="warning", timeout=15)
+            self.notify(notice.get(self.lang, notice.get("en", "")), severity="warning", timeout=15, markup=False)
         saved = self.store.get_setting("theme")
         if saved and saved in self.available_themes:
             self.theme = saved
@@ -153,18 +154,45 @@ class MotApp(App):
 
         self.push_screen(BriefingScreen(level))
 
-    def finish_level(self, level: Level, state: State, started_at: datetime, guided: bool) -> Result:
+    def record_move(self, level: Level, team: str, state: State) -> None:
+        """In a room, every move goes live to the scoreboard (other screens read it within 2 s)."""
+        if self.room and self.store is not None:
+            from ..i18n import STEP_LETTERS
+
+            steps = "".join(STEP_LETTERS[s] for s in state.steps)
+            self.store.update_live(self.room, team, level.id, len(state.moves), state.perception, steps,
+                                   finished=state.finished)
+
+    def record_run(self, player: str, level: Level, state: State, started_at: datetime | None = None) -> Result:
         from ..scoring import score
 
         result = score(level, state)
-        if self.store is not None and not guided:
+        if self.store is not None:
             entry = self.library.campaign_of(level.id) if self.library else None
+            mode = "classroom" if self.room else ("exam" if self.exam else "learn")
             self.store.record_run(
-                self.player, level.id, entry.campaign.id if entry else None, state, result,
-                mode="exam" if self.exam else "learn", started_at=started_at,
-                finished_at=datetime.now(timezone.utc),
+                player, level.id, entry.campaign.id if entry else None, state, result, mode=mode,
+                room=self.room, team=self.team or (player if self.room else None),
+                started_at=started_at, finished_at=datetime.now(timezone.utc),
             )
         return result
+
+    def finish_level(self, level: Level, state: State, started_at: datetime, guided: bool) -> Result:
+        if guided:  # an ideal-path replay teaches; it is not the player's score
+            from ..scoring import score
+
+            return score(level, state)
+        return self.record_run(self.player, level, state, started_at)
+
+    def join_as(self, team: str) -> None:
+        """A tab or terminal joined a room under this team name (see TeamNameScreen)."""
+        self.player = self.team = team
+        self.switch_screen(self.first_screen())
+
+    def first_screen(self):
+        from .screens.title import TitleScreen
+
+        return TitleScreen()
 
     def tr(self, key: str, **values) -> str:
         return t(key, self.lang, **values)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.content import Content
 from textual.screen import ModalScreen, Screen
 
 from ...i18n import t
@@ -17,6 +18,10 @@ class LanguageAware:
 
     def tr(self, key: str, **values) -> str:
         return t(key, self.app.lang, **values)
+
+    def text(self, key: str, **values) -> Content:
+        """A UI string as literal Content: values (titles, team names) are never read as markup."""
+        return Content(t(key, self.app.lang, **values))
 
     def localize(self) -> None:
         localize_bindings(self, self.app.lang)

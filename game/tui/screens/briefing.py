@@ -48,13 +48,13 @@ class BriefingScreen(GameScreen):
                     continue
                 with Horizontal(classes="who"):
                     with Vertical(classes="who-text"):
-                        yield Static(self.tr(key), classes="who-role")
+                        yield Static(self.text(key), classes="who-role")
                         yield Static(Content(char.name.get(lang)), classes="who-name")
                         yield Prose(char.role.get(lang), classes="who-role")
                     if char.portrait:
                         yield Portrait(char.portrait)
             if level.scorecard and self.app.library is not None:
-                yield Static(self.tr("scorecard.title"), classes="who-name")
+                yield Static(self.text("scorecard.title"), classes="who-name")
                 yield Scorecard(self.app.library.campaign_of(level.id), self.app.best_scores(), lang, exclude=level.id)
         with Horizontal(id="brief-buttons"):
             yield Button(self.tr("briefing.start"), id="start", variant="primary", compact=True)

@@ -135,7 +135,7 @@ class CampaignMapScreen(GameScreen):
         if event.option_id.startswith("broken:"):
             title.update(Content(item.path.name))
             text.text = str(item.first_error)
-            status.update(self.tr("map.broken_hint"))
+            status.update(self.text("map.broken_hint"))
             status.add_class("error-text")
             return
         level = item
@@ -166,10 +166,10 @@ class CampaignMapScreen(GameScreen):
         item = self._entries.get(option_id or "")
         if item is None or (option_id or "").startswith("broken:"):
             if item is not None:
-                self.notify(str(item.first_error), severity="error", timeout=10)
+                self.notify(str(item.first_error), severity="error", timeout=10, markup=False)
             return
         if not self.app.is_unlocked(item):
-            self.notify(self.tr("map.locked"), severity="warning")
+            self.notify(self.tr("map.locked"), severity="warning", markup=False)
             return
         self.app.open_level(item)
 

@@ -84,20 +84,20 @@ class DebriefScreen(GameScreen):
         yield Prose(self.tr("debrief.peak_end", peak=f"{r.peak:+d}", move=r.peak_index + 1, end=f"{r.end:+d}",
                             score=f"{r.mot_score:+d}"), classes="muted")
         yield PerceptionChart(level.perception, r.trace, r.peak_index)
-        yield Static(self.tr("debrief.adherence", total=r.adherence.total), classes="h")
+        yield Static(self.text("debrief.adherence", total=r.adherence.total), classes="h")
         for step in STEPS:
             ok = r.adherence.badges[step]
             yield Static(Content.assemble(badge(step, lang, ok), " ", ("✓ " if ok else "✗ ", "bold"),
                                           self.tr(ADHERENCE_KEYS[step])))
-        yield Static(self.tr("debrief.word_of_mouth"), classes="h")
+        yield Static(self.text("debrief.word_of_mouth"), classes="h")
         wom = r.word_of_mouth
         yield Prose(self.tr(f"wom.{wom.tone}", n=wom.people_max, lo=wom.people_min, hi=wom.people_max))
         if self.guided:
-            yield Static(self.tr("debrief.guided_note"), classes="muted")
+            yield Static(self.text("debrief.guided_note"), classes="muted")
 
     def _moves_tab(self) -> ComposeResult:
         lang, level = self.lang, self.level
-        yield Static(self.tr("debrief.sheet"), classes="h")
+        yield Static(self.text("debrief.sheet"), classes="h")
         for n, move in enumerate(self.state.moves, 1):
             scene = level.scenes[move.scene]
             choice = scene.choice(move.choice)
@@ -114,7 +114,7 @@ class DebriefScreen(GameScreen):
                 yield Static(Content.styled("  ★ " + self.tr("debrief.was_ideal"), "$success"), classes="move")
         ideal_path = Game(level, self.app.scores_for(level)).ideal_path()
         if ideal_path:
-            yield Static(self.tr("debrief.ideal_path"), classes="h")
+            yield Static(self.text("debrief.ideal_path"), classes="h")
             yield Prose(" → ".join(ideal_path), classes="muted")
 
     def _discuss_tab(self) -> ComposeResult:
@@ -127,7 +127,7 @@ class DebriefScreen(GameScreen):
 
     def _found_tab(self) -> ComposeResult:
         r, lang, level = self.result, self.lang, self.level
-        yield Static(self.tr("debrief.found", found=len(r.found), total=len(r.found) + len(r.missed)), classes="h")
+        yield Static(self.text("debrief.found", found=len(r.found), total=len(r.found) + len(r.missed)), classes="h")
         for did in (*r.found, *r.missed):
             d = level.discoveries[did]
             mark = ("✓ ", "bold $success") if did in r.found else ("✗ ", "bold $error")

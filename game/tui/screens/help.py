@@ -29,19 +29,19 @@ class HelpScreen(GameModal):
     def compose(self) -> ComposeResult:
         lang = self.lang
         with VerticalScroll():
-            yield Static(self.tr("help.title"), classes="h")
+            yield Static(self.text("help.title"), classes="h")
             yield Prose(self.tr("help.intro"))
-            yield Static(self.tr("help.steps"), classes="h")
+            yield Static(self.text("help.steps"), classes="h")
             for step in STEPS:
                 yield Static(badge(step, lang))
                 yield Prose(STEP_MEANINGS[step][lang])
-            yield Static(self.tr("help.scale"), classes="h")
+            yield Static(self.text("help.scale"), classes="h")
             yield Static(Content("\n").join(
                 Content.assemble((f"{v:+d}" if v else " 0", f"bold {tone(v)}"), "  ", label(v, lang))
                 for v in range(3, -4, -1)))
-            yield Static(self.tr("help.scoring"), classes="h")
+            yield Static(self.text("help.scoring"), classes="h")
             yield Prose(self.tr("help.scoring_text"))
-            yield Static(self.tr("help.keys"), classes="h")
+            yield Static(self.text("help.keys"), classes="h")
             yield Prose(self.tr("help.keys_text"))
 
     def action_close(self) -> None:

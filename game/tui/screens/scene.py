@@ -16,34 +16,23 @@ from textual.content import Content
 from textual.widgets import Button, Footer, Header, Sparkline, Static
 
 from ...engine import Game, State
-from ...i18n import STEP_LETTERS
 from ...model import Choice, Level
 from ..widgets.choice_card import ChoiceCard
 from ..widgets.dynamic import DynamicScroll
-from ..widgets.meter import PerceptionMeter, tone
-from ..widgets.portrait import Portrait
-from ..widgets.prose import Prose
-from ..widgets.step_badges import StepBadges, badge
+from ..widgets.meter import PerceptionMeter
+from ..widgets.scene_view import SCENE_VIEW_CSS, choice_cards, coach_note, dialogue
+from ..widgets.step_badges import StepBadges
 from .base import GameScreen
 
 KIND_KEYS = {"business-win": "kind.business", "personal-win": "kind.personal", "expectation": "kind.expectation"}
 
 
 class SceneScreen(GameScreen):
-    DEFAULT_CSS = """
+    DEFAULT_CSS = SCENE_VIEW_CSS + """
     SceneScreen #scene-body { height: 1fr; }
     SceneScreen #stage { width: 1fr; height: 1fr; padding: 0 1; }
     SceneScreen #side { width: 32; height: 1fr; border-left: vkey $primary; padding: 0 1; }
     SceneScreen.-narrow Portrait { display: none; }
-    SceneScreen #speaker-row { height: auto; margin-bottom: 1; }
-    SceneScreen #speaker-text { height: auto; width: 1fr; }
-    SceneScreen #speaker { text-style: bold; color: $accent; }
-    SceneScreen #role { color: $foreground-muted; }
-    SceneScreen #narration { text-style: italic; }
-    SceneScreen #choices { height: auto; }
-    SceneScreen #coach { height: auto; padding: 0 1; border: round $accent; }
-    SceneScreen #coach .coach-label { color: $foreground-muted; text-style: bold; }
-    SceneScreen #coach Prose { margin-bottom: 1; }
     SceneScreen #trend { height: 2; margin: 1 0 0 0; }
     SceneScreen #badges { margin-top: 1; }
     SceneScreen #found { margin-top: 1; height: auto; }
@@ -95,42 +84,12 @@ class SceneScreen(GameScreen):
         coaching = self.last_choice is not None
         scene = level.scenes[state.moves[-1].scene] if coaching else self.game.scene(state)
         n = len(state.moves) + (0 if coaching else 1)
-        yield Static(self.tr("scene.progress", title=level.title.get(lang), n=n), id="progress")
-        speaker = level.character(scene.speaker)
-        with Horizontal(id="speaker-row"):
-            if speaker and speaker.portrait:
-                yield Portrait(speaker.portrait)
-            with Vertical(id="speaker-text"):
-                if speaker:
-                    yield Static(Content(speaker.name.get(lang)), id="speaker")
-                    if speaker.role:
-                        yield Static(Content(speaker.role.get(lang)), id="role")
-                    yield Prose(scene.text.get(lang), id="line")
-                else:
-                    yield Prose(scene.text.get(lang), id="narration")
-        if self.last_choice is not None:
-            yield from self._coach(self.last_choice)
+        yield Static(self.text("scene.progress", title=level.title.get(lang), n=n), id="progress")
+        yield from dialogue(level, scene, lang)
+        if coaching:
+            yield from coach_note(level, self.last_choice, state.moves[-1], lang, self._steps())
         else:
-            with Vertical(id="choices"):
-                for i, choice in enumerate(self.game.choices(state), 1):
-                    yield ChoiceCard(i, choice, lang, self._steps(), ideal_mark=self.guided and choice.ideal)
-
-    def _coach(self, choice: Choice) -> ComposeResult:
-        lang = self.lang
-        move = self.state.moves[-1]
-        with Vertical(id="coach"):
-            yield Static(Content.assemble(badge(choice.step, lang, True, self._steps()), " ",
-                                          (choice.text.get(lang), "bold")), id="coach-choice")
-            yield Static(Content.styled(f"{move.delta:+d} → {move.perception:+d}", f"bold {tone(move.delta)}"))
-            if choice.feedback:
-                yield Static(self.tr("scene.coach"), classes="coach-label")
-                yield Prose(choice.feedback.get(lang), id="feedback")
-            if choice.thought:
-                customer = self.level.character(self.level.customer)
-                name = customer.name.get(lang) if customer else ""
-                yield Static(self.tr("scene.thinks", name=name), classes="coach-label")
-                yield Prose(choice.thought.get(lang), id="thought")
-            yield Button(self.tr("scene.continue"), id="continue", variant="primary")
+            yield from choice_cards(self.game.choices(state), lang, self._steps(), self.guided)
 
     def _trend(self) -> list[float]:
         return [float(p + 3) for p in (self.level.perception, *self.state.trace)] if not self.app.exam else [3.0]
@@ -186,6 +145,7 @@ class SceneScreen(GameScreen):
         """Apply a move: the meter changes first, then the coach note or the next scene."""
         self.state = self.game.take(self.state, choice)
         move = self.state.moves[-1]
+        self.app.record_move(self.level, self.app.player, self.state)
         self.query_one("#meter", PerceptionMeter).move_to(move.perception, move.delta)
         if not self.app.exam:
             self.query_one("#trend", Sparkline).data = self._trend()

@@ -39,7 +39,7 @@ class TitleScreen(GameScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(Content(title_art()), id="art")
-        yield Static(self.tr("title.tagline"), id="tagline")
+        yield Static(self.text("title.tagline"), id="tagline")
         yield Center(OptionList(*self._options(), id="menu"))
         yield Footer()
 

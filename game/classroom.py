@@ -1,0 +1,111 @@
+"""Hot-seat rounds: several teams play the same level, one decision per turn.
+
+Pure logic (no Textual): whose turn it is, each team's own path through the level, passing a
+turn when the discussion timer runs out (the team keeps its place, nothing is lost), ending
+the round early, and the ranking with points (`scoring.classroom_points`), which never reward
+speed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from .engine import Game, State
+from .model import Choice, Level
+from .scoring import Result, score
+
+
+@dataclass
+class Team:
+    name: str
+    game: Game  # each team's own: its earlier scores feed `score.<level>` conditions
+    state: State
+    passes: int = 0  # turns lost to the timer
+
+    @property
+    def finished(self) -> bool:
+        return self.state.finished
+
+
+@dataclass
+class Standing:
+    rank: int
+    team: str
+    result: Result
+    finished: bool
+
+    @property
+    def points(self) -> int:
+        return self.result.points
+
+
+@dataclass
+class Round:
+    level: Level
+    team_names: list[str]
+    scores: Mapping[str, Mapping[str, int]] = field(default_factory=dict)  # team → level → score
+
+    def __post_init__(self) -> None:
+        if not self.team_names:
+            raise ValueError("a round needs at least one team")
+        if len(set(self.team_names)) != len(self.team_names):
+            raise ValueError("team names must differ")
+        self.teams = []
+        for name in self.team_names:
+            game = Game(self.level, self.scores.get(name, {}))
+            self.teams.append(Team(name, game, game.start()))
+        self.turn = 0
+        self.ended = False
+
+    @property
+    def game(self) -> Game:
+        """The current team's game."""
+        return self.current.game
+
+    @property
+    def current(self) -> Team:
+        return self.teams[self.turn]
+
+    @property
+    def over(self) -> bool:
+        return self.ended or all(t.finished for t in self.teams)
+
+    def choices(self) -> list[Choice]:
+        return self.current.game.choices(self.current.state)
+
+    def play(self, choice_id: str) -> Team:
+        """The current team takes a choice; returns that team (the turn does not move yet)."""
+        team = self.current
+        team.state = team.game.apply(team.state, choice_id)
+        return team
+
+    def next_turn(self) -> None:
+        """Hand the turn to the next team that has not finished."""
+        if self.over:
+            return
+        for step in range(1, len(self.teams) + 1):
+            candidate = (self.turn + step) % len(self.teams)
+            if not self.teams[candidate].finished:
+                self.turn = candidate
+                return
+
+    def pass_turn(self) -> None:
+        """The timer ran out: the team loses this turn but keeps its place in the level."""
+        self.current.passes += 1
+        self.next_turn()
+
+    def end(self) -> None:
+        self.ended = True
+
+    def standings(self) -> list[Standing]:
+        """Teams by points, then MOT score, then adherence, then name. Ties share a rank."""
+        rows = [(t, score(self.level, t.state)) for t in self.teams]
+        rows.sort(key=lambda r: (-r[1].points, -r[1].mot_score, -r[1].adherence.total, r[0].name))
+        out: list[Standing] = []
+        for i, (team, result) in enumerate(rows):
+            key = (result.points, result.mot_score, result.adherence.total)
+            prev = out[-1] if out else None
+            same = prev and (prev.points, prev.result.mot_score, prev.result.adherence.total) == key
+            out.append(Standing(prev.rank if same else i + 1, team.name, result, team.finished))
+        return out

@@ -1,0 +1,88 @@
+"""`mot classroom`: hot-seat teams on one screen, or one team of a room on this terminal.
+
+    mot classroom --teams "红队,蓝队,绿队" [--level ID | --campaign ID] [--timer 60] [--exam]
+    mot classroom --room NAME --team NAME [--db PATH] [--level ID | --campaign ID]
+    mot classroom --room NAME --ask-team        (what `mot serve` runs for each browser tab)
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+
+
+def add_parser(parser) -> None:
+    parser.add_argument("--teams", default=None, help='hot-seat teams, comma-separated: "红队,蓝队,绿队"')
+    parser.add_argument("--level", default=None, help="the level to play (default: the campaign's first)")
+    parser.add_argument("--campaign", default=None, help="play every level of this campaign, round by round")
+    parser.add_argument("--timer", type=int, default=60, help="seconds of discussion per decision (0 = none)")
+    parser.add_argument("--exam", action="store_true", help="hold feedback back until the podium/debrief")
+    parser.add_argument("--db", default=None, help="the room's SQLite database (shared by several screens)")
+    parser.add_argument("--room", default=None, help="room name (hot-seat default: classroom-<date>-<time>)")
+    parser.add_argument("--team", default=None, help="play as this team of the room, on this screen")
+    parser.add_argument("--ask-team", action="store_true", help="ask the team name first (browser tabs)")
+    parser.add_argument("--lang", choices=("zh", "en"), default=None)
+    parser.add_argument("--levels", default=None, help="levels folder (default: levels/)")
+
+
+def fail(message: str) -> int:
+    print(f"mot classroom: {message}", file=sys.stderr)
+    return 2
+
+
+def pick_levels(library, level_id: str | None, campaign_id: str | None):
+    """The levels to play, or an error message naming what exists."""
+    if campaign_id:
+        entry = library.campaign(campaign_id)
+        if entry is None or not entry.levels:
+            known = ", ".join(c.campaign.id for c in library.campaigns) or "none"
+            return None, f"no campaign {campaign_id!r} (campaigns: {known})"
+        levels = entry.levels
+        if level_id:
+            ids = [lv.id for lv in levels]
+            if level_id not in ids:
+                return None, f"campaign {campaign_id!r} has no level {level_id!r} (levels: {', '.join(ids)})"
+            levels = levels[ids.index(level_id):]
+        return levels, None
+    if level_id:
+        level = library.level(level_id)
+        if level is None:
+            known = ", ".join(lv.id for lv in library.levels) or "none"
+            return None, f"no level {level_id!r} (levels: {known})"
+        return [level], None
+    return None, "say which level (--level ID) or campaign (--campaign ID) to play"
+
+
+def run(args) -> int:
+    from ..library import Library, load_library
+    from ..store import Store, default_db_path
+
+    teams = [t.strip() for t in (args.teams or "").split(",") if t.strip()]
+    if args.teams is not None and not teams:
+        return fail("--teams needs at least one team name")
+    if len(set(teams)) != len(teams):
+        return fail("team names must differ")
+    if not teams and not (args.team or args.ask_team):
+        return fail("give --teams for hot-seat play, or --room with --team / --ask-team")
+    if (args.team or args.ask_team) and not args.room:
+        return fail("--team and --ask-team need --room NAME")
+    if args.timer < 0:
+        return fail("--timer is a number of seconds, 0 or more")
+    library = load_library(Path(args.levels) if args.levels else None)
+    levels, error = pick_levels(library, args.level, args.campaign)
+    if error:
+        return fail(error)
+    entry = library.campaign_of(levels[0].id)
+    room = args.room or datetime.now().strftime("classroom-%Y%m%d-%H%M")
+    store = Store(Path(args.db) if args.db else default_db_path())
+    from ..tui.classroom_app import ClassroomApp
+
+    app = ClassroomApp(levels=levels, teams=teams, timer=args.timer, ask_team=args.ask_team,
+                       library=Library(library.root, campaigns=[entry]), store=store, lang=args.lang,
+                       exam=args.exam, room=room, team=args.team)
+    app.run()
+    if teams:
+        print(f"mot classroom: results are in room {room!r} of {store.path}: "
+              f"mot results --room {room} --format csv")
+    return app.return_code or 0

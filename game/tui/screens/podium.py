@@ -1,0 +1,72 @@
+"""The podium: every team's MOT score, adherence, discoveries and points, and the formula."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Footer, Header, Static
+
+from ...classroom import Round
+from ...i18n import STEP_LETTERS
+from ...scoring import POINTS_FORMULA
+from ..widgets.meter import tone
+from .base import GameScreen
+
+MEDALS = {1: ("①", "$warning"), 2: ("②", "$foreground"), 3: ("③", "$secondary")}
+
+
+class PodiumScreen(GameScreen):
+    DEFAULT_CSS = """
+    PodiumScreen VerticalScroll { padding: 1 2; }
+    PodiumScreen #podium-title { text-style: bold; color: $accent; content-align: center middle;
+                                 width: 100%; height: 3; border: heavy $accent; }
+    PodiumScreen .row { height: auto; margin-top: 1; }
+    PodiumScreen #formula { margin-top: 1; color: $foreground-muted; }
+    """
+    BINDINGS = [
+        Binding("n", "next_round", "Next round", id="podium.next"),
+        Binding("escape,q", "finish", "Finish", id="podium.finish"),
+    ]
+
+    def __init__(self, round_: Round) -> None:
+        super().__init__()
+        self.round = round_
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll():
+            yield Static(self.text("podium.title", level=self.round.level.title.get(self.lang)), id="podium-title")
+            totals = self.app.classroom_totals() if hasattr(self.app, "classroom_totals") else {}
+            for standing in self.round.standings():
+                yield Static(self._row(standing, totals.get(standing.team)), classes="row")
+            yield Static(Content(POINTS_FORMULA[self.lang]), id="formula")
+        yield Footer()
+
+    def _row(self, standing, total: int | None) -> Content:
+        r, lang = standing.result, self.lang
+        medal, colour = MEDALS.get(standing.rank, (f"{standing.rank}.", "$foreground-muted"))
+        badges = "".join(STEP_LETTERS[s] if ok else "·" for s, ok in r.adherence.badges.items())
+        status = "" if standing.finished else "  " + self.tr("podium.unfinished")
+        line1 = Content.assemble((f"{medal} ", f"bold {colour}"), (standing.team, "bold"),
+                                 (f"   {standing.points} ", "bold $accent"), self.tr("podium.points"),
+                                 (status, "$foreground-muted"))
+        line2 = Content.assemble("    ", self.tr("podium.score"), " ",
+                                 (f"{r.mot_score:+d} {r.label(lang)}", f"bold {tone(r.mot_score)}"),
+                                 f"  ·  {self.tr('podium.adherence')} {badges} {r.adherence.total}/4",
+                                 f"  ·  {self.tr('podium.found')} {len(r.found)}/{len(r.found) + len(r.missed)}")
+        if total is not None and total != standing.points:
+            line2 = line2 + Content.styled(f"  ·  {self.tr('podium.total', total=total)}", "$foreground-muted")
+        return line1 + Content("\n") + line2
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "next_round":
+            return bool(getattr(self.app, "has_next_round", lambda: False)())
+        return True
+
+    def action_next_round(self) -> None:
+        self.app.next_round()
+
+    def action_finish(self) -> None:
+        self.app.exit()

@@ -1,0 +1,71 @@
+"""The parts of a scene shared by solo play and the classroom: who speaks, the line, the
+numbered choices, and the coach's note after a move. Each is a compose fragment
+(`yield from dialogue(...)` inside a `compose`), styled by the screen that uses it."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Button, Static
+
+from ...engine import Move
+from ...i18n import t
+from ...model import Choice, Level, Scene
+from .choice_card import ChoiceCard
+from .meter import tone
+from .portrait import Portrait
+from .prose import Prose
+from .step_badges import badge
+
+SCENE_VIEW_CSS = """
+#speaker-row { height: auto; margin-bottom: 1; }
+#speaker-text { height: auto; width: 1fr; }
+#speaker { text-style: bold; color: $accent; }
+#role { color: $foreground-muted; }
+#narration { text-style: italic; }
+#choices { height: auto; }
+#coach { height: auto; padding: 0 1; border: round $accent; }
+#coach .coach-label { color: $foreground-muted; text-style: bold; }
+#coach Prose { margin-bottom: 1; }
+"""
+
+
+def dialogue(level: Level, scene: Scene, lang: str) -> ComposeResult:
+    speaker = level.character(scene.speaker)
+    with Horizontal(id="speaker-row"):
+        if speaker and speaker.portrait:
+            yield Portrait(speaker.portrait)
+        with Vertical(id="speaker-text"):
+            if speaker:
+                yield Static(Content(speaker.name.get(lang)), id="speaker")
+                if speaker.role:
+                    yield Static(Content(speaker.role.get(lang)), id="role")
+                yield Prose(scene.text.get(lang), id="line")
+            else:
+                yield Prose(scene.text.get(lang), id="narration")
+
+
+def choice_cards(choices: list[Choice], lang: str, steps_names=None, guided: bool = False) -> ComposeResult:
+    with Vertical(id="choices"):
+        for i, choice in enumerate(choices, 1):
+            yield ChoiceCard(i, choice, lang, steps_names, ideal_mark=guided and choice.ideal)
+
+
+def coach_note(level: Level, choice: Choice, move: Move, lang: str, steps_names=None,
+               show_feedback: bool = True) -> ComposeResult:
+    """The move just made, its effect on the meter, and (unless held back) the coach's note."""
+    with Vertical(id="coach"):
+        yield Static(Content.assemble(badge(choice.step, lang, True, steps_names), " ",
+                                      (choice.text.get(lang), "bold")), id="coach-choice")
+        if show_feedback:
+            yield Static(Content.styled(f"{move.delta:+d} → {move.perception:+d}", f"bold {tone(move.delta)}"))
+            if choice.feedback:
+                yield Static(Content(t("scene.coach", lang)), classes="coach-label")
+                yield Prose(choice.feedback.get(lang), id="feedback")
+            if choice.thought:
+                customer = level.character(level.customer)
+                name = customer.name.get(lang) if customer else ""
+                yield Static(Content(t("scene.thinks", lang, name=name)), classes="coach-label")
+                yield Prose(choice.thought.get(lang), id="thought")
+        yield Button(t("scene.continue", lang), id="continue", variant="primary")
