@@ -213,6 +213,15 @@ CLASSROOM_STRINGS: dict[str, dict[str, str]] = {
 }
 STRINGS.update(CLASSROOM_STRINGS)
 
+PLAYTEST_STRINGS: dict[str, dict[str, str]] = {
+    "errors.title": {"en": "{file} does not load:", "zh": "{file} 无法加载："},
+    "errors.hint": {"en": "Fix the file, save it, and press Ctrl+R to reload.",
+                    "zh": "修改并保存文件后，按 Ctrl+R 重新加载。"},
+    "playtest.warnings": {"en": "{n} warnings: run `mot check` on the file to see them.",
+                          "zh": "{n} 个警告：对这个文件运行 `mot check` 查看。"},
+}
+STRINGS.update(PLAYTEST_STRINGS)
+
 # Footer descriptions by binding action (see tui/localize.py).
 KEY_LABELS: dict[str, dict[str, str]] = {
     "help": {"en": "Help", "zh": "帮助"},
@@ -242,6 +251,7 @@ KEY_LABELS: dict[str, dict[str, str]] = {
     "end_round": {"en": "End round", "zh": "结束本轮"},
     "next_round": {"en": "Next round", "zh": "下一轮"},
     "finish": {"en": "Finish", "zh": "结束"},
+    "reload": {"en": "Reload", "zh": "重新加载"},
     "answer(False)": {"en": "No", "zh": "否"},
     "answer(True)": {"en": "Yes", "zh": "是"},
 }

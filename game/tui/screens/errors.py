@@ -1,0 +1,34 @@
+"""A level file that does not load: its diagnostics as file:line:col, until it is fixed."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Footer, Header, Static
+
+from .base import GameScreen
+
+
+class ErrorsScreen(GameScreen):
+    DEFAULT_CSS = """
+    ErrorsScreen VerticalScroll { padding: 1 2; }
+    ErrorsScreen .h { text-style: bold; color: $error; margin-bottom: 1; }
+    ErrorsScreen .diag { color: $error; }
+    ErrorsScreen .warn { color: $warning; }
+    ErrorsScreen #hint { margin-top: 1; color: $foreground-muted; }
+    """
+
+    def __init__(self, path, diagnostics) -> None:
+        super().__init__()
+        self.path = path
+        self.diagnostics = diagnostics
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll():
+            yield Static(self.text("errors.title", file=str(self.path)), classes="h")
+            for d in self.diagnostics:
+                yield Static(Content(str(d)), classes="diag" if d.is_error else "warn")
+            yield Static(self.text("errors.hint"), id="hint")
+        yield Footer()

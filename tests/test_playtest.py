@@ -1,0 +1,93 @@
+"""`mot play FILE.toml`: edit the file while playing, ctrl+r, land on the same scene and meter."""
+
+from __future__ import annotations
+
+import shutil
+
+from game.tui.playtest import PlaytestApp
+from game.tui.screens.debrief import DebriefScreen
+from game.tui.screens.errors import ErrorsScreen
+from game.tui.screens.scene import SceneScreen
+from game.tui.widgets.meter import PerceptionMeter
+from tests.conftest import TUTORIAL
+
+
+def copy_level(tmp_path):
+    path = tmp_path / "01-first-call.toml"
+    shutil.copy(TUTORIAL / "01-first-call.toml", path)
+    return path
+
+
+async def test_reload_replays_to_the_same_scene_and_meter(tmp_path):
+    path = copy_level(tmp_path)
+    app = PlaytestApp(path, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, SceneScreen)
+        await pilot.press("1", "enter", "1", "enter")
+        await pilot.pause()
+        assert app.screen.state.scene == "plan" and app.screen.query_one(PerceptionMeter).value == 1
+        # An edit to the text of the scene the author is looking at.
+        source = path.read_text(encoding="utf-8")
+        path.write_text(source.replace("Customs will not release the parcel before Friday.",
+                                       "Customs now say Friday at the earliest."), encoding="utf-8")
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        scene = app.screen
+        assert isinstance(scene, SceneScreen)
+        assert [m.choice for m in scene.state.moves] == ["ask-impact", "ask-what-success"]
+        assert scene.state.scene == "plan" and scene.query_one(PerceptionMeter).value == 1
+        assert "Friday at the earliest" in scene.query_one("#narration").text
+        # A broken edit: the errors show, with file:line:col, and nothing is lost.
+        path.write_text(source.replace('next = "deliver"', 'next = "nowhere"', 1), encoding="utf-8")
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorsScreen)
+        shown = [str(d) for d in app.screen.diagnostics]
+        assert any(":" in s and "error[E008]" in s and "01-first-call.toml:" in s for s in shown)
+        # Fixed again: back on the same scene.
+        path.write_text(source, encoding="utf-8")
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert isinstance(app.screen, SceneScreen) and app.screen.state.scene == "plan"
+
+
+async def test_reload_stops_where_an_edit_removed_a_choice(tmp_path):
+    path = copy_level(tmp_path)
+    app = PlaytestApp(path, lang="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("1", "enter", "1", "enter")
+        await pilot.pause()
+        source = path.read_text(encoding="utf-8")
+        path.write_text(source.replace('id = "ask-what-success"', 'id = "ask-about-thursday"'), encoding="utf-8")
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        scene = app.screen
+        assert [m.choice for m in scene.state.moves] == ["ask-impact"]
+        assert scene.state.scene == "needs" and scene.query_one(PerceptionMeter).value == 0
+
+
+async def test_replay_to_the_end_shows_the_debrief(tmp_path):
+    path = copy_level(tmp_path)
+    app = PlaytestApp(path, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for _ in range(5):
+            await pilot.press("1", "enter")
+            await pilot.pause()
+        assert isinstance(app.screen, DebriefScreen)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert isinstance(app.screen, DebriefScreen) and app.screen.result.mot_score == 3
+
+
+async def test_a_file_broken_from_the_start_shows_errors(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_bytes(b"format = 1\n[level\n")
+    app = PlaytestApp(path, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorsScreen)
+        first = str(app.screen.diagnostics[0])
+        assert "bad.toml:2:" in first and "error[E001]" in first
