@@ -206,6 +206,9 @@ async def main(args) -> int:
                     await asyncio.sleep(0.25)
                 if moved:
                     break
+                if await tools.evaluate("document.body.classList.contains('-closed')"):
+                    log("the page says 'Session ended': the app exited or crashed (see serve.log)")
+                    break
                 log("no move in the room yet; Enter and 1 once more")
             await tools.settle(quiet=1.0, limit=4)
             await tools.screenshot(shot)

@@ -14,6 +14,7 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 [ -x "$PY" ] || PY=python3
 ROOM="${ROOM:-浏览器检查}"
+LEVEL="${LEVEL:-first-call}"
 TEAM="${TEAM:-浏览器队}"
 OUT="${OUT:-$(mktemp -d /tmp/mot-browser-check.XXXXXX)}"
 mkdir -p "$OUT"
@@ -45,8 +46,8 @@ cleanup() {
 trap cleanup EXIT
 
 URL="http://127.0.0.1:$PORT/"
-echo "mot serve --room $ROOM --db $DB --port $PORT --host 127.0.0.1 --timer 0"
-"$PY" -m game serve --room "$ROOM" --db "$DB" --port "$PORT" --host 127.0.0.1 --timer 0 \
+echo "mot serve --room $ROOM --level $LEVEL --db $DB --port $PORT --host 127.0.0.1 --timer 0"
+"$PY" -m game serve --room "$ROOM" --level "$LEVEL" --db "$DB" --port "$PORT" --host 127.0.0.1 --timer 0 \
     >"$OUT/serve.log" 2>&1 &
 SERVE_PID=$!
 for _ in $(seq 1 100); do
