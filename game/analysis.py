@@ -102,6 +102,28 @@ def _next_peak(peak: int | None, value: int) -> int:
     return peak
 
 
+def _live_flags(level: Level, relevant: set[str]) -> dict[str, frozenset]:
+    """Per scene, the flags some `when` may still read from there on (in it or in any scene
+    reachable from it). A flag nothing ahead reads cannot change the future, so states that
+    differ only in such flags are one state: long levels stay small."""
+    live = {sid: set() for sid in level.scenes}
+    preds: dict[str, set[str]] = {sid: set() for sid in level.scenes}
+    for sid, scene in level.scenes.items():
+        for choice in scene.choices:
+            if choice.when is not None:
+                live[sid] |= choice.when.flags() & relevant
+            if choice.ending is None and choice.next in preds:
+                preds[choice.next].add(sid)
+    work = deque(sid for sid, flags in live.items() if flags)
+    while work:
+        sid = work.popleft()
+        for before in preds[sid]:
+            if not live[sid] <= live[before]:
+                live[before] |= live[sid]
+                work.append(before)
+    return {sid: frozenset(flags) for sid, flags in live.items()}
+
+
 def analyse(level: Level, max_states: int = DEFAULT_MAX_STATES) -> Analysis:
     result = Analysis(level.id, endings={e: False for e in level.endings})
     relevant = set()
@@ -111,14 +133,19 @@ def analyse(level: Level, max_states: int = DEFAULT_MAX_STATES) -> Analysis:
             if choice.when is not None:
                 relevant |= choice.when.flags()
     scenarios = _scenarios(level)
-    # Per scene: (choice, delta, next-scene, ending, relevant flags it adds)
+    live = _live_flags(level, relevant)
+    none: frozenset = frozenset()
+    # Per scene: (choice, its when, delta, next scene, ending, relevant flags it adds,
+    # flags still read after it, (scene, choice) for coverage)
     table = {
-        sid: [(c, c.delta, c.next if c.ending is None else None, c.ending,
-               frozenset(c.sets + c.reveals) & relevant) for c in scene.choices]
+        sid: [(c, c.when, c.delta, c.next if c.ending is None else None, c.ending,
+               frozenset(c.sets + c.reveals) & relevant,
+               live.get(c.next, none) if c.ending is None else none, (sid, c.id))
+              for c in scene.choices]
         for sid, scene in level.scenes.items()
     }
     start_p = clamp(level.perception)
-    starts = [(level.start, start_p, None, frozenset(), i) for i in range(len(scenarios))]
+    starts = [(level.start, start_p, None, none, i) for i in range(len(scenarios))]
     parent: dict[tuple, tuple | None] = {s: None for s in starts}
     edges: dict[tuple, list[tuple]] = {}
     queue = deque(starts)
@@ -130,24 +157,37 @@ def analyse(level: Level, max_states: int = DEFAULT_MAX_STATES) -> Analysis:
         state = queue.popleft()
         scene, perception, peak, flags, sc = state
         seen_scenes.add(scene)
-        env = Env(flags=flags, perception=perception, scores=scenarios[sc])
+        env = None
         out = []
-        for choice, delta, nxt, ending, adds in table.get(scene, ()):
-            if choice.when is not None and not choice.when.evaluate(env):
-                continue
-            taken.add((scene, choice.id))
-            p = clamp(perception + delta)
-            new_peak = _next_peak(peak, p)
+        for choice, when, delta, nxt, ending, adds, keep, key in table.get(scene, ()):
+            if when is not None:
+                if env is None:
+                    env = Env(flags=flags, perception=perception, scores=scenarios[sc])
+                if not when.evaluate(env):
+                    continue
+            taken.add(key)
+            p = perception + delta
+            p = 3 if p > 3 else -3 if p < -3 else p  # clamp
+            if peak is None or abs(p) > abs(peak) or (abs(p) == abs(peak) and p < peak):
+                new_peak = p  # the most intense moment; a tie goes to the negative one
+            else:
+                new_peak = peak
             if ending is not None:
-                score = round_half_away((new_peak + p) / 2)
-                end_state = ("end:" + ending, p, new_peak, flags, sc)
+                # Flags no longer matter once the level has ended.
+                end_state = ("end:" + ending, p, new_peak, none, sc)
                 if end_state not in parent:
                     parent[end_state] = (state, choice.id)
-                    terminals.append((end_state, score, ending))
+                    terminals.append((end_state, round_half_away((new_peak + p) / 2), ending))
                     result.endings[ending] = True
                 out.append(end_state)
                 continue
-            child = (nxt, p, new_peak, flags | adds if adds else flags, sc)
+            if adds:
+                child_flags = (flags | adds) & keep
+            elif flags and flags - keep:
+                child_flags = flags & keep
+            else:
+                child_flags = flags
+            child = (nxt, p, new_peak, child_flags, sc)
             out.append(child)
             if child not in parent:
                 parent[child] = (state, choice.id)

@@ -62,7 +62,7 @@ UI_STRINGS: dict[str, dict[str, str]] = {
     "title.tagline": {"en": "Who killed the order? — a Moment-of-Truth training game",
                       "zh": "谁杀死了订单？——关键时刻训练游戏"},
     "title.continue": {"en": "▶ Continue", "zh": "▶ 继续"},
-    "title.map": {"en": "☰ Campaign map", "zh": "☰ 关卡地图"},
+    "title.map": {"en": "≡ Campaign map", "zh": "≡ 关卡地图"},
     "title.language": {"en": "文 中文 / English", "zh": "文 English / 中文"},
     "title.mode": {"en": "◐ Mode: {mode}", "zh": "◐ 模式：{mode}"},
     "title.mode_coach": {"en": "coach (feedback after each move)", "zh": "教练（每步之后给出反馈）"},
@@ -86,6 +86,7 @@ UI_STRINGS: dict[str, dict[str, str]] = {
     "scene.coach": {"en": "Coach", "zh": "教练点评"},
     "scene.thinks": {"en": "{name} thinks", "zh": "{name} 心里想"},
     "scene.continue": {"en": "Continue ▸", "zh": "继续 ▸"},
+    "scene.trend": {"en": "Trend", "zh": "趋势"},
     "scene.discoveries": {"en": "Discoveries {found}/{total}", "zh": "发现 {found}/{total}"},
     "scene.leave_question": {"en": "Leave this level? This attempt will not be saved.",
                              "zh": "离开这一关吗？本次尝试不会被保存。"},
@@ -225,7 +226,7 @@ STRINGS.update(PLAYTEST_STRINGS)
 # Footer descriptions by binding action (see tui/localize.py).
 KEY_LABELS: dict[str, dict[str, str]] = {
     "help": {"en": "Help", "zh": "帮助"},
-    "toggle_language": {"en": "中文", "zh": "English"},
+    "toggle_language": {"en": "中文", "zh": "EN"},
     "quit": {"en": "Quit", "zh": "退出"},
     "menu('continue')": {"en": "Continue", "zh": "继续"},
     "menu('map')": {"en": "Map", "zh": "地图"},

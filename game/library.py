@@ -14,7 +14,7 @@ from pathlib import Path
 from .diagnostics import Diagnostic, display_path
 from .loader import LoadResult, load_campaign, load_level, read_toml
 from .model import Campaign, Level, Text
-from .paths import default_assets_dir, default_levels_dir, project_root  # noqa: F401  (re-exported)
+from .paths import default_assets_dir, default_levels_dir
 
 CAMPAIGN_FILE = "campaign.toml"
 _SAFE_ID = re.compile(r"[^a-z0-9-]+")

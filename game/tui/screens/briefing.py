@@ -23,7 +23,7 @@ class BriefingScreen(GameScreen):
     BriefingScreen .who-text { height: auto; width: 1fr; }
     BriefingScreen .who-name { text-style: bold; }
     BriefingScreen .who-role { color: $foreground-muted; }
-    BriefingScreen #brief-buttons { height: 1; dock: bottom; padding: 0 2; margin-bottom: 1; }
+    BriefingScreen #brief-buttons { height: 1; padding: 0 2; margin-bottom: 1; }
     BriefingScreen Button { margin-right: 2; }
     """
 

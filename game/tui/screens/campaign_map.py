@@ -85,7 +85,10 @@ class CampaignMapScreen(GameScreen):
         self._entries = {}
         for entry in app.library.campaigns:
             header = Content.styled(f"▌{entry.campaign.title.get(self.lang)}", "bold $accent")
-            options.append(Option(header + self._reputation(entry, best), disabled=True))
+            options.append(Option(header, disabled=True))
+            reputation = self._reputation(entry, best)
+            if reputation:
+                options.append(Option(reputation, disabled=True))
             for n, level in enumerate(entry.levels, 1):
                 unlocked = app.is_unlocked(level, completed)
                 key = f"level:{level.id}"
@@ -118,7 +121,7 @@ class CampaignMapScreen(GameScreen):
                     good_hi += wom.people_max
         if not (bad or good_hi):
             return Content("")
-        return Content.styled("  " + self.tr("map.reputation", bad=bad, lo=good_lo, hi=good_hi), "$foreground-muted")
+        return Content.styled("   " + self.tr("map.reputation", bad=bad, lo=good_lo, hi=good_hi), "italic $foreground-muted")
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self._highlight = event.option_index

@@ -33,7 +33,7 @@ class DebriefScreen(GameScreen):
     DebriefScreen .h { text-style: bold; color: $accent; margin-top: 1; }
     DebriefScreen .muted { color: $foreground-muted; }
     DebriefScreen .move { height: auto; margin-bottom: 1; }
-    DebriefScreen #debrief-buttons { height: 1; dock: bottom; margin: 0 1; }
+    DebriefScreen #debrief-buttons { height: 1; margin: 0 1; }
     DebriefScreen #debrief-buttons Button { margin-right: 2; }
     """
 

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, Footer, Header, Sparkline, Static
+from textual.widgets import Button, Footer, Header, Static
 
 from ...engine import Game, State
 from ...model import Choice, Level
@@ -22,6 +22,7 @@ from ..widgets.dynamic import DynamicScroll
 from ..widgets.meter import PerceptionMeter
 from ..widgets.scene_view import SCENE_VIEW_CSS, choice_cards, coach_note, dialogue
 from ..widgets.step_badges import StepBadges
+from ..widgets.trend import Trend
 from .base import GameScreen
 
 KIND_KEYS = {"business-win": "kind.business", "personal-win": "kind.personal", "expectation": "kind.expectation"}
@@ -32,7 +33,6 @@ class SceneScreen(GameScreen):
     SceneScreen #scene-body { height: 1fr; }
     SceneScreen #stage { width: 1fr; height: 1fr; padding: 0 1; }
     SceneScreen #side { width: 32; height: 1fr; border-left: vkey $primary; padding: 0 1; }
-    SceneScreen.-narrow Portrait { display: none; }
     SceneScreen #trend { height: 2; margin: 1 0 0 0; }
     SceneScreen #badges { margin-top: 1; }
     SceneScreen #found { margin-top: 1; height: auto; }
@@ -70,7 +70,7 @@ class SceneScreen(GameScreen):
             yield DynamicScroll(self._stage, id="stage")
             with Vertical(id="side"):
                 yield PerceptionMeter(self.state.perception, lang=self.lang, hidden=hidden, id="meter")
-                yield Sparkline(self._trend(), id="trend")
+                yield Trend(id="trend")
                 yield StepBadges(self._used(), lang=self.lang, steps_names=self._steps(), id="badges")
                 yield Static(self._found_text(), id="found")
         yield Footer()
@@ -91,8 +91,10 @@ class SceneScreen(GameScreen):
         else:
             yield from choice_cards(self.game.choices(state), lang, self._steps(), self.guided)
 
-    def _trend(self) -> list[float]:
-        return [float(p + 3) for p in (self.level.perception, *self.state.trace)] if not self.app.exam else [3.0]
+    def _show_trend(self) -> None:
+        trend = self.query_one("#trend", Trend)
+        trend.label = "" if self.app.exam else self.tr("scene.trend")
+        trend.values = () if self.app.exam else (self.level.perception, *self.state.trace)
 
     def _used(self) -> frozenset:
         return frozenset() if self.app.exam else frozenset(self.state.steps)
@@ -110,13 +112,12 @@ class SceneScreen(GameScreen):
 
     # -- lifecycle -------------------------------------------------------------------------
     def on_mount(self) -> None:
+        self._show_trend()
         self._focus_first()
 
     def after_language_change(self) -> None:
+        self._show_trend()
         self._focus_first()
-
-    def on_resize(self) -> None:
-        self.set_class(self.size.width < 100, "-narrow")
 
     def _focus_first(self) -> None:
         buttons = self.query("#continue")
@@ -148,7 +149,7 @@ class SceneScreen(GameScreen):
         self.app.record_move(self.level, self.app.player, self.state)
         self.query_one("#meter", PerceptionMeter).move_to(move.perception, move.delta)
         if not self.app.exam:
-            self.query_one("#trend", Sparkline).data = self._trend()
+            self._show_trend()
             self.query_one("#badges", StepBadges).lit = self._used()
             self.query_one("#found", Static).update(self._found_text())
         if not self.app.exam:
