@@ -49,6 +49,7 @@ class DevTools:
         self.terminal = bytearray()  # everything the app sent to the page's terminal
         self.frames = 0
         self.last_frame = time.monotonic()
+        self.action_at = 0.0  # when the last key or text was sent
         self.reader = asyncio.create_task(self._read())
 
     async def _read(self) -> None:
@@ -88,11 +89,14 @@ class DevTools:
         return ANSI.sub("", self.terminal.decode("utf-8", "replace"))
 
     async def settle(self, quiet: float = 0.8, limit: float = 6.0) -> None:
-        """Wait until the terminal has been quiet for `quiet` seconds (at most `limit`):
-        a countdown that redraws every second never goes quiet, hence the limit."""
+        """After an action: wait for the app to answer (a frame after the action), then until
+        the terminal has been quiet for `quiet` seconds; at most `limit` seconds in all (a
+        countdown that redraws every second never goes quiet). Keys are thus paced like a
+        person's, never sent while the app is still switching screens."""
         start = time.monotonic()
         while time.monotonic() - start < limit:
-            if time.monotonic() - self.last_frame >= quiet:
+            answered = self.last_frame > self.action_at
+            if answered and time.monotonic() - self.last_frame >= quiet:
                 return
             await asyncio.sleep(0.1)
 
@@ -109,10 +113,12 @@ class DevTools:
         await self.send("Input.dispatchKeyEvent", {"type": "keyDown", **base, "text": spec["text"],
                                                    "unmodifiedText": spec["text"]})
         await self.send("Input.dispatchKeyEvent", {"type": "keyUp", **base})
+        self.action_at = time.monotonic()
 
     async def type(self, text: str) -> None:
         await self.focus_terminal()
         await self.send("Input.insertText", {"text": text})
+        self.action_at = time.monotonic()
 
     async def screenshot(self, path: Path) -> None:
         shot = await self.send("Page.captureScreenshot", {"format": "png"})
