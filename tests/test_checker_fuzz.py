@@ -293,7 +293,7 @@ def test_position_scanner_always_terminates():
     for case in range(2000):
         text = "".join(rng.choice(soup) for _ in range(rng.randint(0, 60)))
         index = PositionIndex(text)
-        assert len(index.values) <= len(text) + 1, (case, text)
+        assert len(index._values) <= len(text) + 1, (case, text)
     for text in ["x = [1 }", "x = [}", "x = [,]", "a = [\n}\n", "a = {b = [}}"]:
         PositionIndex(text)
 
