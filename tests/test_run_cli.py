@@ -1,0 +1,340 @@
+"""`mot run`: headless play of the tutorial level, every number worked out by hand from
+levels/tutorial/01-first-call.toml (the level starts at perception −1; deltas are the choices'
+`perception`; the meter is clamped to −3..3 after each move).
+
+Discoveries, in the file's order: trade-fair (revealed by ask-impact), boss-trust and
+working-by-thursday (both revealed by ask-what-success).
+Points = 10 × (MOT score + 3) + 5 × adherence + 2 × discoveries found.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from game.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+FIRST_CALL = ROOT / "levels" / "tutorial" / "01-first-call.toml"
+FOLLOW_UP = ROOT / "levels" / "tutorial" / "02-follow-up.toml"
+ALL_FOUND = ["trade-fair", "boss-trust", "working-by-thursday"]
+
+
+def mot(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "game", "run", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture
+def run(monkeypatch, capsys):
+    """`mot run …` in-process: (exit status, stdout, stderr)."""
+    monkeypatch.chdir(ROOT)
+
+    def call(*args: str):
+        code = main(["run", *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+    return call
+
+
+def adherence(e: bool, o: bool, a: bool, c: bool) -> dict:
+    return {"explored_first": e, "offered_before_act": o, "acted": a, "confirmed_last": c,
+            "total": e + o + a + c}
+
+
+# Each path: the choices, then the whole expected JSON (path entries checked separately).
+PATHS = {
+    # The ideal path. −1 → ask-impact +1 → 0 → ask-what-success +1 → 1 → loaners-and-note +2 → 3
+    # → five-cs +1 → 4, clamped to 3 → call-grace +1 → 3 (clamped).
+    # trace 0 1 3 3 3: peak 3 (the last of the tied 3s), end 3: (3 + 3) / 2 = 3, delighted.
+    # E O A C all lit: explore first, offer before act, acted, confirmed last → 4.
+    # All three discoveries. Word of mouth +3 ≥ +2: 2–3 people.
+    # Points 10 × 6 + 5 × 4 + 2 × 3 = 86.
+    "ideal": (
+        ["ask-impact", "ask-what-success", "loaners-and-note", "five-cs", "call-grace"],
+        {"ending": "delighted", "trace": [0, 1, 3, 3, 3], "peak": 3, "end": 3, "mot_score": 3,
+         "label": "delighted", "adherence": adherence(True, True, True, True),
+         "discoveries": {"found": ALL_FOUND, "missed": []},
+         "word_of_mouth": {"tone": "positive", "people_min": 2, "people_max": 3}, "points": 86},
+        [("call", "ask-impact", "explore", 1, 0), ("needs", "ask-what-success", "explore", 1, 1),
+         ("plan", "loaners-and-note", "offer", 2, 3), ("deliver", "five-cs", "act", 1, 3),
+         ("follow", "call-grace", "confirm", 1, 3)],
+    ),
+    # The refund and the policy. −1 → offer-refund −1 → −2 → repeat-policy (open because
+    # offer-refund set `offered-refund`) −1 → −3 → end:lost.
+    # Peak −3, end −3 → −3, relationship in crisis. No explore (E dark), an offer and no act
+    # (O lit), no act, last move an offer → 1. Nothing found. Tells 12 people.
+    # Points 10 × 0 + 5 × 1 + 0 = 5.
+    "refund": (
+        ["offer-refund", "repeat-policy"],
+        {"ending": "lost", "trace": [-2, -3], "peak": -3, "end": -3, "mot_score": -3,
+         "label": "relationship in crisis", "adherence": adherence(False, True, False, False),
+         "discoveries": {"found": [], "missed": ALL_FOUND},
+         "word_of_mouth": {"tone": "negative", "people_min": 12, "people_max": 12}, "points": 5},
+        [("call", "offer-refund", "offer", -1, -2), ("needs", "repeat-policy", "offer", -1, -3)],
+    ),
+    # The overpromise. −1 → ask-impact +1 → 0 → promise-thursday +1 → 1 (sets `overpromised`,
+    # so five-cs is closed) → wait-for-customs −3 → −2 → apologise-late (perception < 0) +1 → −1.
+    # trace 0 1 −2 −1: peak −2, end −1: (−2 − 1) / 2 = −1.5 → −2 (half away from zero), unmet.
+    # The steps were right (E O A C, 4) — the customer still felt let down.
+    # Found trade-fair only. Tells 12. Points 10 × 1 + 5 × 4 + 2 × 1 = 32.
+    "overpromise": (
+        ["ask-impact", "promise-thursday", "wait-for-customs", "apologise-late"],
+        {"ending": "lost", "trace": [0, 1, -2, -1], "peak": -2, "end": -1, "mot_score": -2,
+         "label": "unmet", "adherence": adherence(True, True, True, True),
+         "discoveries": {"found": ["trade-fair"], "missed": ["boss-trust", "working-by-thursday"]},
+         "word_of_mouth": {"tone": "negative", "people_min": 12, "people_max": 12}, "points": 32},
+        [("call", "ask-impact", "explore", 1, 0), ("needs", "promise-thursday", "offer", 1, 1),
+         ("deliver", "wait-for-customs", "act", -3, -2), ("follow", "apologise-late", "confirm", 1, -1)],
+    ),
+    # Done but not confirmed. −1 → 0 → 1 → new-date +0 → 1 → five-cs +1 → 2 → close-ticket
+    # (perception ≥ 0) +0 → 2 → end:quiet. Peak 2 (the later 2), end 2 → 2, exceeded
+    # expectations. Last move an act: C dark → 3. All found. 2–3 people.
+    # Points 10 × 5 + 5 × 3 + 2 × 3 = 71.
+    "quiet": (
+        ["ask-impact", "ask-what-success", "new-date", "five-cs", "close-ticket"],
+        {"ending": "quiet", "trace": [0, 1, 1, 2, 2], "peak": 2, "end": 2, "mot_score": 2,
+         "label": "exceeded expectations", "adherence": adherence(True, True, True, False),
+         "discoveries": {"found": ALL_FOUND, "missed": []},
+         "word_of_mouth": {"tone": "positive", "people_min": 2, "people_max": 3}, "points": 71},
+        [("call", "ask-impact", "explore", 1, 0), ("needs", "ask-what-success", "explore", 1, 1),
+         ("plan", "new-date", "offer", 0, 1), ("deliver", "five-cs", "act", 1, 2),
+         ("follow", "close-ticket", "act", 0, 2)],
+    ),
+    # A bad start that ends well. −1 → blame-courier −2 → −3 → ask-what-success +1 → −2 →
+    # loaners-and-note +2 → 0 → five-cs +1 → 1 → call-grace +1 → 2 → end:delighted.
+    # Peak −3, end +2: (−3 + 2) / 2 = −0.5 → −1 (half away from zero), partly unmet: the
+    # customer remembers the worst moment. An act came before the first offer: O dark → 3.
+    # Found boss-trust and working-by-thursday, missed trade-fair. −1 tells 12.
+    # Points 10 × 2 + 5 × 3 + 2 × 2 = 39.
+    "bad-start": (
+        ["blame-courier", "ask-what-success", "loaners-and-note", "five-cs", "call-grace"],
+        {"ending": "delighted", "trace": [-3, -2, 0, 1, 2], "peak": -3, "end": 2, "mot_score": -1,
+         "label": "partly unmet", "adherence": adherence(True, False, True, True),
+         "discoveries": {"found": ["boss-trust", "working-by-thursday"], "missed": ["trade-fair"]},
+         "word_of_mouth": {"tone": "negative", "people_min": 12, "people_max": 12}, "points": 39},
+        [("call", "blame-courier", "act", -2, -3), ("needs", "ask-what-success", "explore", 1, -2),
+         ("plan", "loaners-and-note", "offer", 2, 0), ("deliver", "five-cs", "act", 1, 1),
+         ("follow", "call-grace", "confirm", 1, 2)],
+    ),
+}
+
+
+def check_json(data: dict, name: str) -> None:
+    choices, expected, path = PATHS[name]
+    assert data["level"] == "first-call"
+    assert [(p["scene"], p["choice"], p["step"], p["delta"], p["perception"]) for p in data["path"]] == path
+    rest = {k: v for k, v in data.items() if k not in ("level", "path")}
+    assert rest == expected
+
+
+@pytest.mark.parametrize("name", list(PATHS))
+def test_json_paths_in_process(run, name):
+    code, out, err = run("first-call", "--choices", ",".join(PATHS[name][0]), "--json", "--lang", "en")
+    assert (code, err) == (0, "")
+    check_json(json.loads(out), name)
+
+
+@pytest.mark.parametrize("name", ["ideal", "refund", "overpromise"])
+def test_json_paths_through_the_command(name):
+    proc = mot("first-call", "--choices", ",".join(PATHS[name][0]), "--json", "--lang", "en")
+    assert proc.returncode == 0, proc.stderr
+    check_json(json.loads(proc.stdout), name)
+
+
+def test_a_path_to_the_file_works_like_the_id(run):
+    code, out, _ = run(str(FIRST_CALL.relative_to(ROOT)), "--choices", ",".join(PATHS["refund"][0]),
+                       "--json", "--lang", "en")
+    assert code == 0
+    check_json(json.loads(out), "refund")
+
+
+def test_ideal_flag_follows_the_ideal_path(run):
+    code, out, _ = run("first-call", "--ideal", "--json", "--lang", "en")
+    assert code == 0
+    check_json(json.loads(out), "ideal")
+
+
+def test_json_label_in_chinese(run):
+    code, out, _ = run("first-call", "--choices", ",".join(PATHS["overpromise"][0]), "--json", "--lang", "zh")
+    assert code == 0 and json.loads(out)["label"] == "无法符合期望"
+
+
+def test_spaces_around_choice_ids_are_ignored(run):
+    code, out, _ = run("first-call", "--choices", " offer-refund , repeat-policy ", "--json", "--lang", "en")
+    assert code == 0 and json.loads(out)["trace"] == [-2, -3]
+
+
+# -- the transcript ------------------------------------------------------------------------------
+TRANSCRIPT_EN = """\
+A First Call
+
+Grace Wang: Hello, Grace Wang from FILTEX. The twelve laptops for my sales team were promised for Monday. It's Tuesday. Where are they?
+1. [O Offer] I can cancel the order and refund you today, no questions asked.  (-1 → -2 unmet)
+
+Grace Wang: Thursday is the trade fair in Hangzhou. Twelve salespeople and no laptops. And my director thinks I messed up the order.
+2. [O Offer] As I said, the refund is the best I can do under our policy.  (-1 → -3 relationship in crisis)
+
+Ending: A customer who shops around
+Next quarter, FILTEX asks TNS for a quote.
+MOT score -3 (relationship in crisis) — peak -3, end -3
+Model adherence 1/4: · O · ·
+Discoveries 0/3
+This customer tells 12 people about it.
+"""
+
+TRANSCRIPT_ZH = """\
+第一通电话
+
+Grace Wang: 你好，我是 FILTEX 的 Grace Wang。给销售团队的十二台电脑说好周一到，今天都周二了，电脑呢？
+1. [O 提议] 我可以今天就取消订单、全额退款，没有任何问题。  （-1 → -2 无法符合期望）
+
+Grace Wang: 周四是杭州的展会，十二个销售，一台电脑都没有。我们总监还以为是我把订单搞砸了。
+2. [O 提议] 我刚才说了，按公司规定，退款是我能做的最好的了。  （-1 → -3 危机双方的关系）
+
+结局：一位开始货比三家的客户
+下个季度，FILTEX 向 TNS 要了报价。
+关键时刻分数 -3（危机双方的关系）——峰值 -3，终值 -3
+模型遵循度 1/4：· O · ·
+发现 0/3
+这位客户会把这次经历告诉 12 个人。
+"""
+
+
+def test_transcript_in_english():
+    proc = mot("first-call", "--choices", "offer-refund,repeat-policy", "--lang", "en")
+    assert proc.returncode == 0 and proc.stderr == ""
+    assert proc.stdout == TRANSCRIPT_EN
+
+
+def test_transcript_in_chinese():
+    proc = mot("first-call", "--choices", "offer-refund,repeat-policy", "--lang", "zh")
+    assert proc.returncode == 0 and proc.stderr == ""
+    assert proc.stdout == TRANSCRIPT_ZH
+
+
+def test_transcript_of_the_ideal_path(run):
+    code, out, _ = run("first-call", "--ideal", "--lang", "en")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[3] == ("1. [E Explore] I'm sorry. Before I chase it: what does the delay mean for your "
+                        "team this week?  (+1 → +0 neutral (no expectation))")
+    assert "5. [C Confirm] Call Grace: did the laptops work for the fair? Is anything still missing " \
+           "before Monday?  (+1 → +3 delighted)" in lines
+    assert lines[-6:] == [
+        "Ending: A customer who tells the story",
+        "Grace forwards your note to her director with one line: \"This is why we stay with MYCO.\"",
+        "MOT score +3 (delighted) — peak +3, end +3",
+        "Model adherence 4/4: E O A C",
+        "Discoveries 3/3",
+        "This customer tells 2–3 people about it.",
+    ]
+
+
+def test_language_from_the_environment(monkeypatch):
+    env = {"PATH": "/usr/bin:/bin", "MOT_LANG": "zh"}
+    proc = subprocess.run([sys.executable, "-m", "game", "run", "first-call", "--choices",
+                           "offer-refund,repeat-policy"], cwd=ROOT, capture_output=True, text=True,
+                          env=env, timeout=60)
+    assert proc.stdout == TRANSCRIPT_ZH
+
+
+# -- earlier scores: --score --------------------------------------------------------------------
+FOLLOW_UP_TRUSTED = "ask-june,trusted-plan,on-site,confirm-opening"
+
+
+def test_score_opens_the_finale_condition(run):
+    # follow-up starts at 0: ask-june +1 → 1, trusted-plan (score.first-call >= 2) +2 → 3,
+    # on-site +1 → 3 (clamped), confirm-opening +1 → 3: peak 3, end 3 → +3. new-office found.
+    # Points 10 × 6 + 5 × 4 + 2 × 1 = 82.
+    code, out, err = run("follow-up", "--choices", FOLLOW_UP_TRUSTED, "--score", "first-call=2",
+                         "--json", "--lang", "en")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert data["trace"] == [1, 3, 3, 3] and data["mot_score"] == 3 and data["ending"] == "partner"
+    assert data["discoveries"] == {"found": ["new-office"], "missed": []}
+    assert data["adherence"]["total"] == 4 and data["points"] == 82
+
+
+@pytest.mark.parametrize("scores", [[], ["--score", "first-call=1"], ["--score", "first-call=-3"]])
+def test_without_a_high_enough_earlier_score_the_choice_is_closed(run, scores):
+    code, out, err = run("follow-up", "--choices", FOLLOW_UP_TRUSTED, *scores, "--lang", "en")
+    assert code == 1 and out == ""
+    assert err == "mot run: choice 'trusted-plan' is not available in scene 'plan'; available: plain-quote\n"
+
+
+def test_score_is_repeatable_and_the_last_one_wins(run):
+    code, out, _ = run("follow-up", "--choices", FOLLOW_UP_TRUSTED, "--score", "first-call=-1",
+                       "--score", "other=1", "--score", "first-call=3", "--json", "--lang", "en")
+    assert code == 0 and json.loads(out)["mot_score"] == 3
+
+
+@pytest.mark.parametrize("bad", ["first-call=4", "first-call", "=2", "first-call=two", "first-call=-9"])
+def test_bad_score_values(run, bad):
+    code, out, err = run("follow-up", "--choices", FOLLOW_UP_TRUSTED, "--score", bad, "--lang", "en")
+    assert code == 1 and out == ""
+    assert err == f"mot run: --score takes LEVEL=N with N from -3 to 3, not {bad!r}\n"
+
+
+def test_follow_up_by_path_with_score():
+    proc = mot(str(FOLLOW_UP.relative_to(ROOT)), "--choices", FOLLOW_UP_TRUSTED, "--score",
+               "first-call=2", "--json", "--lang", "en")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["mot_score"] == 3
+
+
+# -- errors --------------------------------------------------------------------------------------
+def test_unavailable_choice_names_the_scene_and_the_available_ones():
+    proc = mot("first-call", "--choices", "ask-impact,promise-thursday,five-cs", "--lang", "en")
+    assert proc.returncode == 1 and proc.stdout == "" and "Traceback" not in proc.stderr
+    assert proc.stderr == ("mot run: choice 'five-cs' is not available in scene 'deliver'; "
+                           "available: wait-for-customs\n")
+
+
+def test_unavailable_choice_in_chinese(run):
+    code, out, err = run("first-call", "--choices", "ask-impact,promise-thursday,five-cs", "--lang", "zh")
+    assert code == 1
+    assert err == "mot run: 场景 'deliver' 中没有可选的 'five-cs'；可选：wait-for-customs\n"
+
+
+def test_unknown_choice_in_the_first_scene(run):
+    code, _, err = run("first-call", "--choices", "hang-up", "--lang", "en")
+    assert code == 1
+    assert err == ("mot run: choice 'hang-up' is not available in scene 'call'; "
+                   "available: ask-impact, offer-refund, blame-courier\n")
+
+
+def test_a_choice_after_the_end(run):
+    code, _, err = run("first-call", "--choices", "offer-refund,repeat-policy,call-grace", "--lang", "en")
+    assert code == 1
+    assert err == "mot run: choice 'call-grace' is not available in scene '(ended)'; available: —\n"
+
+
+def test_too_few_choices(run):
+    code, out, err = run("first-call", "--choices", "ask-impact", "--lang", "en")
+    assert code == 1 and out == ""
+    assert err == ("mot run: the level has not ended: scene 'needs' still waits for a choice "
+                   "(available: ask-what-success, promise-thursday)\n")
+
+
+def test_unknown_level(run):
+    code, out, err = run("no-such-level", "--choices", "x", "--lang", "en")
+    assert code == 1 and out == ""
+    assert err.startswith("mot: no level 'no-such-level' under levels (levels: ") and "first-call" in err
+
+
+def test_missing_file(run):
+    code, _, err = run("levels/tutorial/99-missing.toml", "--choices", "x", "--lang", "en")
+    assert code == 1
+    assert err == "levels/tutorial/99-missing.toml:1:1: error[E002]: no such file\n"
+
+
+def test_broken_file_shows_its_diagnostics(run):
+    broken = "tests/broken/e008-next-unknown-scene.toml"
+    code, out, err = run(broken, "--choices", "ask", "--lang", "en")
+    assert code == 1 and out == ""
+    assert err.startswith(f"{broken}:46:8: error[E008]: `next` = 'delivr' names no scene")
