@@ -15,17 +15,17 @@ from textual.content import Content
 from textual.widgets import Button, Footer, Header, Static
 
 from ...classroom import Round
-from ..widgets.choice_card import ChoiceCard
 from ..widgets.countdown import Countdown
 from ..widgets.dynamic import DynamicScroll
 from ..widgets.scene_view import SCENE_VIEW_CSS, choice_cards, coach_note, dialogue
 from ..widgets.team_board import TeamBoard
 from .base import GameScreen
+from .choosing import CHOICE_BINDINGS, ChoiceKeys
 
 EXTEND_SECONDS = 30
 
 
-class ClassroomScreen(GameScreen):
+class ClassroomScreen(ChoiceKeys, GameScreen):
     DEFAULT_CSS = SCENE_VIEW_CSS + """
     ClassroomScreen #top { height: 5; }
     ClassroomScreen #banner { width: 1fr; height: 5; content-align: center middle; text-style: bold;
@@ -37,10 +37,7 @@ class ClassroomScreen(GameScreen):
     """
 
     BINDINGS = [
-        Binding("1", "choose(1)", "Choose", key_display="1-9", id="class.choose"),
-        *[Binding(str(n), f"choose({n})", show=False) for n in range(2, 10)],
-        Binding("up", "focus_choice(-1)", show=False),
-        Binding("down", "focus_choice(1)", show=False),
+        *CHOICE_BINDINGS,
         Binding("enter", "continue", "Next team", id="class.continue"),
         Binding("p", "pause", "Pause", id="class.pause"),
         Binding("plus,equals_sign", "extend", "+30 s", id="class.extend"),
@@ -98,26 +95,21 @@ class ClassroomScreen(GameScreen):
 
     def on_mount(self) -> None:
         self._refresh_board()
-        self._focus_first()
+        self.focus_first()
 
     def after_language_change(self) -> None:
         self._refresh_board()
-        self._focus_first()
+        self.focus_first()
 
     def _refresh_board(self) -> None:
         current = None if self.round.over else self.round.turn
         self.query_one(TeamBoard).show(self.round.teams, current, self.lang, self.exam)
         self.query_one("#banner", Static).update(self._banner())
 
-    def _focus_first(self) -> None:
-        target = self.query("#continue") or self.query(ChoiceCard)
-        if target:
-            target.first().focus()
-
     async def _redraw(self) -> None:
         await self.query_one("#stage", DynamicScroll).recompose()
         self._refresh_board()
-        self._focus_first()
+        self.focus_first()
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters) -> bool | None:
@@ -130,15 +122,11 @@ class ClassroomScreen(GameScreen):
         return True
 
     # -- play ------------------------------------------------------------------------------
-    def action_choose(self, number: int) -> None:
-        cards = list(self.query(ChoiceCard))
-        if self.last is None and 1 <= number <= len(cards):
-            self._play(cards[number - 1].choice)
+    def can_choose(self) -> bool:
+        return self.last is None and not self.round.over
 
-    def on_choice_card_chosen(self, event: ChoiceCard.Chosen) -> None:
-        event.stop()
-        if self.last is None:
-            self._play(event.choice)
+    def take_choice(self, choice) -> None:
+        self._play(choice)
 
     def _play(self, choice) -> None:
         index = self.round.turn
@@ -232,9 +220,3 @@ class ClassroomScreen(GameScreen):
         from .podium import PodiumScreen
 
         self.app.switch_screen(PodiumScreen(self.round))
-
-    def action_focus_choice(self, step: int) -> None:
-        cards = list(self.query(ChoiceCard))
-        if cards:
-            index = cards.index(self.focused) if self.focused in cards else -1
-            cards[(index + step) % len(cards)].focus()

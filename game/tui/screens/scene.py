@@ -17,18 +17,18 @@ from textual.widgets import Button, Footer, Header, Static
 
 from ...engine import Game, State
 from ...model import Choice, Level
-from ..widgets.choice_card import ChoiceCard
 from ..widgets.dynamic import DynamicScroll
 from ..widgets.meter import PerceptionMeter
 from ..widgets.scene_view import SCENE_VIEW_CSS, choice_cards, coach_note, dialogue
 from ..widgets.step_badges import StepBadges
 from ..widgets.trend import Trend
 from .base import GameScreen
+from .choosing import CHOICE_BINDINGS, ChoiceKeys
 
 KIND_KEYS = {"business-win": "kind.business", "personal-win": "kind.personal", "expectation": "kind.expectation"}
 
 
-class SceneScreen(GameScreen):
+class SceneScreen(ChoiceKeys, GameScreen):
     DEFAULT_CSS = SCENE_VIEW_CSS + """
     SceneScreen #scene-body { height: 1fr; }
     SceneScreen #stage { width: 1fr; height: 1fr; padding: 0 1; }
@@ -40,10 +40,7 @@ class SceneScreen(GameScreen):
     """
 
     BINDINGS = [
-        Binding("1", "choose(1)", "Choose", key_display="1-9", id="scene.choose"),
-        *[Binding(str(n), f"choose({n})", show=False) for n in range(2, 10)],
-        Binding("up", "focus_choice(-1)", show=False),
-        Binding("down", "focus_choice(1)", show=False),
+        *CHOICE_BINDINGS,
         Binding("escape", "leave", "Leave", id="scene.leave"),
         Binding("enter", "continue", "Continue", id="scene.continue"),
     ]
@@ -113,34 +110,18 @@ class SceneScreen(GameScreen):
     # -- lifecycle -------------------------------------------------------------------------
     def on_mount(self) -> None:
         self._show_trend()
-        self._focus_first()
+        self.focus_first()
 
     def after_language_change(self) -> None:
         self._show_trend()
-        self._focus_first()
-
-    def _focus_first(self) -> None:
-        buttons = self.query("#continue")
-        if buttons:
-            buttons.first().focus()
-            return
-        cards = list(self.query(ChoiceCard))
-        if cards:
-            target = next((c for c in cards if c.ideal_mark), cards[0])
-            target.focus()
+        self.focus_first()
 
     # -- moves -----------------------------------------------------------------------------
-    def action_choose(self, number: int) -> None:
-        if self.last_choice is not None:
-            return
-        cards = list(self.query(ChoiceCard))
-        if 1 <= number <= len(cards):
-            self.choose(cards[number - 1].choice)
+    def can_choose(self) -> bool:
+        return self.last_choice is None and not self.state.finished
 
-    def on_choice_card_chosen(self, event: ChoiceCard.Chosen) -> None:
-        event.stop()
-        if self.last_choice is None:
-            self.choose(event.choice)
+    def take_choice(self, choice: Choice) -> None:
+        self.choose(choice)
 
     def choose(self, choice: Choice) -> None:
         """Apply a move: the meter changes first, then the coach note or the next scene."""
@@ -191,16 +172,8 @@ class SceneScreen(GameScreen):
         stage = self.query_one("#stage", DynamicScroll)
         await stage.recompose()
         stage.scroll_home(animate=False)
-        self._focus_first()
+        self.focus_first()
         self.refresh_bindings()
-
-    def action_focus_choice(self, step: int) -> None:
-        cards = list(self.query(ChoiceCard))
-        if not cards:
-            return
-        focused = self.focused
-        index = cards.index(focused) if focused in cards else -1
-        cards[(index + step) % len(cards)].focus()
 
     def action_leave(self) -> None:
         from .confirm import ConfirmScreen

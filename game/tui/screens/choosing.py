@@ -1,0 +1,52 @@
+"""What every screen that offers choices shares: 1–9, arrows + Enter, clicks, and focus.
+
+A screen mixes this in and says when a choice may be taken (`can_choose`) and what taking
+it does (`take_choice`).
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+from ..widgets.choice_card import ChoiceCard
+
+CHOICE_BINDINGS = [
+    Binding("1", "choose(1)", "Choose", key_display="1-9", id="choose"),
+    *[Binding(str(n), f"choose({n})", show=False) for n in range(2, 10)],
+    Binding("up", "focus_choice(-1)", show=False),
+    Binding("down", "focus_choice(1)", show=False),
+]
+
+
+class ChoiceKeys:
+    def can_choose(self) -> bool:
+        raise NotImplementedError
+
+    def take_choice(self, choice) -> None:
+        raise NotImplementedError
+
+    def action_choose(self, number: int) -> None:
+        cards = list(self.query(ChoiceCard))
+        if self.can_choose() and 1 <= number <= len(cards):
+            self.take_choice(cards[number - 1].choice)
+
+    def on_choice_card_chosen(self, event: ChoiceCard.Chosen) -> None:
+        event.stop()
+        if self.can_choose():
+            self.take_choice(event.choice)
+
+    def action_focus_choice(self, step: int) -> None:
+        cards = list(self.query(ChoiceCard))
+        if cards:
+            index = cards.index(self.focused) if self.focused in cards else -1
+            cards[(index + step) % len(cards)].focus()
+
+    def focus_first(self) -> None:
+        """The Continue button while a note shows, else the marked (ideal) card, else the first."""
+        buttons = self.query("#continue")
+        if buttons:
+            buttons.first().focus()
+            return
+        cards = list(self.query(ChoiceCard))
+        if cards:
+            next((c for c in cards if c.ideal_mark), cards[0]).focus()
