@@ -205,3 +205,15 @@ def test_in_process_main_exit_codes(capsys):
     assert main(["check", str(BROKEN / "e022-campaign" / "01-listed.toml")]) == 0
     out = capsys.readouterr().out
     assert "error[E019]" in out and "warning[W106]" in out
+
+
+def test_the_format_reference_lists_every_code_with_its_meaning():
+    """docs/level-format.md §8 is the code table authors read: one row per code, with the
+    meaning exactly as `diagnostics.CODES` has it, and a fix."""
+    doc = (ROOT / "docs" / "level-format.md").read_text(encoding="utf-8")
+    for code, meaning in CODES.items():
+        rows = [line for line in doc.splitlines() if line.startswith(f"| {code} |")]
+        assert len(rows) == 1, code
+        cells = [c.strip() for c in rows[0].strip("|").split(" | ")]
+        assert cells[1] == meaning, code
+        assert len(cells) == 3 and len(cells[2]) > 10, code
