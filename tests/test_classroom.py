@@ -183,3 +183,12 @@ async def test_team_on_its_own_screen_goes_live_to_the_room(tmp_path):
         await pilot.pause()
     runs = Store(tmp_path / "room.sqlite3").runs(room="r1")
     assert [(r.team, r.mot_score, len(r.moves)) for r in runs] == [("Team [red]", 3, 5)]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--room", "r"], "say which level"),
+    (["--room", "r", "--level", "nope"], "no level 'nope'"),
+])
+def test_serve_refuses_a_room_without_a_playable_level(capsys, args, message):
+    assert mot(["serve", *args]) == 2
+    assert message in capsys.readouterr().err

@@ -68,8 +68,15 @@ def run(args) -> int:
     except ImportError:
         print(f"mot serve: {t('serve.no_textual_serve', lang)}", file=sys.stderr)
         return 1
+    from ..library import load_library
     from ..store import Store
+    from .classroom import pick_levels
 
+    # Check the level now: a bad one would otherwise fail in every browser tab.
+    _, error = pick_levels(load_library(), args.level, args.campaign)
+    if error:
+        print(f"mot serve: {error}", file=sys.stderr)
+        return 2
     with Store(db_path(args)) as store:  # create the file and the room before any tab opens
         if store.notice:
             print(f"mot serve: {store.notice[lang]}", file=sys.stderr)
