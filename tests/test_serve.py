@@ -51,7 +51,7 @@ def _free_port() -> int:
 def test_serve_answers_on_loopback_and_creates_the_room(tmp_path):
     db, port = tmp_path / "room.sqlite3", _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "game", "serve", "--room", "周一班",
-                             "--db", str(db), "--port", str(port)],
+                             "--db", str(db), "--port", str(port), "--level", "first-call"],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline, page = time.monotonic() + 20, None
