@@ -35,9 +35,12 @@ class Standing:
     result: Result
     finished: bool
 
+    moved: bool = True
+
     @property
     def points(self) -> int:
-        return self.result.points
+        """A team that has not moved yet earns nothing, whatever the level's starting mood."""
+        return self.result.points if self.moved else 0
 
 
 @dataclass
@@ -101,11 +104,13 @@ class Round:
     def standings(self) -> list[Standing]:
         """Teams by points, then MOT score, then adherence, then name. Ties share a rank."""
         rows = [(t, score(self.level, t.state)) for t in self.teams]
-        rows.sort(key=lambda r: (-r[1].points, -r[1].mot_score, -r[1].adherence.total, r[0].name))
+        rows.sort(key=lambda r: (-(r[1].points if r[0].state.moves else 0), -r[1].mot_score,
+                                 -r[1].adherence.total, r[0].name))
         out: list[Standing] = []
         for i, (team, result) in enumerate(rows):
-            key = (result.points, result.mot_score, result.adherence.total)
+            key = (result.points if team.state.moves else 0, result.mot_score, result.adherence.total)
             prev = out[-1] if out else None
             same = prev and (prev.points, prev.result.mot_score, prev.result.adherence.total) == key
-            out.append(Standing(prev.rank if same else i + 1, team.name, result, team.finished))
+            out.append(Standing(prev.rank if same else i + 1, team.name, result, team.finished,
+                                bool(team.state.moves)))
         return out

@@ -192,3 +192,40 @@ async def test_team_on_its_own_screen_goes_live_to_the_room(tmp_path):
 def test_serve_refuses_a_room_without_a_playable_level(capsys, args, message):
     assert mot(["serve", *args]) == 2
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("campaign", ["who-killed-the-order", "customer-first"])
+def test_both_story_campaigns_can_be_played_as_classroom_rounds(campaign):
+    from game.commands.classroom import pick_levels
+    from tests.test_campaigns import LIBRARY
+
+    levels, error = pick_levels(LIBRARY, None, campaign)
+    assert error is None and [lv.campaign for lv in levels] == [campaign] * len(levels)
+    assert len(levels) == {"who-killed-the-order": 8, "customer-first": 6}[campaign]
+
+
+async def test_campaign_rounds_carry_points_to_the_next_level(tmp_path):
+    from game.library import Library
+    from tests.test_campaigns import LIBRARY
+
+    entry = LIBRARY.campaign("customer-first")
+    app = ClassroomApp(levels=entry.levels, teams=["A", "B"], timer=0, lang="zh",
+                       library=Library(LIBRARY.root, campaigns=[entry]),
+                       store=Store(tmp_path / "room.sqlite3"), room="cf")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.round.level.id == "silent-smile"
+        while isinstance(app.screen, ClassroomScreen):
+            choices = screen.round.choices()
+            await pilot.press(str(next(i for i, c in enumerate(choices, 1) if c.ideal)))
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+        assert isinstance(app.screen, PodiumScreen)
+        first = app.classroom_totals()
+        assert first == {"A": first["A"], "B": first["A"]} and first["A"] > 0
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ClassroomScreen) and app.screen.round.level.id == "late-gold-phone"
+        assert app.classroom_totals() == first  # no move yet in round two: no points for it yet
