@@ -77,3 +77,28 @@ def test_worked_numbers_are_the_games(level_file):
 def test_code_table_lists_every_code(guide):
     listed = re.findall(r"^\| ([EW]\d{3}) \|", guide.read_text("utf-8"), re.M)
     assert listed == list(CODES)
+
+
+async def test_example_plays_in_mot_play(level_file):
+    """Acceptance: the guide's level, written from scratch, plays in `mot play` to its debrief."""
+    from game.engine import Game
+    from game.loader import load_level
+    from game.tui.playtest import PlaytestApp
+    from game.tui.screens.debrief import DebriefScreen
+    from game.tui.screens.scene import SceneScreen
+
+    level = load_level(level_file).level
+    game = Game(level)
+    state, keys = game.start(), []
+    for choice_id in game.ideal_path():
+        keys.append(str([c.id for c in game.choices(state)].index(choice_id) + 1))
+        state = game.apply(state, choice_id)
+    app = PlaytestApp(level_file, lang="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, SceneScreen) and app.screen.level.id == level.id
+        for key in keys:
+            await pilot.press(key, "enter")
+            await pilot.pause()
+        assert isinstance(app.screen, DebriefScreen)
+        assert app.screen.result.mot_score == 3
