@@ -10,6 +10,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 LEVELS = ROOT / "levels"
 TUTORIAL = LEVELS / "tutorial"
+FIRST_CALL = TUTORIAL / "01-first-call.toml"
+FIRST_CALL_IDEAL = ["ask-impact", "ask-what-success", "loaners-and-note", "five-cs", "call-grace"]
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
@@ -20,3 +22,11 @@ def _isolated_home(tmp_path, monkeypatch):
     monkeypatch.setenv("MOT_HOME", str(tmp_path / "mot-home"))
     monkeypatch.delenv("MOT_LEVELS", raising=False)
     monkeypatch.delenv("MOT_LANG", raising=False)
+
+
+@pytest.fixture(scope="session")
+def level():
+    """The tutorial's first level: small, stable, and every format feature in one file."""
+    from game.loader import load_level
+
+    return load_level(FIRST_CALL).level

@@ -5,21 +5,13 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import pytest
 
 from game.engine import Game
-from game.loader import load_level
 from game.scoring import score
 from game.store import MIGRATIONS, SCHEMA_VERSION, LiveRow, Store, record_headless
+from tests.conftest import FIRST_CALL_IDEAL as IDEAL
 
 ROOT = Path(__file__).resolve().parent.parent
-LEVEL_FILE = ROOT / "levels" / "tutorial" / "01-first-call.toml"
-IDEAL = ["ask-impact", "ask-what-success", "loaners-and-note", "five-cs", "call-grace"]
-
-
-@pytest.fixture(scope="module")
-def level():
-    return load_level(LEVEL_FILE).level
 
 
 def _plain(rows):

@@ -16,23 +16,16 @@ import pytest
 from game.cli import main as mot
 from game.commands.results import CSV_COLUMNS, iso_duration, xapi_statements
 from game.engine import Game
-from game.loader import load_level
 from game.scoring import score
 from game.store import Store
+from tests.conftest import FIRST_CALL_IDEAL as IDEAL
 
 ROOT = Path(__file__).resolve().parent.parent
-LEVEL_FILE = ROOT / "levels" / "tutorial" / "01-first-call.toml"
-IDEAL = ["ask-impact", "ask-what-success", "loaners-and-note", "five-cs", "call-grace"]
 REFUND = ["offer-refund", "repeat-policy"]
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
 RUN_A = "3f1d2c4b-8e9a-4b7c-9d10-2a3b4c5d6e7f"
 RUN_C = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
 HOME = "https://example.org/mot"
-
-
-@pytest.fixture(scope="module")
-def level():
-    return load_level(LEVEL_FILE).level
 
 
 @pytest.fixture

@@ -9,21 +9,14 @@ from pathlib import Path
 import pytest
 
 from game.engine import Game
-from game.loader import load_level
 from game.scoring import POINTS_FORMULA, score
 from game.store import Store
 from game.tui.scoreboard import ScoreboardApp
 from game.tui.screens.scoreboard import LiveCard, RankCard, ScoreboardScreen
 from tests.tui_helpers import tutorial_library
+from tests.conftest import FIRST_CALL_IDEAL as IDEAL
 
 ROOT = Path(__file__).resolve().parent.parent
-LEVEL_FILE = ROOT / "levels" / "tutorial" / "01-first-call.toml"
-IDEAL = ["ask-impact", "ask-what-success", "loaners-and-note", "five-cs", "call-grace"]
-
-
-@pytest.fixture(scope="module")
-def level():
-    return load_level(LEVEL_FILE).level
 
 
 def screen_text(app) -> str:

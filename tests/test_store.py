@@ -13,13 +13,12 @@ from pathlib import Path
 import pytest
 
 from game.engine import Game
-from game.loader import load_level
 from game.scoring import score
+from tests.conftest import FIRST_CALL as LEVEL_FILE
 from game.store import (SCHEMA_VERSION, RankRow, Store, default_data_dir, default_db_path,
                         record_headless)
 
 ROOT = Path(__file__).resolve().parent.parent
-LEVEL_FILE = ROOT / "levels" / "tutorial" / "01-first-call.toml"
 PATHS = {  # points, MOT score, adherence noted for reading the expectations below
     "A": ["ask-impact", "ask-what-success", "loaners-and-note", "five-cs", "call-grace"],  # 86, 3, 4
     "B": ["ask-impact", "ask-what-success", "loaners-and-note", "wait-for-customs",
@@ -28,11 +27,6 @@ PATHS = {  # points, MOT score, adherence noted for reading the expectations bel
     "D": ["offer-refund", "ask-what-success", "loaners-and-note", "five-cs", "close-ticket"],  # 44, 0, 2
 }
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture(scope="module")
-def level():
-    return load_level(LEVEL_FILE).level
 
 
 def play(level, key: str):
