@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from .conditions import Env
 from .diagnostics import Diagnostic, display_path
 from .engine import Game, clamp
-from .model import STEPS, Level
+from .model import STEPS, Level, ending_of
 from .positions import PositionIndex
 from .scoring import mot_score, round_half_away
 
@@ -112,8 +112,11 @@ def _live_flags(level: Level, relevant: set[str]) -> dict[str, frozenset]:
         for choice in scene.choices:
             if choice.when is not None:
                 live[sid] |= choice.when.flags() & relevant
-            if choice.ending is None and choice.next in preds:
-                preds[choice.next].add(sid)
+            for condition, _ in choice.branches:  # read here, right after the move
+                live[sid] |= condition.flags() & relevant
+            for target in choice.targets:
+                if target in preds:
+                    preds[target].add(sid)
     work = deque(sid for sid, flags in live.items() if flags)
     while work:
         sid = work.popleft()
@@ -132,15 +135,23 @@ def analyse(level: Level, max_states: int = DEFAULT_MAX_STATES) -> Analysis:
             result.steps_used.add(choice.step)
             if choice.when is not None:
                 relevant |= choice.when.flags()
+            for condition, _ in choice.branches:
+                relevant |= condition.flags()
     scenarios = _scenarios(level)
     live = _live_flags(level, relevant)
     none: frozenset = frozenset()
-    # Per scene: (choice, its when, delta, next scene, ending, relevant flags it adds,
-    # flags still read after it, (scene, choice) for coverage)
+
+    def destination(condition, target: str) -> tuple:
+        """(condition, next scene, ending, flags still read there)."""
+        ending = ending_of(target)
+        return (condition, None if ending else target, ending, none if ending else live.get(target, none))
+
+    # Per scene: (choice, its when, delta, relevant flags it adds, destinations (branches first,
+    # the default last), (scene, choice) for coverage)
     table = {
-        sid: [(c, c.when, c.delta, c.next if c.ending is None else None, c.ending,
-               frozenset(c.sets + c.reveals) & relevant,
-               live.get(c.next, none) if c.ending is None else none, (sid, c.id))
+        sid: [(c, c.when, c.delta, frozenset(c.sets + c.reveals) & relevant,
+               tuple(destination(cond, to) for cond, to in c.branches) + (destination(None, c.next),),
+               (sid, c.id))
               for c in scene.choices]
         for sid, scene in level.scenes.items()
     }
@@ -159,7 +170,7 @@ def analyse(level: Level, max_states: int = DEFAULT_MAX_STATES) -> Analysis:
         seen_scenes.add(scene)
         env = None
         out = []
-        for choice, when, delta, nxt, ending, adds, keep, key in table.get(scene, ()):
+        for choice, when, delta, adds, destinations, key in table.get(scene, ()):
             if when is not None:
                 if env is None:
                     env = Env(flags=flags, perception=perception, scores=scenarios[sc])
@@ -172,6 +183,12 @@ def analyse(level: Level, max_states: int = DEFAULT_MAX_STATES) -> Analysis:
                 new_peak = p  # the most intense moment; a tie goes to the negative one
             else:
                 new_peak = peak
+            full = flags | adds if adds else flags
+            if len(destinations) == 1:
+                _, nxt, ending, keep = destinations[0]
+            else:  # branches read the state after this move
+                after = Env(flags=full, perception=p, scores=scenarios[sc])
+                _, nxt, ending, keep = next(d for d in destinations if d[0] is None or d[0].evaluate(after))
             if ending is not None:
                 # Flags no longer matter once the level has ended.
                 end_state = ("end:" + ending, p, new_peak, none, sc)
@@ -182,7 +199,7 @@ def analyse(level: Level, max_states: int = DEFAULT_MAX_STATES) -> Analysis:
                 out.append(end_state)
                 continue
             if adds:
-                child_flags = (flags | adds) & keep
+                child_flags = full & keep
             elif flags and flags - keep:
                 child_flags = flags & keep
             else:

@@ -18,7 +18,7 @@ CODES: dict[str, str] = {
     "E006": "bad id: ids are lowercase letters, digits and hyphens, starting with a letter",
     "E007": "duplicate id",
     "E008": "`next` names no scene or ending",
-    "E009": "a choice has no `next`",
+    "E009": "a choice has no `next`, or its `next` branches lack a final one without `when`",
     "E010": "a scene has no choices",
     "E011": "names no character",
     "E012": "`reveals` names no discovery",

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from .conditions import Env
-from .model import Choice, Level, Scene
+from .model import Choice, Level, Scene, ending_of
 
 MIN_PERCEPTION, MAX_PERCEPTION = -3, 3
 
@@ -105,13 +105,18 @@ class Game:
         """Apply a choice already known to be available (the analyser's fast path)."""
         perception = clamp(state.perception + choice.delta)
         move = Move(state.scene or "", choice.id, choice.step, choice.delta, perception)
-        ending = choice.ending
+        flags = state.flags | frozenset(choice.sets) if choice.sets else state.flags
+        found = state.found | frozenset(choice.reveals) if choice.reveals else state.found
+        target = choice.next
+        if choice.branches:  # decided by the state after this move
+            target = choice.target(Env(flags=flags | found, perception=perception, scores=self.scores))
+        ending = ending_of(target)
         return State(
-            scene=None if ending else choice.next,
+            scene=None if ending else target,
             perception=perception,
             ending=ending,
-            flags=state.flags | frozenset(choice.sets) if choice.sets else state.flags,
-            found=state.found | frozenset(choice.reveals) if choice.reveals else state.found,
+            flags=flags,
+            found=found,
             moves=state.moves + (move,),
         )
 

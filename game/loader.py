@@ -55,7 +55,8 @@ SCENE_KEYS = {"speaker": ("id", False), "text": ("text", True), "choice": ("choi
 CHOICE_KEYS = {"id": ("id", True), "step": ("str", True), "text": ("text", True),
                "perception": ("int", False), "reveals": ("ids", False), "sets": ("ids", False),
                "when": ("str", False), "feedback": ("text", False), "thought": ("text", False),
-               "ideal": ("bool", False), "next": ("str", False)}
+               "ideal": ("bool", False), "next": ("next", False)}
+BRANCH_KEYS = {"when": ("str", False), "to": ("str", True)}
 ENDING_KEYS = {"title": ("text", True), "text": ("text", False)}
 CAMPAIGN_FILE = {"format": ("int", True), "campaign": ("table", True)}
 CAMPAIGN_KEYS = {"id": ("id", True), "title": ("text", True), "intro": ("text", False),
@@ -64,7 +65,8 @@ CAMPAIGN_KEYS = {"id": ("id", True), "title": ("text", True), "intro": ("text", 
 _TYPE_NAMES = {"text": "a string or a table of languages", "str": "a string", "int": "an integer",
                "bool": "true or false", "id": "an id string", "ids": "a list of id strings",
                "texts": "a list of texts", "table": "a table", "tables": "a table of tables",
-               "choices": "an array of tables ([[…choice]])"}
+               "choices": "an array of tables ([[…choice]])",
+               "next": "a scene id, \"end:<ending-id>\", or a list of { when, to } branches"}
 _TOML_ERROR_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 _TOML_ERROR_END = re.compile(r"\(at end of document\)")
 _DUPLICATE_ERRORS = ("Cannot overwrite a value", "Cannot declare", "Duplicate inline table key")
@@ -136,6 +138,7 @@ class _Reader:
             "ids": lambda v: isinstance(v, list),
             "texts": lambda v: isinstance(v, list),
             "choices": lambda v: isinstance(v, list),
+            "next": lambda v: isinstance(v, (str, list)),
         }[kind](value)
         if not ok:
             self.report("E005", f"`{keypath[-1]}` must be {_TYPE_NAMES[kind]}, not {type_of(value)}",
@@ -446,20 +449,16 @@ class _LevelBuilder:
         if not -3 <= delta <= 3:
             r.report("E016", f"perception change {delta:+d} is outside −3..3", kp + ("perception",), "value")
             ok = False
-        nxt = t.get("next")
+        nxt, branches = t.get("next"), ()
         if "next" not in cdata:
             r.report("E009", "this choice has no `next`: name a scene, or \"end:<ending-id>\"", kp)
             ok = False
-        elif nxt is not None:
-            if nxt.startswith(END_PREFIX):
-                if nxt[len(END_PREFIX):] not in endings:
-                    r.report("E008", f"`next` = {nxt!r} names no ending "
-                                     f"(endings: {', '.join(sorted(endings)) or 'none'})", kp + ("next",), "value")
-                    ok = False
-            elif nxt not in scene_ids:
-                r.report("E008", f"`next` = {nxt!r} names no scene; for an ending write "
-                                 f"\"end:<ending-id>\"", kp + ("next",), "value")
-                ok = False
+        elif isinstance(nxt, str):
+            ok = self._target(nxt, kp + ("next",), scene_ids, endings) and ok
+        elif isinstance(nxt, list):
+            nxt, branches, fine = self._branches(nxt, kp + ("next",), scene_ids, endings,
+                                                 all_sets | set(discoveries), level_id)
+            ok = ok and fine
         for i, did in enumerate(t.get("reveals", [])):
             if did not in discoveries:
                 r.report("E012", f"`reveals` names no discovery {did!r} (define [discovery.{did}])",
@@ -477,7 +476,49 @@ class _LevelBuilder:
             when=when, when_source=t.get("when", ""),
             feedback=r.text(t.get("feedback", ""), kp + ("feedback",)),
             thought=r.text(t.get("thought", ""), kp + ("thought",)), ideal=t.get("ideal", False),
+            branches=branches,
         )
+
+    def _target(self, target: str, kp: tuple, scene_ids, endings) -> bool:
+        """A destination must name a scene, or an ending as "end:<id>"."""
+        if target.startswith(END_PREFIX):
+            if target[len(END_PREFIX):] in endings:
+                return True
+            self.r.report("E008", f"`next` = {target!r} names no ending "
+                                  f"(endings: {', '.join(sorted(endings)) or 'none'})", kp, "value")
+            return False
+        if target in scene_ids:
+            return True
+        self.r.report("E008", f"`next` = {target!r} names no scene; for an ending write "
+                              f"\"end:<ending-id>\"", kp, "value")
+        return False
+
+    def _branches(self, items: list, kp: tuple, scene_ids, endings, flags, level_id):
+        """`next = [{ when = "…", to = "…" }, …, { to = "…" }]`: returns (default, branches, ok)."""
+        r, ok, branches, default = self.r, True, [], None
+        for i, item in enumerate(items):
+            t = r.table(item, BRANCH_KEYS, kp + (i,), "a `next` branch")
+            if "to" not in t:
+                ok = False
+                continue
+            ok = self._target(t["to"], kp + (i, "to"), scene_ids, endings) and ok
+            if "when" not in t:
+                if i != len(items) - 1:
+                    r.report("E009", "only the last `next` branch may have no `when` "
+                                     "(the ones after it could never be taken)", kp + (i,), "value")
+                    ok = False
+                default = t["to"]
+                continue
+            condition = self._when(t["when"], kp + (i, "when"), flags, level_id)
+            if condition is None:
+                ok = False
+            else:
+                branches.append((condition, t["to"]))
+        if default is None:
+            r.report("E009", "the last `next` branch must be { to = \"…\" } with no `when`: it is "
+                             "where the choice goes when no condition holds", kp, "value")
+            ok = False
+        return default, tuple(branches), ok
 
     def _when(self, source: str, kp: tuple, flags: set, level_id):
         try:

@@ -88,11 +88,31 @@ class Choice:
     feedback: Text = EMPTY
     thought: Text = EMPTY
     ideal: bool = False
+    # Conditional destinations, tried in order after the move's own effects; `next` is where
+    # the choice goes when none holds (`next = [{ when = "…", to = "…" }, …, { to = "…" }]`).
+    branches: tuple[tuple["Condition", str], ...] = ()
 
     @property
     def ending(self) -> str | None:
-        """The ending id this choice leads to, or None when it leads to a scene."""
-        return self.next[len(END_PREFIX):] if self.next.startswith(END_PREFIX) else None
+        """The ending id of the default destination, or None when it is a scene."""
+        return ending_of(self.next)
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        """Every destination this choice can lead to, branches first."""
+        return tuple(to for _, to in self.branches) + (self.next,)
+
+    def target(self, env) -> str:
+        """Where the choice leads, given the state after its own effects."""
+        for condition, to in self.branches:
+            if condition.evaluate(env):
+                return to
+        return self.next
+
+
+def ending_of(target: str) -> str | None:
+    """`end:<id>` → `<id>`; a scene id → None."""
+    return target[len(END_PREFIX):] if target.startswith(END_PREFIX) else None
 
 
 @dataclass(frozen=True)

@@ -82,8 +82,14 @@ class PositionIndex:
 
     # -- lookups -------------------------------------------------------------------------
     def key(self, path: tuple) -> tuple[int, int]:
-        """Position of the key at `path`, or of the closest enclosing thing that was seen."""
-        return self._nearest(tuple(path), self._keys)
+        """Position of the key at `path`, or of the closest enclosing thing that was seen.
+
+        An element of an inline array has no key: its own value (`{ … }`) stands for it.
+        """
+        path = tuple(path)
+        if path and isinstance(path[-1], int) and path not in self._keys and path in self._values:
+            return self._pos(self._values[path])
+        return self._nearest(path, self._keys)
 
     def value(self, path: tuple) -> tuple[int, int]:
         """Position of the value at `path`, falling back to its key, then to its parents."""

@@ -108,8 +108,11 @@ def test_position_points_at_a_key_or_value(path: Path, expected):
     assert 1 <= col <= len(text), f"{path.name}:{line}:{col} is past the end of {text!r}"
     char = text[col - 1]
     assert char not in " \t=]},", f"{path.name}:{line}:{col} points at {char!r} in {text!r}"
-    # `[` or `{` only as the start of an array or inline-table value, never a header's bracket
-    assert char not in "[{" or text[:col - 1].rstrip().endswith(("=", ",")), (path.name, text, col)
+    # `[` or `{` only as the start of an array or inline-table value (after `=`, or as an array
+    # element after `[` or `,`), never a header's bracket
+    before = text[:col - 1].rstrip()
+    assert char not in "[{" or before.endswith(("=", ",")) or (char == "{" and before.endswith("[")), \
+        (path.name, text, col)
 
 
 def test_value_positions_point_at_the_value_not_the_table():

@@ -92,9 +92,10 @@ def test_dot_shape(awkward):
     for level in all_levels(awkward):
         text = dot(level)
         choices = [c for s in level.scenes.values() for c in s.choices]
-        assert text.count(" -> ") == len(choices) + 1  # one per choice, plus the start arrow
+        # one edge per place a choice can lead (a conditional `next` has several), plus the start
+        assert text.count(" -> ") == sum(len(c.targets) for c in choices) + 1
         assert text.count("doubleoctagon") == len(level.endings)
-        assert text.count("penwidth=3") == sum(c.ideal for c in choices)
+        assert text.count("penwidth=3") == sum(len(c.targets) for c in choices if c.ideal)
     assert r'Mike \"the Fixer\" Yan \\ #1 <boss>' in dot(awkward)
 
 
@@ -106,10 +107,11 @@ def test_mermaid_shape(awkward):
         endings = [ln for ln in lines if re.fullmatch(r'  e\d+\(\[".*"\]\)', ln)]
         edges = [ln for ln in lines if re.fullmatch(r'  s\d+ -(->|\.->)\|".*"\| [se]\d+', ln)]
         choices = [c for s in level.scenes.values() for c in s.choices]
-        assert (len(scenes), len(endings), len(edges)) == (len(level.scenes), len(level.endings), len(choices))
+        destinations = [c for c in choices for _ in c.targets]  # one edge per place it can lead
+        assert (len(scenes), len(endings), len(edges)) == (len(level.scenes), len(level.endings), len(destinations))
         assert "  start --> s%d" % list(level.scenes).index(level.start) in lines
         # The ideal choices are the styled links (edge 0 is the start arrow).
-        ideal = [str(i) for i, c in enumerate(choices, 1) if c.ideal]
+        ideal = [str(i) for i, c in enumerate(destinations, 1) if c.ideal]
         styled = [ln for ln in lines if ln.startswith("  linkStyle ")]
         assert styled == ([f"  linkStyle {','.join(ideal)} stroke:#2a9d8f,stroke-width:4px"] if ideal else [])
         for line in scenes + endings + edges:  # no raw quote inside a label

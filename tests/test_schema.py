@@ -28,6 +28,10 @@ BROKEN = Path(__file__).resolve().parent / "broken"
 
 # Codes a schema can express: required keys, unknown keys, types, id patterns, ranges, enums.
 SCHEMA_CODES = {"E003", "E004", "E005", "E006", "E009", "E010", "E016", "E017", "E018", "E019", "E021"}
+# Fixtures of those codes that JSON Schema cannot catch, and why.
+SCHEMA_BLIND = {
+    "e009-branch-default-first.toml": "a schema can count the branches without `when` but not say which is last",
+}
 # Not TOML at all (E001 syntax, E002 binary or not UTF-8): nothing for a schema to read.
 UNREADABLE_CODES = {"E001", "E002"}
 HEADER = re.compile(rb"# expect: ([^\r\n]*)")
@@ -76,7 +80,7 @@ def test_broken_fixture(path):
     if codes & UNREADABLE_CODES:
         pytest.skip("not readable TOML: nothing for a schema to check")
     errors = schema_errors(path)
-    if codes & SCHEMA_CODES:
+    if codes & SCHEMA_CODES and path.name not in SCHEMA_BLIND:
         assert errors, f"the schema accepts a file `mot check` rejects with {sorted(codes)}"
     else:  # cross-references and warnings: the schema must not be stricter than the loader
         assert errors == []

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..i18n import STEP_LETTERS, default_language
 from ..library import resolve_level
-from ..model import Choice, Level
+from ..model import Choice, Level, ending_of
 
 IDEAL_COLOUR = "#2a9d8f"
 
@@ -77,17 +77,27 @@ def mermaid(level: Level, lang: str = "en") -> str:
     ideal, edge = [], 0  # edge 0 is the start arrow; linkStyle counts edges in order
     for sid, scene in level.scenes.items():
         for choice in scene.choices:
-            target = ending_ids[choice.ending] if choice.ending else scene_ids[choice.next]
-            arrow = "-.->" if choice.when_source else "-->"
-            edge += 1
-            if choice.ideal:
-                ideal.append(edge)
-            out.append(f'  {scene_ids[sid]} {arrow}|"{_mm(edge_label(choice))}"| {target}')
+            for to, label in destinations(choice):
+                ending = ending_of(to)
+                target = ending_ids[ending] if ending else scene_ids[to]
+                arrow = "-.->" if choice.when_source or len(choice.targets) > 1 else "-->"
+                edge += 1
+                if choice.ideal:
+                    ideal.append(edge)
+                out.append(f'  {scene_ids[sid]} {arrow}|"{_mm(label)}"| {target}')
     out.append("  classDef ending stroke-width:3px")
     out.append("  class " + ",".join(ending_ids.values()) + " ending")
     if ideal:
         out.append(f"  linkStyle {','.join(map(str, ideal))} stroke:{IDEAL_COLOUR},stroke-width:4px")
     return "\n".join(out) + "\n"
+
+
+def destinations(choice) -> list[tuple[str, str]]:
+    """(target, edge label) for each place a choice can lead: its branches, then its default."""
+    if not choice.branches:
+        return [(choice.next, edge_label(choice))]
+    out = [(to, f"{edge_label(choice)} if {cond.source}") for cond, to in choice.branches]
+    return out + [(choice.next, f"{edge_label(choice)} otherwise")]
 
 
 # --- Graphviz dot ----------------------------------------------------------------------------
@@ -111,12 +121,15 @@ def dot(level: Level, lang: str = "en") -> str:
                    f"label={_q(chr(10).join(_ending_lines(level, eid, lang)))}];")
     for sid, scene in level.scenes.items():
         for choice in scene.choices:
-            target = "end:" + choice.ending if choice.ending else "scene:" + choice.next
-            attrs = [f"label={_q(edge_label(choice))}"]
-            if choice.when_source:
-                attrs.append(f"style=dashed, tooltip={_q('when ' + choice.when_source)}")
-            if choice.ideal:
-                attrs.append(f'color="{IDEAL_COLOUR}", fontcolor="{IDEAL_COLOUR}", penwidth=3')
-            out.append(f"  {_q('scene:' + sid)} -> {_q(target)} [{', '.join(attrs)}];")
+            for to, label in destinations(choice):
+                target = to if ending_of(to) else "scene:" + to
+                attrs = [f"label={_q(label)}"]
+                if choice.when_source:
+                    attrs.append(f"style=dashed, tooltip={_q('when ' + choice.when_source)}")
+                elif len(choice.targets) > 1:
+                    attrs.append("style=dashed")
+                if choice.ideal:
+                    attrs.append(f'color="{IDEAL_COLOUR}", fontcolor="{IDEAL_COLOUR}", penwidth=3')
+                out.append(f"  {_q('scene:' + sid)} -> {_q(target)} [{', '.join(attrs)}];")
     out.append("}")
     return "\n".join(out) + "\n"
