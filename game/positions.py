@@ -172,7 +172,6 @@ class PositionIndex:
             return out
 
         def keyval(table: tuple) -> None:
-            nonlocal i
             path, offset = table, 0
             for part, offset in key_path():
                 path = path + (part,)
