@@ -91,3 +91,10 @@ async def test_a_file_broken_from_the_start_shows_errors(tmp_path):
         assert isinstance(app.screen, ErrorsScreen)
         first = str(app.screen.diagnostics[0])
         assert "bad.toml:2:" in first and "error[E001]" in first
+
+
+def test_play_a_missing_file_says_so_without_opening_the_app(tmp_path, capsys):
+    from game.cli import main
+
+    assert main(["play", str(tmp_path / "nope.toml")]) == 2
+    assert "no such file" in capsys.readouterr().err

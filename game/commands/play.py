@@ -16,6 +16,12 @@ def add_parser(parser) -> None:
 
 
 def run(args) -> int:
+    if args.file and not Path(args.file).is_file():
+        import sys
+
+        print(f"mot play: no such file: {args.file} (give a level's .toml file, or no file "
+              "to open the game)", file=sys.stderr)
+        return 2
     if args.file:
         from ..tui.playtest import PlaytestApp
 
