@@ -80,6 +80,11 @@ class Game:
     def scene(self, state: State) -> Scene | None:
         return self.level.scenes.get(state.scene) if state.scene else None
 
+    def scene_text(self, state: State, scene: Scene | None = None):
+        """What the scene says to this player now: its text, or the variant that fits."""
+        scene = scene or self.scene(state)
+        return scene.text_for(self.env(state)) if scene is not None else None
+
     def env(self, state: State) -> Env:
         return Env(flags=state.flags | state.found, perception=state.perception, scores=self.scores)
 

@@ -51,7 +51,9 @@ LEVEL_KEYS = {"id": ("id", True), "campaign": ("id", False), "order": ("int", Fa
               "discuss": ("texts", False), "scorecard": ("bool", False)}
 CHARACTER_KEYS = {"name": ("text", True), "role": ("text", False), "portrait": ("str", False)}
 DISCOVERY_KEYS = {"kind": ("str", True), "text": ("text", True)}
-SCENE_KEYS = {"speaker": ("id", False), "text": ("text", True), "choice": ("choices", False)}
+SCENE_KEYS = {"speaker": ("id", False), "text": ("text", True), "choice": ("choices", False),
+              "variant": ("variants", False)}
+VARIANT_KEYS = {"when": ("str", True), "text": ("text", True)}
 CHOICE_KEYS = {"id": ("id", True), "step": ("str", True), "text": ("text", True),
                "perception": ("int", False), "reveals": ("ids", False), "sets": ("ids", False),
                "when": ("str", False), "feedback": ("text", False), "thought": ("text", False),
@@ -66,7 +68,8 @@ _TYPE_NAMES = {"text": "a string or a table of languages", "str": "a string", "i
                "bool": "true or false", "id": "an id string", "ids": "a list of id strings",
                "texts": "a list of texts", "table": "a table", "tables": "a table of tables",
                "choices": "an array of tables ([[…choice]])",
-               "next": "a scene id, \"end:<ending-id>\", or a list of { when, to } branches"}
+               "next": "a scene id, \"end:<ending-id>\", or a list of { when, to } branches",
+               "variants": "an array of tables ([[…variant]] with `when` and `text`)"}
 _TOML_ERROR_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 _TOML_ERROR_END = re.compile(r"\(at end of document\)")
 _DUPLICATE_ERRORS = ("Cannot overwrite a value", "Cannot declare", "Duplicate inline table key")
@@ -139,6 +142,7 @@ class _Reader:
             "texts": lambda v: isinstance(v, list),
             "choices": lambda v: isinstance(v, list),
             "next": lambda v: isinstance(v, (str, list)),
+            "variants": lambda v: isinstance(v, list),
         }[kind](value)
         if not ok:
             self.report("E005", f"`{keypath[-1]}` must be {_TYPE_NAMES[kind]}, not {type_of(value)}",
@@ -430,9 +434,26 @@ class _LevelBuilder:
                 continue
             seen.add(choice.id)
             choices.append(choice)
-        if "text" not in t:
+        variants = self._variants(t.get("variant", []), kp + ("variant",), all_sets | set(discoveries),
+                                  level_id)
+        if "text" not in t or variants is None:
             return None
-        return Scene(sid, r.text(t["text"], kp + ("text",)), tuple(choices), speaker)
+        return Scene(sid, r.text(t["text"], kp + ("text",)), tuple(choices), speaker, variants)
+
+    def _variants(self, items: list, kp: tuple, flags: set, level_id):
+        """`[[scene.<id>.variant]]`: (condition, text) pairs, or None when one is broken."""
+        out, ok = [], True
+        for i, item in enumerate(items):
+            t = self.r.table(item, VARIANT_KEYS, kp + (i,), "a scene variant")
+            if "when" not in t or "text" not in t:
+                ok = False
+                continue
+            condition = self._when(t["when"], kp + (i, "when"), flags, level_id)
+            if condition is None:
+                ok = False
+                continue
+            out.append((condition, self.r.text(t["text"], kp + (i, "text"))))
+        return tuple(out) if ok else None
 
     def _choice(self, kp, cdata, scene_ids, endings, discoveries, all_sets, level_id):
         r = self.r

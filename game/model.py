@@ -121,9 +121,19 @@ class Scene:
     text: Text
     choices: tuple[Choice, ...]
     speaker: str | None = None
+    # Other wordings of `text` for other situations: the first whose condition holds when the
+    # scene is shown is used (`[[scene.<id>.variant]]` with `when` and `text`).
+    variants: tuple[tuple["Condition", Text], ...] = ()
 
     def choice(self, choice_id: str) -> Choice | None:
         return next((c for c in self.choices if c.id == choice_id), None)
+
+    def text_for(self, env) -> Text:
+        """The scene's text as the player sees it, given the state on arrival."""
+        for condition, text in self.variants:
+            if condition.evaluate(env):
+                return text
+        return self.text
 
 
 @dataclass(frozen=True)

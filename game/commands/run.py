@@ -89,18 +89,22 @@ def run(args) -> int:
         json.dump(result_json(result, state, lang), sys.stdout, ensure_ascii=False, indent=2)
         print()
     else:
-        print(transcript(level, state, result, lang, campaign.steps if campaign else None))
+        print(transcript(game, state, result, lang, campaign.steps if campaign else None))
     return 0
 
 
-def transcript(level, state, result: Result, lang: str, steps_names=None) -> str:
+def transcript(game: Game, state, result: Result, lang: str, steps_names=None) -> str:
+    """The play as read: each scene in the words the player met (variants replayed), each move."""
+    level = game.level
     lines = [level.title.get(lang), ""]
+    seen = game.start()
     for n, move in enumerate(state.moves, 1):
         scene = level.scenes[move.scene]
         speaker = level.character(scene.speaker)
         who = f"{speaker.name.get(lang)}: " if speaker else ""
-        lines.append(f"{who}{scene.text.get(lang)}")
+        lines.append(f"{who}{game.scene_text(seen, scene).get(lang)}")
         choice = scene.choice(move.choice)
+        seen = game.take(seen, choice)
         step = f"{STEP_LETTERS[move.step]} {step_name(move.step, lang, steps_names)}"
         lines.append(t("run.move", lang, n=n, step=step, choice=choice.text.get(lang), delta=move.delta,
                        perception=move.perception, label=label(move.perception, lang)))

@@ -122,8 +122,11 @@ def collect(data: dict, positions) -> list[Entry]:
     you, customer = names.get(head.get("you"), ""), names.get(head.get("customer"), "")
     for sid, scene in _table(data.get("scene")).items():
         scene = _table(scene)
-        add(f"scene.{sid}.text", ("scene", sid, "text"), scene.get("text"), sid,
-            names.get(scene.get("speaker"), ""))
+        speaker = names.get(scene.get("speaker"), "")
+        add(f"scene.{sid}.text", ("scene", sid, "text"), scene.get("text"), sid, speaker)
+        for i, variant in enumerate(_list(scene.get("variant"))):
+            add(f"scene.{sid}.variant.{i}.text", ("scene", sid, "variant", i, "text"),
+                _table(variant).get("text"), sid, speaker)
         for i, choice in enumerate(_list(scene.get("choice"))):
             choice = _table(choice)
             cid = choice.get("id") if isinstance(choice.get("id"), str) else str(i)

@@ -57,6 +57,7 @@ class ClassroomScreen(ChoiceKeys, GameScreen):
         self.steps_names = steps_names
         self.on_finished = on_finished  # callback(team) when a team reaches an ending
         self.last = None  # (team index, choice) of the move whose note is showing
+        self.shown_text = None  # the scene's wording as the team met it
 
     # -- composition -----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -83,14 +84,15 @@ class ClassroomScreen(ChoiceKeys, GameScreen):
             index, choice = self.last
             team = self.round.teams[index]
             scene = level.scenes[team.state.moves[-1].scene]
-            yield from dialogue(level, scene, lang)
+            yield from dialogue(level, scene, lang, self.shown_text)
             yield from coach_note(level, choice, team.state.moves[-1], lang, self.steps_names,
                                   show_feedback=not self.exam)
             return
         if self.round.over:
             return
         state = self.round.current.state
-        yield from dialogue(level, self.round.game.scene(state), lang)
+        self.shown_text = self.round.game.scene_text(state)
+        yield from dialogue(level, self.round.game.scene(state), lang, self.shown_text)
         yield from choice_cards(self.round.choices(), lang, self.steps_names)
 
     def on_mount(self) -> None:

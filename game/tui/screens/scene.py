@@ -53,6 +53,7 @@ class SceneScreen(ChoiceKeys, GameScreen):
         self.game: Game | None = None
         self.state: State | None = None
         self.last_choice: Choice | None = None  # set while the coach note is showing
+        self.shown_text = None  # the scene's wording as the player met it (variants depend on state)
         self.started_at = datetime.now(timezone.utc)
 
     # -- composition -----------------------------------------------------------------------
@@ -82,7 +83,9 @@ class SceneScreen(ChoiceKeys, GameScreen):
         scene = level.scenes[state.moves[-1].scene] if coaching else self.game.scene(state)
         n = len(state.moves) + (0 if coaching else 1)
         yield Static(self.text("scene.progress", title=level.title.get(lang), n=n), id="progress")
-        yield from dialogue(level, scene, lang)
+        if not coaching or self.shown_text is None:
+            self.shown_text = self.game.scene_text(state, scene)
+        yield from dialogue(level, scene, lang, self.shown_text)
         if coaching:
             yield from coach_note(level, self.last_choice, state.moves[-1], lang, self._steps())
         else:

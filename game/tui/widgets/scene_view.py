@@ -11,7 +11,7 @@ from textual.widgets import Button, Static
 
 from ...engine import Move
 from ...i18n import t
-from ...model import Choice, Level, Scene
+from ...model import Choice, Level, Scene, Text
 from .choice_card import ChoiceCard
 from .meter import tone
 from .portrait import Portrait
@@ -31,7 +31,9 @@ SCENE_VIEW_CSS = """
 """
 
 
-def dialogue(level: Level, scene: Scene, lang: str) -> ComposeResult:
+def dialogue(level: Level, scene: Scene, lang: str, text: Text | None = None) -> ComposeResult:
+    """Who speaks and what; `text` is the wording the player sees (a variant, or the scene's)."""
+    line = (text or scene.text).get(lang)
     speaker = level.character(scene.speaker)
     with Horizontal(id="speaker-row"):
         if speaker and speaker.portrait:
@@ -41,9 +43,9 @@ def dialogue(level: Level, scene: Scene, lang: str) -> ComposeResult:
                 yield Static(Content(speaker.name.get(lang)), id="speaker")
                 if speaker.role:
                     yield Static(Content(speaker.role.get(lang)), id="role")
-                yield Prose(scene.text.get(lang), id="line")
+                yield Prose(line, id="line")
             else:
-                yield Prose(scene.text.get(lang), id="narration")
+                yield Prose(line, id="narration")
 
 
 def choice_cards(choices: list[Choice], lang: str, steps_names=None, guided: bool = False) -> ComposeResult:
