@@ -112,10 +112,18 @@ class DebriefScreen(GameScreen):
                 yield Prose(ideal.text.get(lang), classes="move muted")
             elif ideal is not None:
                 yield Static(Content.styled("  ★ " + self.tr("debrief.was_ideal"), "$success"), classes="move")
-        ideal_path = Game(level, self.app.scores_for(level)).ideal_path()
-        if ideal_path:
+        game = Game(level, self.app.scores_for(level))
+        state, steps = game.start(), []
+        for choice_id in game.ideal_path():  # the moves in words, as the learner would make them
+            choice = game.level.scenes[state.scene].choice(choice_id)
+            state = game.take(state, choice)
+            steps.append((choice, state.moves[-1]))
+        if steps:
             yield Static(self.text("debrief.ideal_path"), classes="h")
-            yield Prose(" → ".join(ideal_path), classes="muted")
+            for n, (choice, move) in enumerate(steps, 1):
+                yield Static(Content.assemble((f"{n}. ", "bold"), badge(choice.step, lang), " ",
+                                              (f"{move.delta:+d} → {move.perception:+d}", f"bold {tone(move.delta)}")))
+                yield Prose(choice.text.get(lang), classes="move")
 
     def _discuss_tab(self) -> ComposeResult:
         for n, prompt in enumerate(self.level.discuss, 1):
