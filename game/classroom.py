@@ -103,14 +103,14 @@ class Round:
 
     def standings(self) -> list[Standing]:
         """Teams by points, then MOT score, then adherence, then name. Ties share a rank."""
-        rows = [(t, score(self.level, t.state)) for t in self.teams]
-        rows.sort(key=lambda r: (-(r[1].points if r[0].state.moves else 0), -r[1].mot_score,
-                                 -r[1].adherence.total, r[0].name))
-        out: list[Standing] = []
-        for i, (team, result) in enumerate(rows):
-            key = (result.points if team.state.moves else 0, result.mot_score, result.adherence.total)
-            prev = out[-1] if out else None
-            same = prev and (prev.points, prev.result.mot_score, prev.result.adherence.total) == key
-            out.append(Standing(prev.rank if same else i + 1, team.name, result, team.finished,
-                                bool(team.state.moves)))
-        return out
+        rows = [Standing(0, t.name, score(self.level, t.state), t.finished, bool(t.state.moves))
+                for t in self.teams]
+
+        def merit(s: Standing) -> tuple:
+            return (s.points, s.result.mot_score, s.result.adherence.total)
+
+        rows.sort(key=lambda s: (tuple(-x for x in merit(s)), s.team))
+        for i, row in enumerate(rows):
+            same = i and merit(rows[i - 1]) == merit(row)
+            row.rank = rows[i - 1].rank if same else i + 1
+        return rows

@@ -88,9 +88,6 @@ class Game:
     def env(self, state: State) -> Env:
         return Env(flags=state.flags | state.found, perception=state.perception, scores=self.scores)
 
-    def is_available(self, state: State, choice: Choice) -> bool:
-        return choice.when is None or choice.when.evaluate(self.env(state))
-
     def choices(self, state: State) -> list[Choice]:
         """Choices the player may take now, in the author's order."""
         scene = self.scene(state)

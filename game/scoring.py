@@ -162,17 +162,20 @@ def classroom_points(score: int, adherence_total: int, found: int) -> int:
 def score(level: Level, state: State) -> Result:
     trace = state.trace
     end = trace[-1] if trace else state.perception
+    at = peak_index(trace) if trace else 0
+    top = trace[at] if trace else end
+    total = round_half_away((top + end) / 2) if trace else end
     return Result(
         level=level.id,
         ending=state.ending,
         trace=trace,
-        peak=peak(trace) if trace else end,
-        peak_index=peak_index(trace) if trace else 0,
+        peak=top,
+        peak_index=at,
         end=end,
-        mot_score=mot_score(trace) if trace else end,
+        mot_score=total,
         adherence=adherence(state.steps),
         found=tuple(d for d in level.discoveries if d in state.found),
         missed=tuple(d for d in level.discoveries if d not in state.found),
-        word_of_mouth=word_of_mouth(mot_score(trace) if trace else end),
+        word_of_mouth=word_of_mouth(total),
         steps_used=frozenset(state.steps),
     )

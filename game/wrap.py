@@ -14,14 +14,9 @@ from rich.cells import cell_len
 
 NO_START = set("，。、；：？！）」』》〉】〕…—·,.;:?!)]}%’”〃々〜ー～")
 NO_END = set("（「『《〈【〔“‘([{")
-_CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 # Tokens: a CJK character, a run of spaces, or a run of anything else (a Latin word).
 _SINGLE = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u2014\u2018-\u201f\u2026"
 _TOKENS = re.compile(f"[{_SINGLE}]| +|[^ {_SINGLE}]+")
-
-
-def has_cjk(text: str) -> bool:
-    return bool(_CJK.search(text))
 
 
 def wrap(text: str, width: int) -> list[str]:

@@ -47,7 +47,7 @@ def all_paths(level, scores):
 
 
 def test_known_space_exactly():
-    levels, diagnostics, reports = check([KNOWN], with_analysis=True)
+    levels, diagnostics, reports = check([KNOWN])
     assert levels == 1
     secret_line = KNOWN.read_text("utf-8").splitlines().index("[ending.secret]") + 1
     assert [(d.code, d.line) for d in diagnostics] == [("W102", secret_line)]
@@ -94,7 +94,7 @@ def test_known_space_cli_json(capsys):
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: str(p.relative_to(ROOT)))
 def test_shipped_level_analyses_clean(path):
-    levels, diagnostics, reports = check([path], with_analysis=True)
+    levels, diagnostics, reports = check([path])
     assert [str(d) for d in diagnostics] == []
     (report,) = reports
     assert report.complete

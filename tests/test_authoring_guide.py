@@ -44,7 +44,7 @@ def test_both_guides_carry_the_same_example():
 
 
 def test_example_checks_clean_and_plays_the_ideal_path(level_file, capsys):
-    levels, diagnostics, reports = check([level_file], with_analysis=True)
+    levels, diagnostics, reports = check([level_file])
     assert levels == 1 and [str(d) for d in diagnostics] == []
     assert main(["check", str(level_file)]) == 0
     capsys.readouterr()

@@ -42,7 +42,7 @@ def collect(paths: list[Path]) -> list[LoadResult]:
     return results
 
 
-def check(paths: list[Path], with_analysis: bool = False):
+def check(paths: list[Path]):
     """Diagnostics for every file, plus analysis reports; shared by `mot check` and tests."""
     results = collect(paths)
     diagnostics: list[Diagnostic] = []
@@ -60,7 +60,7 @@ def check(paths: list[Path], with_analysis: bool = False):
 def run(args) -> int:
     lang = args.lang or default_language()
     paths = [Path(p) for p in args.paths] or [default_levels_dir()]
-    levels, diagnostics, reports = check(paths, args.analyse)
+    levels, diagnostics, reports = check(paths)
     errors = sum(d.is_error for d in diagnostics)
     warns = len(diagnostics) - errors
     if args.format == "json":

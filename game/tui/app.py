@@ -163,7 +163,8 @@ class MotApp(App):
             self.store.update_live(self.room, team, level.id, len(state.moves), state.perception, steps,
                                    finished=state.finished)
 
-    def record_run(self, player: str, level: Level, state: State, started_at: datetime | None = None) -> Result:
+    def record_run(self, player: str, level: Level, state: State, started_at: datetime | None = None,
+                   team: str | None = None) -> Result:
         from ..scoring import score
 
         result = score(level, state)
@@ -172,7 +173,7 @@ class MotApp(App):
             mode = "classroom" if self.room else ("exam" if self.exam else "learn")
             self.store.record_run(
                 player, level.id, entry.campaign.id if entry else None, state, result, mode=mode,
-                room=self.room, team=self.team or (player if self.room else None),
+                room=self.room, team=team or self.team or (player if self.room else None),
                 started_at=started_at, finished_at=datetime.now(timezone.utc),
             )
         return result

@@ -68,12 +68,8 @@ class ClassroomApp(MotApp):
     def _team_finished(self, team) -> None:
         """A team reached an ending: its run goes into the room at once (nothing waits for the podium)."""
         level = self.round.level
-        result = self.record_run(team.name, level, team.state, self.round_started)
+        result = self.record_run(team.name, level, team.state, self.round_started, team=team.name)
         self.team_scores[team.name][level.id] = result.mot_score
-
-    def record_run(self, player, level, state, started_at=None):
-        self.team = player if self.teams else self.team
-        return super().record_run(player, level, state, started_at)
 
     def classroom_totals(self) -> dict[str, int]:
         """Points so far: finished rounds plus this one."""

@@ -42,12 +42,14 @@ class PerceptionMeter(Widget):
         self.set_reactive(PerceptionMeter.hidden, hidden)
         self._walker = None
         self._flash_timer = None
+        self._flash_delta = 0
 
     def move_to(self, value: int, delta: int) -> None:
         """Show a change: set the value, walk the lit row there, flash the delta and label."""
         self.value = value
         if self.hidden:
             return
+        self._flash_delta = delta
         self.flash = f"{delta:+d} {label(value, self.lang)}"
         self.refresh()  # the same change twice running is still news
         if self._walker is not None:
@@ -86,9 +88,9 @@ class PerceptionMeter(Widget):
         if self.hidden:
             parts.append((t("meter.hidden", self.lang), "italic $foreground-muted"))
         elif self.flash:
-            arrow = "▲" if self.flash.startswith("+") and not self.flash.startswith("+0") else (
-                "▼" if self.flash.startswith("-") else "■")
-            parts.append((f"{arrow} {self.flash}", f"bold {tone(1 if arrow == '▲' else -1 if arrow == '▼' else 0)}"))
+            delta = self._flash_delta
+            arrow = "▲" if delta > 0 else "▼" if delta < 0 else "■"
+            parts.append((f"{arrow} {self.flash}", f"bold {tone(delta)}"))
         else:
             parts.append(" ")
         return Content.assemble(*parts)
