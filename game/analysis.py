@@ -21,7 +21,7 @@ from .diagnostics import Diagnostic, display_path
 from .engine import Game, clamp
 from .model import STEPS, Level, ending_of
 from .positions import PositionIndex
-from .scoring import mot_score, round_half_away
+from .scoring import fold_peak, mot_score, score_of
 
 DEFAULT_MAX_STATES = 500_000
 MAX_SCENARIOS = 4096
@@ -54,6 +54,29 @@ class Analysis:
     ideal: PathInfo | None = None
     ideal_problems: list[tuple[str, str]] = field(default_factory=list)  # (scene, "none"|"many")
     steps_used: set[str] = field(default_factory=set)
+    # The explored graph, for the balancing report (game.balance): state → [(choice, child)],
+    # state → (parent state, choice id) for evidence paths, and terminal state → (score, ending).
+    edges: dict = field(default_factory=dict, repr=False)
+    parent: dict = field(default_factory=dict, repr=False)
+    terminals: dict = field(default_factory=dict, repr=False)
+    starts: list = field(default_factory=list, repr=False)
+    scenarios: list = field(default_factory=list, repr=False)
+    balance: object = field(default=None, repr=False)  # game.balance.Balance, when asked for
+
+    def main_start(self):
+        """The start that assumes the best earlier scores, as the ideal path does."""
+        for start in self.starts:
+            if all(v == 3 for v in self.scenarios[start[4]].values()):
+                return start
+        return self.starts[0] if self.starts else None
+
+    def path_to(self, state) -> list[str]:
+        """The choice ids of the first path found to `state`."""
+        out = []
+        while self.parent[state] is not None:
+            state, choice = self.parent[state]
+            out.append(choice)
+        return out[::-1]
 
     @property
     def unreachable_endings(self) -> list[str]:
@@ -94,12 +117,6 @@ def _scenarios(level: Level) -> list[dict[str, int]]:
         pools = [sorted({-3, 0, 3} | {v for v in pool if -3 < v < 3 and v % 2 == 0}) for pool in pools]
     combos = itertools.islice(itertools.product(*pools), MAX_SCENARIOS)
     return [dict(zip(names, combo)) for combo in combos]
-
-
-def _next_peak(peak: int | None, value: int) -> int:
-    if peak is None or abs(value) > abs(peak) or (abs(value) == abs(peak) and value < peak):
-        return value
-    return peak
 
 
 def _live_flags(level: Level, relevant: set[str]) -> dict[str, frozenset]:
@@ -158,11 +175,11 @@ def analyse(level: Level, max_states: int = DEFAULT_MAX_STATES) -> Analysis:
     start_p = clamp(level.perception)
     starts = [(level.start, start_p, None, none, i) for i in range(len(scenarios))]
     parent: dict[tuple, tuple | None] = {s: None for s in starts}
-    edges: dict[tuple, list[tuple]] = {}
+    edges: dict[tuple, list[tuple]] = {}  # state → [(choice, child)]
     queue = deque(starts)
     seen_scenes: set[str] = set()
     taken: set[tuple[str, str]] = set()
-    terminals: list[tuple[tuple, int, str]] = []  # (state, score, ending)
+    terminals: dict[tuple, tuple[int, str]] = {}  # end state → (score, ending)
     stuck: set[str] = set()
     while queue:
         state = queue.popleft()
@@ -179,10 +196,7 @@ def analyse(level: Level, max_states: int = DEFAULT_MAX_STATES) -> Analysis:
             taken.add(key)
             p = perception + delta
             p = 3 if p > 3 else -3 if p < -3 else p  # clamp
-            if peak is None or abs(p) > abs(peak) or (abs(p) == abs(peak) and p < peak):
-                new_peak = p  # the most intense moment; a tie goes to the negative one
-            else:
-                new_peak = peak
+            new_peak = fold_peak(peak, perception, p)
             full = flags | adds if adds else flags
             if len(destinations) == 1:
                 _, nxt, ending, keep = destinations[0]
@@ -190,13 +204,14 @@ def analyse(level: Level, max_states: int = DEFAULT_MAX_STATES) -> Analysis:
                 after = Env(flags=full, perception=p, scores=scenarios[sc])
                 _, nxt, ending, keep = next(d for d in destinations if d[0] is None or d[0].evaluate(after))
             if ending is not None:
-                # Flags no longer matter once the level has ended.
-                end_state = ("end:" + ending, p, new_peak, none, sc)
+                # Flags no longer matter once the level has ended; whether the last move was a
+                # confirm does, for the balancing report.
+                end_state = ("end:" + ending, p, new_peak, choice.step == "confirm", sc)
                 if end_state not in parent:
                     parent[end_state] = (state, choice.id)
-                    terminals.append((end_state, round_half_away((new_peak + p) / 2), ending))
+                    terminals[end_state] = (score_of(new_peak, p), ending)
                     result.endings[ending] = True
-                out.append(end_state)
+                out.append((choice, end_state))
                 continue
             if adds:
                 child_flags = full & keep
@@ -205,7 +220,7 @@ def analyse(level: Level, max_states: int = DEFAULT_MAX_STATES) -> Analysis:
             else:
                 child_flags = flags
             child = (nxt, p, new_peak, child_flags, sc)
-            out.append(child)
+            out.append((choice, child))
             if child not in parent:
                 parent[child] = (state, choice.id)
                 if len(parent) > max_states:
@@ -222,20 +237,15 @@ def analyse(level: Level, max_states: int = DEFAULT_MAX_STATES) -> Analysis:
                              if (s, c.id) not in taken]
     result.stuck_scenes = sorted(stuck)
 
-    def path_to(state) -> list[str]:
-        out = []
-        while parent[state] is not None:
-            state, choice = parent[state]
-            out.append(choice)
-        return out[::-1]
-
+    result.edges, result.parent, result.terminals, result.starts = edges, parent, terminals, starts
+    result.scenarios = scenarios
     if terminals:
-        best = max(terminals, key=lambda t: t[1])
-        worst = min(terminals, key=lambda t: t[1])
-        result.best = PathInfo(path_to(best[0]), best[1], best[2], scenarios[best[0][4]])
-        result.worst = PathInfo(path_to(worst[0]), worst[1], worst[2], scenarios[worst[0][4]])
+        best = max(terminals, key=lambda t: terminals[t][0])
+        worst = min(terminals, key=lambda t: terminals[t][0])
+        result.best = PathInfo(result.path_to(best), *terminals[best], scenarios[best[4]])
+        result.worst = PathInfo(result.path_to(worst), *terminals[worst], scenarios[worst[4]])
     if result.complete:
-        result.paths = _count_paths(starts[:1], edges)
+        result.paths = _count_paths([result.main_start()], edges)
     _ideal(level, scenarios, result)
     return result
 
@@ -250,7 +260,7 @@ def _count_paths(starts, edges) -> int | None:
         while stack:
             node, children = stack[-1]
             advanced = False
-            for child in children:
+            for _, child in children:
                 if child in on_stack:
                     return None
                 if child in counts:
@@ -265,7 +275,7 @@ def _count_paths(starts, edges) -> int | None:
             if not advanced:
                 stack.pop()
                 on_stack.discard(node)
-                counts[node] = sum(counts.get(c, 0) for c in edges.get(node, ()))
+                counts[node] = sum(counts.get(c, 0) for _, c in edges.get(node, ()))
     return sum(counts.get(s, 0) for s in starts)
 
 
@@ -284,7 +294,7 @@ def _ideal(level: Level, scenarios: list[dict], result: Analysis) -> None:
                 return
         state = game.take(state, ideals[0])
     if state.finished:
-        result.ideal = PathInfo([m.choice for m in state.moves], mot_score(state.trace),
+        result.ideal = PathInfo([m.choice for m in state.moves], mot_score(clamp(level.perception), state.trace),
                                 state.ending, best_scores)
 
 

@@ -32,6 +32,7 @@ CODES: dict[str, str] = {
     "E020": "`start` names no scene",
     "E021": "unknown discovery kind",
     "E022": "campaign problem (a listed level is missing, or a level is in the wrong campaign)",
+    "E023": "unknown ending tone: use good, mixed or bad",
     "W101": "scene can never be reached",
     "W102": "ending can never be reached",
     "W103": "a reachable state has no available choice (the player is stuck)",
@@ -41,6 +42,12 @@ CODES: dict[str, str] = {
     "W107": "a scene on the ideal path has no ideal choice, or more than one",
     "W108": "asset file not found",
     "W109": "analysis stopped early: the level has too many states to explore",
+    "W110": "the best score is reachable without a final confirm",
+    "W111": "a move that does not lower the meter makes +2 unreachable (a silent trap)",
+    "W112": "always picking the longest text reaches the best score",
+    "W113": "on the ideal path, the ideal is the only choice of its step in more than half the scenes",
+    "W114": "an ending's tone is contradicted by a score that reaches it",
+    "W115": "a flag is set that no `when` reads",
 }
 
 

@@ -23,6 +23,7 @@ from . import conditions
 from .diagnostics import Diagnostic, display_path
 from .model import (
     DISCOVERY_KINDS,
+    TONES,
     END_PREFIX,
     ID_PATTERN,
     LANGUAGES,
@@ -59,7 +60,7 @@ CHOICE_KEYS = {"id": ("id", True), "step": ("str", True), "text": ("text", True)
                "when": ("str", False), "feedback": ("text", False), "thought": ("text", False),
                "ideal": ("bool", False), "next": ("next", False)}
 BRANCH_KEYS = {"when": ("str", False), "to": ("str", True)}
-ENDING_KEYS = {"title": ("text", True), "text": ("text", False)}
+ENDING_KEYS = {"title": ("text", True), "text": ("text", False), "tone": ("str", False)}
 CAMPAIGN_FILE = {"format": ("int", True), "campaign": ("table", True)}
 CAMPAIGN_KEYS = {"id": ("id", True), "title": ("text", True), "intro": ("text", False),
                  "levels": ("ids", True), "steps": ("table", False), "order": ("int", False)}
@@ -406,9 +407,14 @@ class _LevelBuilder:
         for eid, edata in self._id_tables(data, ("ending",), "ending").items():
             kp = ("ending", eid)
             t = self.r.table(edata, ENDING_KEYS, kp, f"[ending.{eid}]")
+            tone = t.get("tone")
+            if tone is not None and tone not in TONES:
+                self.r.report("E023", f"ending tone {tone!r} is not one of {', '.join(TONES)}",
+                              kp + ("tone",), "value")
+                tone = None
             if "title" in t:
                 out[eid] = Ending(eid, self.r.text(t["title"], kp + ("title",)),
-                                  self.r.text(t.get("text", ""), kp + ("text",)))
+                                  self.r.text(t.get("text", ""), kp + ("text",)), tone)
         return out
 
     def _scene(self, sid, sdata, scene_ids, endings, characters, discoveries, all_sets, level_id):

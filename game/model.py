@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover
 LANGUAGES = ("zh", "en")
 STEPS = ("explore", "offer", "act", "confirm")
 DISCOVERY_KINDS = ("business-win", "personal-win", "expectation")
+TONES = ("good", "mixed", "bad")  # what an ending means for the customer, checked against its score
 ID_PATTERN = re.compile(r"[a-z][a-z0-9-]*\Z")
 END_PREFIX = "end:"
 
@@ -141,6 +142,7 @@ class Ending:
     id: str
     title: Text
     text: Text = EMPTY
+    tone: str | None = None  # one of TONES, or None when the author did not say
 
 
 @dataclass

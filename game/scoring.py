@@ -1,8 +1,12 @@
-"""Moment-of-truth scoring (DESIGN §1), kept in one place so every screen explains it the same way.
+"""Moment-of-truth scoring v2 (the issue "Choices that test judgment…"; docs/design-notes.md),
+kept in one place so every screen, the checker and the tests explain it the same way.
 
-- MOT score: peak-end rule. Peak = the perception with the largest |p| (ties go to the negative
-  one, then to the later one); end = the last perception; score = (peak + end) / 2 rounded half
-  away from zero.
+- p₀ is the level's starting perception; pᵢ = clamp(pᵢ₋₁ + deltaᵢ) after move i.
+- A *moment* is a move that changed the meter (pᵢ ≠ pᵢ₋₁). The customer's starting mood and
+  moves that leave the meter where it was are not moments the player made.
+- Peak = the moment with the largest |pᵢ|; a tie goes to the *later* moment (the customer's
+  latest strong feeling is the one they carry away). With no moment at all, peak = end.
+- End = pₙ. MOT score = (peak + end) / 2, rounded half away from zero.
 - Adherence: E·O·A·C, one point each (see `adherence`).
 - Word of mouth: a customer whose MOT score is −1 or below tells 12 people; +2 or above, 2–3.
 - Classroom points: 10 × (MOT score + 3) + 5 × adherence + 2 × discoveries found.
@@ -30,6 +34,15 @@ POINTS_FORMULA = {
     "en": "points = 10 × (MOT score + 3) + 5 × adherence + 2 × discoveries found",
     "zh": "积分 = 10 ×（MOT 分数 + 3）+ 5 × 模型遵循度 + 2 × 发现数",
 }
+RULES = {
+    "en": ("A moment is a move that changed the meter; the starting mood and moves that leave the "
+           "meter where it was are not moments. Peak = the moment with the largest |value|, a tie "
+           "going to the later one; with no moment, peak = end. MOT score = (peak + end) / 2, "
+           "rounded half away from zero."),
+    "zh": ("“关键时刻”是让仪表发生变化的一步；客户一开始的情绪、以及没有改变仪表的一步，都不算。"
+           "峰值 = 绝对值最大的关键时刻，相同时取较晚的一个；没有关键时刻时，峰值 = 终值。"
+           "MOT 分数 =（峰值 + 终值）/ 2，四舍五入（.5 远离零）。"),
+}
 
 
 def label(value: int, lang: str = "en") -> str:
@@ -40,28 +53,44 @@ def round_half_away(value: float) -> int:
     return int(math.copysign(math.floor(abs(value) + 0.5), value))
 
 
-def peak(trace: tuple[int, ...] | list[int]) -> int:
-    """The most intense moment: largest |p|; a tie goes to the negative value.
+def fold_peak(peak: int | None, before: int, after: int) -> int | None:
+    """The peak after one more move, from the peak so far (None: no moment yet) and the meter
+    before and after the move. The one place the peak rule lives; the analyser folds with it too."""
+    if after == before:  # not a moment
+        return peak
+    if peak is None or abs(after) >= abs(peak):  # a tie goes to the later moment
+        return after
+    return peak
 
-    (The tie to the later moment only changes *which* move is the peak, not its value;
-    `peak_index` reports that.)
-    """
-    return trace[peak_index(trace)]
+
+def score_of(peak: int | None, end: int) -> int:
+    """(peak + end) / 2 rounded half away from zero; with no moment, peak = end."""
+    return round_half_away(((end if peak is None else peak) + end) / 2)
 
 
-def peak_index(trace) -> int:
-    best = 0
+def peak_index(start: int, trace) -> int | None:
+    """0-based index into `trace` of the peak moment; None when no move changed the meter."""
+    best: int | None = None
+    before = start
     for i, value in enumerate(trace):
-        current = trace[best]
-        if abs(value) > abs(current) or (abs(value) == abs(current) and value <= current):
+        if value != before and (best is None or abs(value) >= abs(trace[best])):
             best = i
+        before = value
     return best
 
 
-def mot_score(trace) -> int:
-    if not trace:
-        return 0
-    return round_half_away((peak(trace) + trace[-1]) / 2)
+def peak(start: int, trace) -> int:
+    """The peak's value: the peak moment, or the end when there was no moment."""
+    at = peak_index(start, trace)
+    if at is not None:
+        return trace[at]
+    return trace[-1] if trace else start
+
+
+def mot_score(start: int, trace) -> int:
+    end = trace[-1] if trace else start
+    at = peak_index(start, trace)
+    return score_of(None if at is None else trace[at], end)
 
 
 @dataclass(frozen=True)
@@ -137,7 +166,7 @@ class Result:
     ending: str | None
     trace: tuple[int, ...]
     peak: int
-    peak_index: int
+    peak_index: int | None  # 0-based move of the peak moment; None when no move was a moment
     end: int
     mot_score: int
     adherence: Adherence
@@ -145,6 +174,12 @@ class Result:
     missed: tuple[str, ...]
     word_of_mouth: WordOfMouth
     steps_used: frozenset = field(default_factory=frozenset)
+    start: int = 0  # p₀, the customer's mood before the first move
+
+    @property
+    def peak_move(self) -> int | None:
+        """1-based move of the peak moment, as players count moves."""
+        return None if self.peak_index is None else self.peak_index + 1
 
     @property
     def points(self) -> int:
@@ -161,10 +196,11 @@ def classroom_points(score: int, adherence_total: int, found: int) -> int:
 
 def score(level: Level, state: State) -> Result:
     trace = state.trace
+    start = max(-3, min(3, level.perception))
     end = trace[-1] if trace else state.perception
-    at = peak_index(trace) if trace else 0
-    top = trace[at] if trace else end
-    total = round_half_away((top + end) / 2) if trace else end
+    at = peak_index(start, trace)
+    top = trace[at] if at is not None else end
+    total = score_of(top, end)
     return Result(
         level=level.id,
         ending=state.ending,
@@ -178,4 +214,5 @@ def score(level: Level, state: State) -> Result:
         missed=tuple(d for d in level.discoveries if d not in state.found),
         word_of_mouth=word_of_mouth(total),
         steps_used=frozenset(state.steps),
+        start=start,
     )

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from ..analysis import analyse, warnings
+from ..balance import always_warnings, balance, report_warnings
 from ..diagnostics import Diagnostic, display_path
 from ..i18n import default_language, t
 from ..library import CAMPAIGN_FILE, default_levels_dir, load_folder, load_folder_for
@@ -42,8 +43,11 @@ def collect(paths: list[Path]) -> list[LoadResult]:
     return results
 
 
-def check(paths: list[Path]):
-    """Diagnostics for every file, plus analysis reports; shared by `mot check` and tests."""
+def check(paths: list[Path], balancing: bool = False):
+    """Diagnostics for every file, plus analysis reports; shared by `mot check` and tests.
+
+    With `balancing`, each report carries its balancing report (`report.balance`) and the
+    checker adds the balancing warnings W110–W113."""
     results = collect(paths)
     diagnostics: list[Diagnostic] = []
     reports = []
@@ -52,6 +56,10 @@ def check(paths: list[Path]):
         if res.level is not None and res.ok:
             report = analyse(res.level)
             diagnostics.extend(warnings(res.level, res.positions, report))
+            diagnostics.extend(always_warnings(res.level, res.positions, report))
+            if balancing:
+                report.balance = balance(res.level, report)
+                diagnostics.extend(report_warnings(res.level, res.positions, report, report.balance))
             reports.append(report)
     levels = sum(1 for r in results if r.path.name != CAMPAIGN_FILE)
     return levels, sorted(set(diagnostics), key=lambda d: (d.path, d.line, d.col, d.code)), reports
@@ -60,13 +68,14 @@ def check(paths: list[Path]):
 def run(args) -> int:
     lang = args.lang or default_language()
     paths = [Path(p) for p in args.paths] or [default_levels_dir()]
-    levels, diagnostics, reports = check(paths)
+    levels, diagnostics, reports = check(paths, balancing=args.analyse)
     errors = sum(d.is_error for d in diagnostics)
     warns = len(diagnostics) - errors
     if args.format == "json":
         out = [d.as_dict() for d in diagnostics]
         if args.analyse:
-            out = {"diagnostics": out, "levels": [r.as_dict() for r in reports]}
+            out = {"diagnostics": out,
+                   "levels": [{**r.as_dict(), "balance": r.balance.as_dict()} for r in reports]}
         json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
         print()
     else:
@@ -91,4 +100,25 @@ def _describe(report) -> str:
     lines.append(f"  paths: {report.paths if report.paths is not None else 'unbounded (the level loops)'}")
     if report.unused_choices:
         lines.append("  choices on no path: " + ", ".join(f"{s}/{c}" for s, c in report.unused_choices))
+    lines.extend(_describe_balance(report.balance))
     return "\n".join(lines)
+
+
+def _describe_balance(b) -> list[str]:
+    """The balancing report as text: spread of scores, naive strategies, then every choice."""
+    lines = ["  balance:"]
+    if b.histogram is not None:
+        spread = "  ".join(f"{score:+d}: {n:,}" for score, n in sorted(b.histogram.items()))
+        lines.append(f"    paths by MOT score: {spread}")
+    if b.random_expected is not None:
+        lines.append(f"    random player expects {b.random_expected:+.2f}")
+    for name, s in b.strategies.items():
+        got = "never ends" if s.score is None else f"{s.score:+d}"
+        extra = f" (expected {s.expected:+.2f} with guessed ties)" if s.expected is not None else ""
+        lines.append(f"    always {name}: {got}{extra}")
+    alone, total = b.give_away
+    lines.append(f"    ideal alone in its step: {alone} of {total} scenes")
+    lines.append("    after each choice, best / worst score still reachable:")
+    for (scene, choice), (best, worst) in b.choices.items():
+        lines.append(f"      {scene}/{choice}: {best:+d} / {worst:+d}")
+    return lines

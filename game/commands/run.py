@@ -47,6 +47,7 @@ def result_json(result: Result, state, lang: str) -> dict:
                   "perception": m.perception} for m in state.moves],
         "trace": list(result.trace),
         "peak": result.peak,
+        "peak_move": result.peak_move,
         "end": result.end,
         "mot_score": result.mot_score,
         "label": result.label(lang),

@@ -81,8 +81,14 @@ class DebriefScreen(GameScreen):
         yield Static(Content.assemble(self.tr("debrief.score") + " ",
                                       (f"{r.mot_score:+d} {label(r.mot_score, lang)}", f"bold reverse {tone(r.mot_score)}")),
                      id="score-line")
-        yield Prose(self.tr("debrief.peak_end", peak=f"{r.peak:+d}", move=r.peak_index + 1, end=f"{r.end:+d}",
-                            score=f"{r.mot_score:+d}"), classes="muted")
+        if r.peak_move is None:
+            yield Prose(self.tr("debrief.peak_end_none", end=f"{r.end:+d}", score=f"{r.mot_score:+d}"),
+                        classes="muted")
+        else:
+            raw = f"{(r.peak + r.end) / 2:+g}"
+            yield Prose(self.tr("debrief.peak_end", peak=f"{r.peak:+d}", move=r.peak_move, end=f"{r.end:+d}",
+                                raw=raw, score=f"{r.mot_score:+d}"), classes="muted")
+        yield Prose(self.tr("debrief.rules"), classes="muted")
         yield PerceptionChart(level.perception, r.trace, r.peak_index)
         yield Static(self.text("debrief.adherence", total=r.adherence.total), classes="h")
         for step in STEPS:

@@ -15,10 +15,11 @@ class PerceptionChart(Widget):
     PerceptionChart { height: 8; width: auto; text-wrap: nowrap; text-overflow: clip; }
     """
 
-    def __init__(self, start: int, trace: tuple[int, ...], peak_index: int, **kwargs) -> None:
+    def __init__(self, start: int, trace: tuple[int, ...], peak_index: int | None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.points = (start, *trace)
-        self.peak_at = peak_index + 1  # column of the peak (column 0 is the start)
+        # column of the peak (column 0 is the start); -1 when no move was a moment
+        self.peak_at = -1 if peak_index is None else peak_index + 1
 
     def render(self) -> Content:
         rows: list[Content] = []
