@@ -48,6 +48,7 @@ class Round:
     level: Level
     team_names: list[str]
     scores: Mapping[str, Mapping[str, int]] = field(default_factory=dict)  # team → level → score
+    seed: int | None = None  # one card order for every team of the round
 
     def __post_init__(self) -> None:
         if not self.team_names:
@@ -56,7 +57,7 @@ class Round:
             raise ValueError("team names must differ")
         self.teams = []
         for name in self.team_names:
-            game = Game(self.level, self.scores.get(name, {}))
+            game = Game(self.level, self.scores.get(name, {}), seed=self.seed)
             self.teams.append(Team(name, game, game.start()))
         self.turn = 0
         self.ended = False
@@ -75,7 +76,8 @@ class Round:
         return self.ended or all(t.finished for t in self.teams)
 
     def choices(self) -> list[Choice]:
-        return self.current.game.choices(self.current.state)
+        """The current team's choices, in the order shown (the same order for every team)."""
+        return self.current.game.offered(self.current.state)
 
     def play(self, choice_id: str) -> Team:
         """The current team takes a choice; returns that team (the turn does not move yet)."""

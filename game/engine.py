@@ -7,6 +7,8 @@ every move and the whole trace is kept for peak-end scoring.
 
 from __future__ import annotations
 
+import random
+import secrets
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -14,6 +16,24 @@ from .conditions import Env
 from .model import Choice, Level, Scene, ending_of
 
 MIN_PERCEPTION, MAX_PERCEPTION = -3, 3
+MAX_SEED = 2**31 - 1
+
+
+def new_seed() -> int:
+    """A fresh seed for a play's card order (shown to the player, so small enough to type)."""
+    return secrets.randbelow(1_000_000)
+
+
+def shown_order(choices: list, seed: int | None, level_id: str, scene: str | None, move: int) -> list:
+    """The choices in the order the cards are shown: a shuffle decided by the seed, the level,
+    the scene and the move number, so one seed gives every team of a room the same order and
+    the file's order (where authors tend to put the best answer first) tells the player nothing.
+    A seed of None keeps the file's order (the analyser, the checker)."""
+    if seed is None or len(choices) < 2:
+        return list(choices)
+    shuffled = list(choices)
+    random.Random(f"{seed}/{level_id}/{scene}/{move}").shuffle(shuffled)
+    return shuffled
 
 
 def clamp(value: int) -> int:
@@ -73,6 +93,7 @@ class Game:
 
     level: Level
     scores: Mapping[str, int] = field(default_factory=dict)
+    seed: int | None = None  # the card order's seed; None: the file's order
 
     def start(self) -> State:
         return State(scene=self.level.start, perception=clamp(self.level.perception))
@@ -95,6 +116,10 @@ class Game:
             return []
         env = self.env(state)
         return [c for c in scene.choices if c.when is None or c.when.evaluate(env)]
+
+    def offered(self, state: State) -> list[Choice]:
+        """The choices available now, in the order the player is shown them (see `shown_order`)."""
+        return shown_order(self.choices(state), self.seed, self.level.id, state.scene, len(state.moves))
 
     def apply(self, state: State, choice_id: str) -> State:
         available = self.choices(state)

@@ -63,7 +63,8 @@ BRANCH_KEYS = {"when": ("str", False), "to": ("str", True)}
 ENDING_KEYS = {"title": ("text", True), "text": ("text", False), "tone": ("str", False)}
 CAMPAIGN_FILE = {"format": ("int", True), "campaign": ("table", True)}
 CAMPAIGN_KEYS = {"id": ("id", True), "title": ("text", True), "intro": ("text", False),
-                 "levels": ("ids", True), "steps": ("table", False), "order": ("int", False)}
+                 "levels": ("ids", True), "steps": ("table", False), "order": ("int", False),
+                 "show_steps": ("bool", False)}
 
 _TYPE_NAMES = {"text": "a string or a table of languages", "str": "a string", "int": "an integer",
                "bool": "true or false", "id": "an id string", "ids": "a list of id strings",
@@ -282,7 +283,8 @@ def load_campaign(path: Path) -> LoadResult:
             result.campaign = Campaign(
                 id=table["id"], title=reader.text(table["title"], ("campaign", "title")),
                 intro=reader.text(table.get("intro", ""), ("campaign", "intro")),
-                levels=tuple(table["levels"]), steps=steps, order=table.get("order", 0), path=path)
+                levels=tuple(table["levels"]), steps=steps, order=table.get("order", 0), path=path,
+                show_steps=table.get("show_steps", False))
     result.diagnostics.extend(reader.diagnostics)
     if result.errors:
         result.campaign = None

@@ -183,3 +183,6 @@ class Campaign:
     steps: Mapping[str, Text] = field(default_factory=dict)  # the campaign's own step names
     order: int = 0
     path: Path | None = None
+    # A campaign that teaches the steps shows them on the cards before the choice (the tutorial);
+    # elsewhere a card's step is revealed after the choice, so the badge cannot give the answer.
+    show_steps: bool = False

@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Sequence
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DB_NAME = "mot.sqlite3"
 APP_NAME = "moment-of-truth"
 MODES = ("learn", "exam", "classroom", "headless")
@@ -97,6 +97,12 @@ MIGRATIONS: dict[int, list[str]] = {
             finished   INTEGER NOT NULL DEFAULT 0,
             updated_at TEXT NOT NULL,
             PRIMARY KEY (room, team, level_id))""",
+    ],
+    3: [
+        # The seed that shuffled the cards (the issue "Choices that test judgment…"): stored with
+        # each run, and with a room so that every screen of a room shows the same order.
+        "ALTER TABLE runs ADD COLUMN seed INTEGER",
+        "ALTER TABLE rooms ADD COLUMN seed INTEGER",
     ],
 }
 
@@ -217,6 +223,7 @@ class Room:
     created_at: str
     level_id: str | None
     campaign_id: str | None
+    seed: int | None = None
 
 
 class _SetAside(Exception):
@@ -375,7 +382,8 @@ class Store:
                    started_at: datetime | str | None = None,
                    finished_at: datetime | str | None = None,
                    run_uuid: str | None = None,
-                   move_times: Sequence[datetime | str] | None = None) -> str:
+                   move_times: Sequence[datetime | str] | None = None,
+                   seed: int | None = None) -> str:
         """Save a finished run (an engine `State` and its scoring `Result`) with all its moves.
 
         Returns the run's uuid. Recording a uuid that is already stored does nothing, so a
@@ -407,12 +415,12 @@ class Store:
                 "INSERT INTO runs(uuid, player_id, level_id, campaign_id, room, team, mode, ending,"
                 " mot_score, peak, end_value, adherence, explored_first, offered_before_act, acted,"
                 " confirmed_last, found, total_discoveries, points, started_at, finished_at,"
-                " duration_s) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " duration_s, seed) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (run_uuid, player_id, level_id, campaign_id, room, team, mode, result.ending,
                  result.mot_score, result.peak, result.end, adh.total, int(adh.explored_first),
                  int(adh.offered_before_act), int(adh.acted), int(adh.confirmed_last),
                  len(result.found), len(result.found) + len(result.missed), result.points,
-                 started, finished, duration))
+                 started, finished, duration, seed))
             conn.executemany(
                 "INSERT INTO moves(run_id, seq, scene, choice, step, delta, perception, at)"
                 " VALUES (?,?,?,?,?,?,?,?)",
@@ -455,15 +463,16 @@ class Store:
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, str(value))))
 
     def ensure_room(self, name: str, level_id: str | None = None,
-                    campaign_id: str | None = None) -> Room:
-        """Create the room if needed; fill in its level or campaign when given."""
+                    campaign_id: str | None = None, seed: int | None = None) -> Room:
+        """Create the room if needed; fill in its level or campaign when given. The first seed
+        given to a room stays its seed, so every screen that joins shows the same card order."""
 
         def work(c: sqlite3.Connection) -> None:
             c.execute("INSERT OR IGNORE INTO rooms(name, created_at, level_id, campaign_id) "
                       "VALUES (?, ?, ?, ?)", (name, utc_iso(), level_id, campaign_id))
             c.execute("UPDATE rooms SET level_id = coalesce(?, level_id), "
-                      "campaign_id = coalesce(?, campaign_id) WHERE name = ?",
-                      (level_id, campaign_id, name))
+                      "campaign_id = coalesce(?, campaign_id), seed = coalesce(seed, ?) WHERE name = ?",
+                      (level_id, campaign_id, seed, name))
 
         self._write(work)
         return self.room(name)
@@ -547,7 +556,8 @@ class Store:
         return [RankRow(**dict(r)) for r in rows]
 
 
-def record_headless(db, room: str | None, team: str | None, level, state, result) -> str:
+def record_headless(db, room: str | None, team: str | None, level, state, result,
+                    seed: int | None = None) -> str:
     """Record a `mot run` into a database (default: the user's), as team `team` in `room`."""
     level_id = getattr(level, "id", level)
     campaign_id = getattr(level, "campaign", None)
@@ -561,4 +571,5 @@ def record_headless(db, room: str | None, team: str | None, level, state, result
         if room:
             store.ensure_room(room, level_id, campaign_id)
         return store.record_run(team or "headless", level_id, campaign_id, state, result,
-                                mode="classroom" if room else "headless", room=room, team=team)
+                                mode="classroom" if room else "headless", room=room, team=team,
+                                seed=seed)

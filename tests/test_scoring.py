@@ -1,8 +1,10 @@
-"""Scoring exactly as DESIGN §1 says, with every number worked out by hand in the comments.
+"""Scoring v2 exactly as the issue "Choices that test judgment…" says, with every number worked
+out by hand in the comments.
 
-    MOT score = (peak + end) / 2, rounded half away from zero
-    peak = the pᵢ with the largest |pᵢ|; a tie goes to the negative one, then to the later one
-    end  = pₙ
+    p₀ = the starting perception; pᵢ = clamp(pᵢ₋₁ + deltaᵢ)
+    a moment = a move with pᵢ ≠ pᵢ₋₁ (the start mood and unchanged moves are not moments)
+    peak = the moment with the largest |pᵢ|, a tie going to the LATER moment; no moment: peak = end
+    end  = pₙ;  MOT score = (peak + end) / 2, rounded half away from zero
 """
 
 from __future__ import annotations
@@ -11,14 +13,14 @@ import random
 
 import pytest
 
-from game.analysis import _next_peak
-from game.engine import Game
+from game.engine import Game, clamp
 from game.model import Choice, Discovery, Ending, Level, Scene, Text
 from game.scoring import (
     LABELS,
     POINTS_FORMULA,
     adherence,
     classroom_points,
+    fold_peak,
     label,
     mot_score,
     peak,
@@ -46,57 +48,72 @@ def test_python_round_would_be_wrong():
 
 
 # -- peak, end, MOT score -------------------------------------------------------------------------
-@pytest.mark.parametrize("trace,peak_at,peak_value,expected", [
+@pytest.mark.parametrize("start,trace,peak_at,peak_value,expected", [
+    # the issue's first worked example: start −2, moves 0, +2, 0, 0 → trace −2, 0, 0, 0.
+    # Move 1 (−2 → −2) is no moment; move 2 (−2 → 0) is the only one: peak 0, end 0 → 0 (v1: −1)
+    (-2, (-2, 0, 0, 0), 1, 0, 0),
+    # the second: start 0, moves −2, +1, 0, +3, 0 → trace −2, −1, −1, +2, +2; moments −2 (1),
+    # −1 (2), +2 (4); |−2| = |+2| ties → the later +2; end +2 → (2 + 2) / 2 = 2 (v1: 0)
+    (0, (-2, -1, -1, 2, 2), 3, 2, 2),
     # one move: peak = end = p₁
-    ((2,), 0, 2, 2),
-    ((-1,), 0, -1, -1),
-    ((0,), 0, 0, 0),
+    (0, (2,), 0, 2, 2),
+    (0, (-1,), 0, -1, -1),
+    # no moment at all: the meter never moved, peak = end = the start mood
+    (0, (0,), None, 0, 0),
+    (-2, (-2, -2), None, -2, -2),
+    (1, (), None, 1, 1),
+    # clamped moves that change nothing are not moments: start 3, +1 → 3 (none), −1 → 2 (moment)
+    (3, (3, 2), 1, 2, 2),
+    # …and a clamp that still moves is one: start 2, +3 → 3
+    (2, (3, 3), 0, 3, 3),
     # the largest |p| wins: peak 3, end 1 → (3 + 1) / 2 = 2
-    ((1, 3, 1), 1, 3, 2),
-    # a tie between +2 and −2 goes to the negative one: peak −2, end −2 → −2
-    ((2, -2), 1, -2, -2),
-    # …whichever comes first: peak −2 (first), end +2 → (−2 + 2) / 2 = 0
-    ((-2, 2), 0, -2, 0),
-    # a tie between equal values goes to the later one (index 2); the value is the same
-    ((2, 1, 2), 2, 2, 2),
-    ((-3, 0, -3), 2, -3, -3),
+    (0, (1, 3, 1), 1, 3, 2),
+    # a late failure counts more: +2 then −2 → peak −2 (later), end −2 → −2
+    (0, (2, -2), 1, -2, -2),
+    # a real recovery counts: −2 then +2 → peak +2 (later), end +2 → +2 (v1: 0)
+    (0, (-2, 2), 1, 2, 2),
+    # equal values: the later moment (index 2)
+    (0, (2, 1, 2), 2, 2, 2),
+    (0, (-3, 0, -3), 2, -3, -3),
     # rounding half away from zero: (−3 + 2) / 2 = −0.5 → −1
-    ((-3, 2), 0, -3, -1),
+    (0, (-3, 2), 0, -3, -1),
     # (3 + (−2)) / 2 = +0.5 → +1
-    ((3, -2), 0, 3, 1),
+    (0, (3, -2), 0, 3, 1),
     # (1 + 0) / 2 = 0.5 → 1, and (−1 + 0) / 2 = −0.5 → −1
-    ((1, 0), 0, 1, 1),
-    ((-1, 0), 0, -1, -1),
+    (0, (1, 0), 0, 1, 1),
+    (0, (-1, 0), 0, -1, -1),
     # (3 + 2) / 2 = 2.5 → 3, (−3 + −2) / 2 = −2.5 → −3
-    ((0, 3, 2), 1, 3, 3),
-    ((0, -3, -2), 1, -3, -3),
+    (0, (0, 3, 2), 1, 3, 3),
+    (0, (0, -3, -2), 1, -3, -3),
     # a crisis in the middle of a good call: peak −3, end +2 → (−3 + 2) / 2 = −0.5 → −1
-    ((1, -3, 0, 2), 1, -3, -1),
-    # (−3 + 3) / 2 = 0: the tie 3 vs −3 goes to −3 even though +3 came later
-    ((1, -3, 0, 3), 1, -3, 0),
-    # all zero: peak is the last 0 (tie → later), score 0
-    ((0, 0, 0), 2, 0, 0),
+    (0, (1, -3, 0, 2), 1, -3, -1),
+    # −3 then a full recovery to +3: the tie goes to the later +3 → (3 + 3) / 2 = 3 (v1: 0)
+    (0, (1, -3, 0, 3), 3, 3, 3),
+    # once +3 is reached the end still matters: peak 3, end 1 → 2 (not 3)
+    (0, (3, 2, 1), 0, 3, 2),
 ])
-def test_peak_end_score(trace, peak_at, peak_value, expected):
-    assert peak_index(trace) == peak_at
-    assert peak(trace) == peak_value
-    assert mot_score(trace) == expected
+def test_peak_end_score(start, trace, peak_at, peak_value, expected):
+    assert peak_index(start, trace) == peak_at
+    assert peak(start, trace) == peak_value
+    assert mot_score(start, trace) == expected
 
 
-def test_empty_trace_scores_zero():
-    assert mot_score(()) == 0
-
-
-def test_analysis_tracks_the_same_peak_as_scoring():
-    """The analyser folds the peak move by move; it must agree with `scoring.peak` always."""
+def test_analysis_fold_agrees_with_scoring():
+    """The analyser folds the peak move by move with `fold_peak`; it must agree with `peak`."""
     rng = random.Random(0)
-    for _ in range(2000):
-        trace = [rng.randint(-3, 3) for _ in range(rng.randint(1, 8))]
-        folded = None
-        for p in trace:
-            folded = _next_peak(folded, p)
-        assert folded == peak(trace), trace
-        assert mot_score(trace) == round_half_away((folded + trace[-1]) / 2)
+    for _ in range(3000):
+        start = rng.randint(-3, 3)
+        trace, p = [], start
+        for _ in range(rng.randint(1, 8)):
+            p = clamp(p + rng.randint(-3, 3))
+            trace.append(p)
+        folded, before = None, start
+        for value in trace:
+            folded = fold_peak(folded, before, value)
+            before = value
+        expected_peak = peak(start, trace)
+        assert (trace[-1] if folded is None else folded) == expected_peak, (start, trace)
+        assert mot_score(start, trace) == round_half_away((expected_peak + trace[-1]) / 2)
 
 
 # -- labels -----------------------------------------------------------------------------------
@@ -203,8 +220,9 @@ def test_clamping_at_plus_and_minus_three():
     level = line_level(2, [(E, 3), (O, -3), (A, -3), (A, -3), (C, 2)])
     state, result = play(level)
     assert result.trace == (3, 0, -3, -3, -1)
-    # peak: |3| = |−3|: the negative one, then the later one → −3 at index 3; end −1
-    assert (result.peak, result.peak_index, result.end) == (-3, 3, -1)
+    # moments: 3 (move 1), 0 (2), −3 (3), −1 (5); move 4 stays at −3 (clamped), no moment.
+    # |3| = |−3| ties → the later −3 at index 2; end −1
+    assert (result.peak, result.peak_index, result.peak_move, result.end) == (-3, 2, 3, -1)
     assert result.mot_score == -2  # (−3 + −1) / 2 = −2
     assert [m.delta for m in state.moves] == [3, -3, -3, -3, 2]  # deltas as written
 
@@ -219,8 +237,17 @@ def test_one_move_level():
     assert result.found == () and result.missed == ()
 
 
+def test_a_recovery_from_the_starting_mood_in_a_run():
+    # start −2 (the customer's mood, not a moment): 0 → −2 (no moment), +2 → 0, +3 → 3, 0 → 3
+    # moments 0 (move 2), 3 (move 3): peak 3, end 3 → +3, though the call began at −2
+    state, result = play(line_level(-2, [(E, 0), (O, 2), (A, 3), (C, 0)]))
+    assert result.trace == (-2, 0, 3, 3)
+    assert (result.peak, result.peak_move, result.end, result.mot_score) == (3, 3, 3, 3)
+    assert result.start == -2
+
+
 def test_tie_between_a_positive_and_a_negative_peak_in_a_run():
-    # start 0: +2 → 2, −3 → −1, −1 → −2, +3 → 1: peaks |2| and |−2| tie → −2; end 1
+    # start 0: +2 → 2, −3 → −1, −1 → −2, +3 → 1: |2| and |−2| tie → the later −2; end 1
     state, result = play(line_level(0, [(E, 2), (O, -3), (A, -1), (C, 3)]))
     assert result.trace == (2, -1, -2, 1)
     assert (result.peak, result.end, result.mot_score) == (-2, 1, -1)  # (−2 + 1) / 2 = −0.5 → −1
@@ -249,4 +276,5 @@ def test_a_level_with_no_moves_scores_its_starting_perception():
     state = Game(level).start()
     result = score(level, state)
     assert result.trace == () and result.mot_score == -2 and result.end == -2 and result.peak == -2
+    assert result.peak_index is None and result.peak_move is None
     assert result.word_of_mouth.tone == "negative"

@@ -11,6 +11,8 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from . import SEED_HELP, seed_arg
+
 
 def add_parser(parser) -> None:
     parser.add_argument("--teams", default=None, help='hot-seat teams, comma-separated: "红队,蓝队,绿队"')
@@ -24,6 +26,8 @@ def add_parser(parser) -> None:
     parser.add_argument("--ask-team", action="store_true", help="ask the team name first (browser tabs)")
     parser.add_argument("--lang", choices=("zh", "en"), default=None)
     parser.add_argument("--levels", default=None, help="levels folder (default: levels/)")
+    parser.add_argument("--seed", type=seed_arg, default=None,
+                        help=SEED_HELP + "; a room keeps the first seed it was given")
 
 
 def fail(message: str) -> int:
@@ -76,11 +80,16 @@ def run(args) -> int:
     entry = library.campaign_of(levels[0].id)
     room = args.room or datetime.now().strftime("classroom-%Y%m%d-%H%M")
     store = Store(Path(args.db) if args.db else default_db_path())
+    seed = args.seed
+    if args.team or args.ask_team:  # one order for every screen of the room: the room's seed
+        from ..engine import new_seed
+
+        seed = store.ensure_room(room, seed=seed if seed is not None else new_seed()).seed
     from ..tui.classroom_app import ClassroomApp
 
     app = ClassroomApp(levels=levels, teams=teams, timer=args.timer, ask_team=args.ask_team,
                        library=Library(library.root, campaigns=[entry]), store=store, lang=args.lang,
-                       exam=args.exam, room=room, team=args.team)
+                       exam=args.exam, room=room, team=args.team, seed=seed)
     app.run()
     if teams:
         print(f"mot classroom: results are in room {room!r} of {store.path}: "

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import SEED_HELP, seed_arg
+
 
 def add_parser(parser) -> None:
     parser.add_argument("file", nargs="?", help="play-test this one level file (reload with ctrl+r)")
@@ -13,6 +15,7 @@ def add_parser(parser) -> None:
     parser.add_argument("--data-dir", default=None, help="where progress is saved (or set MOT_HOME)")
     parser.add_argument("--player", default=None, help="player name for saved progress")
     parser.add_argument("--unlock-all", action="store_true", help="open every level (for trainers)")
+    parser.add_argument("--seed", type=seed_arg, default=None, help=SEED_HELP)
 
 
 def run(args) -> int:
@@ -26,12 +29,13 @@ def run(args) -> int:
         from ..tui.playtest import PlaytestApp
 
         app = PlaytestApp(Path(args.file), lang=args.lang, exam=args.exam,
-                          data_dir=Path(args.data_dir) if args.data_dir else None)
+                          data_dir=Path(args.data_dir) if args.data_dir else None, seed=args.seed)
     else:
         from ..tui.app import MotApp
 
         app = MotApp(levels_dir=Path(args.levels) if args.levels else None,
                      data_dir=Path(args.data_dir) if args.data_dir else None,
-                     lang=args.lang, exam=args.exam, player=args.player, unlock_all=args.unlock_all)
+                     lang=args.lang, exam=args.exam, player=args.player, unlock_all=args.unlock_all,
+                     seed=args.seed)
     app.run()
     return app.return_code or 0

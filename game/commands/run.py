@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import sys
 
-from ..engine import ChoiceUnavailable, Game
+from ..engine import ChoiceUnavailable, Game, new_seed
+from . import SEED_HELP, seed_arg
 from ..i18n import STEP_LETTERS, default_language, step_name, t
 from ..library import resolve_level
 from ..scoring import Result, label, score
@@ -22,6 +23,7 @@ def add_parser(parser) -> None:
     parser.add_argument("--db", default=None, help="record the run into this SQLite database")
     parser.add_argument("--room", default=None, help="classroom room to record into")
     parser.add_argument("--team", default=None, help="team or player name for the record")
+    parser.add_argument("--seed", type=seed_arg, default=None, help=SEED_HELP)
 
 
 def parse_scores(values: list[str], lang: str) -> dict[str, int] | None:
@@ -39,12 +41,24 @@ def parse_scores(values: list[str], lang: str) -> dict[str, int] | None:
     return scores
 
 
-def result_json(result: Result, state, lang: str) -> dict:
+def offered_orders(game: Game, state) -> list[list[str]]:
+    """For each move, the choice ids in the order the player was shown them."""
+    seen, out = game.start(), []
+    for move in state.moves:
+        out.append([c.id for c in game.offered(seen)])
+        seen = game.apply(seen, move.choice)
+    return out
+
+
+def result_json(result: Result, state, lang: str, game: Game | None = None) -> dict:
+    offered = offered_orders(game, state) if game is not None else [None] * len(state.moves)
     return {
         "level": result.level,
+        "seed": game.seed if game is not None else None,
         "ending": result.ending,
         "path": [{"scene": m.scene, "choice": m.choice, "step": m.step, "delta": m.delta,
-                  "perception": m.perception} for m in state.moves],
+                  "perception": m.perception, "offered": shown}
+                 for m, shown in zip(state.moves, offered)],
         "trace": list(result.trace),
         "peak": result.peak,
         "peak_move": result.peak_move,
@@ -68,7 +82,7 @@ def run(args) -> int:
     scores = parse_scores(args.score, lang)
     if scores is None:
         return 1
-    game = Game(level, scores)
+    game = Game(level, scores, seed=args.seed if args.seed is not None else new_seed())
     choices = game.ideal_path() if args.ideal else [c for c in args.choices.split(",") if c.strip()]
     try:
         state = game.play([c.strip() for c in choices])
@@ -85,9 +99,9 @@ def run(args) -> int:
     if args.db or args.room or args.team:
         from ..store import record_headless  # only when asked: keeps plain runs free of SQLite
 
-        record_headless(args.db, args.room, args.team, level, state, result)
+        record_headless(args.db, args.room, args.team, level, state, result, seed=game.seed)
     if args.json:
-        json.dump(result_json(result, state, lang), sys.stdout, ensure_ascii=False, indent=2)
+        json.dump(result_json(result, state, lang, game), sys.stdout, ensure_ascii=False, indent=2)
         print()
     else:
         print(transcript(game, state, result, lang, campaign.steps if campaign else None))

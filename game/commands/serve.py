@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from ..i18n import default_language, t
+from . import SEED_HELP, seed_arg
 
 
 def add_parser(parser) -> None:
@@ -28,6 +29,8 @@ def add_parser(parser) -> None:
     parser.add_argument("--public-url", default=None, metavar="URL",
                         help="the address browsers use, when it differs from http://HOST:PORT")
     parser.add_argument("--level", default=None, help="passed on to mot classroom")
+    parser.add_argument("--seed", type=seed_arg, default=None,
+                        help=SEED_HELP + "; every tab of the room shows the same order")
     parser.add_argument("--campaign", default=None, help="passed on to mot classroom")
     parser.add_argument("--lang", choices=("zh", "en"), default=None,
                         help="passed on to mot classroom")
@@ -80,7 +83,10 @@ def run(args) -> int:
     with Store(db_path(args)) as store:  # create the file and the room before any tab opens
         if store.notice:
             print(f"mot serve: {store.notice[lang]}", file=sys.stderr)
-        store.ensure_room(args.room, args.level, args.campaign)
+        from ..engine import new_seed
+
+        store.ensure_room(args.room, args.level, args.campaign,
+                          seed=args.seed if args.seed is not None else new_seed())
     host = args.host
     url_host = f"[{host}]" if ":" in host and not host.startswith("[") else host
     public_url = args.public_url or f"http://{url_host}:{args.port}"

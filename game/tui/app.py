@@ -42,8 +42,10 @@ class MotApp(App):
     def __init__(self, *, levels_dir: Path | None = None, data_dir: Path | None = None,
                  lang: str | None = None, exam: bool = False, player: str | None = None,
                  unlock_all: bool = False, library=None, store=None, room: str | None = None,
-                 team: str | None = None) -> None:
+                 team: str | None = None, seed: int | None = None) -> None:
         super().__init__()
+        self.seed = seed  # a fixed card order (--seed, or a room's); None: a fresh one each play
+        self.show_steps = False  # the title screen's "show steps" setting, remembered
         self.room = room  # a classroom room: moves go live to its scoreboard, runs into the room
         self.team = team
         self.levels_dir = levels_dir
@@ -87,6 +89,7 @@ class MotApp(App):
         saved = self.store.get_setting("theme")
         if saved and saved in self.available_themes:
             self.theme = saved
+        self.show_steps = self.store.get_setting("show_steps") == "1"
         saved_lang = self.store.get_setting("lang")
         if saved_lang in ("zh", "en") and not self._lang_forced and saved_lang != self.lang:
             self.lang = saved_lang
@@ -144,6 +147,28 @@ class MotApp(App):
         entry = self.library.campaign_of(level.id) if self.library else None
         return entry.campaign.steps if entry else None
 
+    def play_seed(self) -> int:
+        """The seed for the next play's card order: the fixed one, else a fresh one."""
+        from ..engine import new_seed
+
+        return self.seed if self.seed is not None else new_seed()
+
+    def set_show_steps(self, on: bool) -> None:
+        self.show_steps = on
+        if self.store is not None:
+            self.store.set_setting("show_steps", "1" if on else "0")
+
+    def steps_before_choice(self, level: Level) -> bool:
+        """Whether cards show their step before the choice. Never in exam mode or a classroom
+        (the badge would give the answer away); always in a campaign that teaches the steps
+        (`show_steps = true`, the tutorial); elsewhere as the player set it on the title screen."""
+        if self.exam or self.room:
+            return False
+        entry = self.library.campaign_of(level.id) if self.library else None
+        if entry is not None and entry.campaign.show_steps:
+            return True
+        return self.show_steps
+
     def scores_for(self, level: Level) -> dict[str, int]:
         """Earlier levels' scores for `score.<level>`: the player's best in this campaign."""
         return self.best_scores()
@@ -164,7 +189,7 @@ class MotApp(App):
                                    finished=state.finished)
 
     def record_run(self, player: str, level: Level, state: State, started_at: datetime | None = None,
-                   team: str | None = None) -> Result:
+                   team: str | None = None, seed: int | None = None) -> Result:
         from ..scoring import score
 
         result = score(level, state)
@@ -174,16 +199,17 @@ class MotApp(App):
             self.store.record_run(
                 player, level.id, entry.campaign.id if entry else None, state, result, mode=mode,
                 room=self.room, team=team or self.team or (player if self.room else None),
-                started_at=started_at, finished_at=datetime.now(timezone.utc),
+                started_at=started_at, finished_at=datetime.now(timezone.utc), seed=seed,
             )
         return result
 
-    def finish_level(self, level: Level, state: State, started_at: datetime, guided: bool) -> Result:
+    def finish_level(self, level: Level, state: State, started_at: datetime, guided: bool,
+                     seed: int | None = None) -> Result:
         if guided:  # an ideal-path replay teaches; it is not the player's score
             from ..scoring import score
 
             return score(level, state)
-        return self.record_run(self.player, level, state, started_at)
+        return self.record_run(self.player, level, state, started_at, seed=seed)
 
     def join_as(self, team: str) -> None:
         """A tab or terminal joined a room under this team name (see TeamNameScreen)."""

@@ -58,7 +58,7 @@ class ClassroomApp(MotApp):
         from .screens.classroom import ClassroomScreen
 
         level = self.levels[self.round_index]
-        self.round = Round(level, self.teams, self.team_scores)
+        self.round = Round(level, self.teams, self.team_scores, seed=self.play_seed())
         self.round_started = datetime.now(timezone.utc)
         if self.room and self.store is not None:
             self.store.ensure_room(self.room, level_id=level.id)
@@ -68,7 +68,8 @@ class ClassroomApp(MotApp):
     def _team_finished(self, team) -> None:
         """A team reached an ending: its run goes into the room at once (nothing waits for the podium)."""
         level = self.round.level
-        result = self.record_run(team.name, level, team.state, self.round_started, team=team.name)
+        result = self.record_run(team.name, level, team.state, self.round_started, team=team.name,
+                                 seed=self.round.seed)
         self.team_scores[team.name][level.id] = result.mot_score
 
     def classroom_totals(self) -> dict[str, int]:

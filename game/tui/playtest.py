@@ -28,6 +28,10 @@ class PlaytestApp(MotApp):
         super().__init__(store=Store(Path(self._scratch.name) / "playtest.sqlite3"), unlock_all=True, **kwargs)
         self.path = Path(path)
         self.level = None
+        if self.seed is None:  # one order for the whole session, so a reload keeps the cards put
+            from ..engine import new_seed
+
+            self.seed = new_seed()
         self.sub_title = str(self.path)
 
     def get_default_screen(self) -> Screen:
@@ -83,12 +87,11 @@ class PlaytestApp(MotApp):
         if diagnostics:
             self.notify(self.tr("playtest.warnings", n=len(diagnostics)), severity="warning", markup=False)
 
-    @staticmethod
-    def _replay(level, choices: list[str]):
+    def _replay(self, level, choices: list[str]):
         """Take the remembered choices while they are still there; stop at the first one that is not."""
         from ..engine import Game
 
-        game = Game(level, {})
+        game = Game(level, {}, seed=self.seed)
         state = game.start()
         for choice_id in choices:
             choice = next((c for c in game.choices(state) if c.id == choice_id), None)
@@ -103,7 +106,7 @@ class PlaytestApp(MotApp):
         else:
             self.push_screen(screen)
 
-    def finish_level(self, level, state, started_at, guided):
+    def finish_level(self, level, state, started_at, guided, seed=None):
         from ..scoring import score
 
         return score(level, state)

@@ -93,7 +93,7 @@ class ClassroomScreen(ChoiceKeys, GameScreen):
         state = self.round.current.state
         self.shown_text = self.round.game.scene_text(state)
         yield from dialogue(level, self.round.game.scene(state), lang, self.shown_text)
-        yield from choice_cards(self.round.choices(), lang, self.steps_names)
+        yield from choice_cards(self.round.choices(), lang, self.steps_names, show_steps=False)
 
     def on_mount(self) -> None:
         self._refresh_board()

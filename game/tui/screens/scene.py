@@ -60,7 +60,7 @@ class SceneScreen(ChoiceKeys, GameScreen):
     def compose(self) -> ComposeResult:
         if self.game is None:
             scores = self._scores if self._scores is not None else self.app.scores_for(self.level)
-            self.game = Game(self.level, scores)
+            self.game = Game(self.level, scores, seed=self.app.play_seed())
             self.state = self.game.start()
         hidden = self.app.exam
         yield Header()
@@ -89,7 +89,8 @@ class SceneScreen(ChoiceKeys, GameScreen):
         if coaching:
             yield from coach_note(level, self.last_choice, state.moves[-1], lang, self._steps())
         else:
-            yield from choice_cards(self.game.choices(state), lang, self._steps(), self.guided)
+            yield from choice_cards(self.game.offered(state), lang, self._steps(), self.guided,
+                                    show_steps=self.guided or self.app.steps_before_choice(level))
 
     def _show_trend(self) -> None:
         trend = self.query_one("#trend", Trend)
@@ -166,7 +167,8 @@ class SceneScreen(ChoiceKeys, GameScreen):
         if self.state.finished:
             from .debrief import DebriefScreen
 
-            result = self.app.finish_level(self.level, self.state, self.started_at, self.guided)
+            result = self.app.finish_level(self.level, self.state, self.started_at, self.guided,
+                                           seed=self.game.seed)
             self.app.switch_screen(DebriefScreen(self.level, self.state, result, guided=self.guided))
             return
         await self._redraw_stage()

@@ -25,7 +25,7 @@ class TitleScreen(GameScreen):
     TitleScreen { align: center middle; }
     TitleScreen #art { width: 100%; content-align: center top; color: $accent; text-style: bold; }
     TitleScreen #tagline { width: 100%; content-align: center top; color: $foreground-muted; margin-bottom: 1; }
-    TitleScreen #menu { width: 46; height: auto; max-height: 10; border: round $primary; }
+    TitleScreen #menu { width: 52; height: auto; max-height: 11; border: round $primary; }
     """
 
     BINDINGS = [
@@ -33,6 +33,7 @@ class TitleScreen(GameScreen):
         Binding("m", "menu('map')", "Map", id="title.map"),
         Binding("l", "menu('language')", "中文/EN", show=False),
         Binding("e", "menu('mode')", "Mode", show=False),
+        Binding("s", "menu('steps')", "Steps", show=False),
         Binding("q", "menu('quit')", "Quit", show=False),
     ]
 
@@ -50,6 +51,7 @@ class TitleScreen(GameScreen):
             Option(self.tr("title.map"), id="map"),
             Option(self.tr("title.language"), id="language"),
             Option(self.tr("title.mode", mode=mode), id="mode"),
+            Option(self.tr("title.steps_on" if self.app.show_steps else "title.steps_off"), id="steps"),
             Option(self.tr("title.help"), id="help"),
             Option(self.tr("title.quit"), id="quit"),
         ]
@@ -69,10 +71,13 @@ class TitleScreen(GameScreen):
         app = self.app
         if choice == "language":
             app.action_toggle_language()
-        elif choice == "mode":
-            app.exam = not app.exam
+        elif choice in ("mode", "steps"):
+            if choice == "mode":
+                app.exam = not app.exam
+            else:
+                app.set_show_steps(not app.show_steps)
             await self.recompose()
-            self.query_one("#menu", OptionList).highlighted = 3
+            self.query_one("#menu", OptionList).highlighted = 3 if choice == "mode" else 4
             self.query_one("#menu", OptionList).focus()
         elif choice == "help":
             app.action_help()

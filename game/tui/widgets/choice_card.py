@@ -32,16 +32,20 @@ class ChoiceCard(Widget, can_focus=True):
             super().__init__()
             self.choice = choice
 
-    def __init__(self, number: int, choice: Choice, lang: str, steps_names=None, ideal_mark: bool = False) -> None:
+    def __init__(self, number: int, choice: Choice, lang: str, steps_names=None, ideal_mark: bool = False,
+                 show_step: bool = True) -> None:
         super().__init__(classes="-ideal" if ideal_mark else "")
         self.number = number
         self.choice = choice
         self.lang = lang
         self.steps_names = steps_names
         self.ideal_mark = ideal_mark
+        self.show_step = show_step  # False: the step is revealed only after the choice
 
     def _prefix(self) -> Content:
         star = "★ " if self.ideal_mark else ""
+        if not self.show_step:
+            return Content.assemble((f"{self.number} ", "bold"), star)
         return Content.assemble((f"{self.number} ", "bold"), badge(self.choice.step, self.lang, True, self.steps_names),
                                 " ", star)
 

@@ -48,10 +48,14 @@ def dialogue(level: Level, scene: Scene, lang: str, text: Text | None = None) ->
                 yield Prose(line, id="narration")
 
 
-def choice_cards(choices: list[Choice], lang: str, steps_names=None, guided: bool = False) -> ComposeResult:
+def choice_cards(choices: list[Choice], lang: str, steps_names=None, guided: bool = False,
+                 show_steps: bool = False) -> ComposeResult:
+    """The cards in the order given (the shown order). Without `show_steps` a card shows no
+    step: the badge would tell the player which move the model wants before they judge."""
     with Vertical(id="choices"):
         for i, choice in enumerate(choices, 1):
-            yield ChoiceCard(i, choice, lang, steps_names, ideal_mark=guided and choice.ideal)
+            yield ChoiceCard(i, choice, lang, steps_names, ideal_mark=guided and choice.ideal,
+                             show_step=show_steps)
 
 
 def coach_note(level: Level, choice: Choice, move: Move, lang: str, steps_names=None,
