@@ -187,6 +187,7 @@ class RunRecord:
     started_at: str | None
     finished_at: str
     duration_s: float | None
+    seed: int | None = None  # the card order's seed (schema 3 on)
     moves: list[MoveRecord] = field(default_factory=list)
 
 

@@ -38,7 +38,7 @@ async def play_campaign(tmp_path: Path, pick) -> dict[str, str]:
             assert isinstance(scene, SceneScreen)
             while not scene.state.finished:
                 choice_id = pick(level, scene)
-                available = [c.id for c in scene.game.choices(scene.state)]
+                available = [c.id for c in scene.game.offered(scene.state)]
                 await pilot.press(str(available.index(choice_id) + 1))
                 await pilot.pause()
                 await pilot.press("enter")
@@ -54,13 +54,13 @@ async def play_campaign(tmp_path: Path, pick) -> dict[str, str]:
 
 
 def ideal_pick(level, scene) -> str:
-    return next(c.id for c in scene.game.choices(scene.state) if c.ideal)
+    return next(c.id for c in scene.game.offered(scene.state) if c.ideal)
 
 
 def worst_pick(level, scene) -> str:
     """The analyser's worst path; in the finale, the ideal moves as far as they go."""
     if level is FINALE:
-        available = scene.game.choices(scene.state)
+        available = scene.game.choices(scene.state)  # the file's order: the same pick every run
         return next((c.id for c in available if c.ideal), available[-1].id)
     path = report(level.id).worst.choices
     return path[len(scene.state.moves)]

@@ -21,7 +21,7 @@ TEAMS = ["红队", "蓝队", "绿队"]
 def make_classroom(tmp_path, timer: int, teams=TEAMS, **kwargs) -> ClassroomApp:
     library = tutorial_library()
     level = library.level("first-call")
-    return ClassroomApp(levels=[level], teams=teams, timer=timer, library=library,
+    return ClassroomApp(shuffle=False, levels=[level], teams=teams, timer=timer, library=library,
                         store=Store(tmp_path / "room.sqlite3"), lang="zh", room="r1", **kwargs)
 
 
@@ -159,7 +159,7 @@ async def test_team_on_its_own_screen_goes_live_to_the_room(tmp_path):
     """`mot classroom --room r1 --ask-team` (what `mot serve` runs per browser tab)."""
     library = tutorial_library()
     store = Store(tmp_path / "room.sqlite3")
-    app = ClassroomApp(levels=[library.level("first-call")], ask_team=True, library=library,
+    app = ClassroomApp(shuffle=False, levels=[library.level("first-call")], ask_team=True, library=library,
                        store=store, lang="en", room="r1")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -212,7 +212,7 @@ async def test_campaign_rounds_carry_points_to_the_next_level(tmp_path):
     from tests.test_campaigns import LIBRARY
 
     entry = LIBRARY.campaign("customer-first")
-    app = ClassroomApp(levels=entry.levels, teams=["A", "B"], timer=0, lang="zh",
+    app = ClassroomApp(shuffle=False, levels=entry.levels, teams=["A", "B"], timer=0, lang="zh",
                        library=Library(LIBRARY.root, campaigns=[entry]),
                        store=Store(tmp_path / "room.sqlite3"), room="cf")
     async with app.run_test(size=(100, 30)) as pilot:

@@ -20,7 +20,7 @@ def copy_level(tmp_path):
 
 async def test_reload_replays_to_the_same_scene_and_meter(tmp_path):
     path = copy_level(tmp_path)
-    app = PlaytestApp(path, lang="en")
+    app = PlaytestApp(path, lang="en", shuffle=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, SceneScreen)
@@ -54,7 +54,7 @@ async def test_reload_replays_to_the_same_scene_and_meter(tmp_path):
 
 async def test_reload_stops_where_an_edit_removed_a_choice(tmp_path):
     path = copy_level(tmp_path)
-    app = PlaytestApp(path, lang="zh")
+    app = PlaytestApp(path, lang="zh", shuffle=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("1", "enter", "1", "enter")
@@ -70,7 +70,7 @@ async def test_reload_stops_where_an_edit_removed_a_choice(tmp_path):
 
 async def test_replay_to_the_end_shows_the_debrief(tmp_path):
     path = copy_level(tmp_path)
-    app = PlaytestApp(path, lang="en")
+    app = PlaytestApp(path, lang="en", shuffle=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         for _ in range(5):
@@ -85,7 +85,7 @@ async def test_replay_to_the_end_shows_the_debrief(tmp_path):
 async def test_a_file_broken_from_the_start_shows_errors(tmp_path):
     path = tmp_path / "bad.toml"
     path.write_bytes(b"format = 1\n[level\n")
-    app = PlaytestApp(path, lang="en")
+    app = PlaytestApp(path, lang="en", shuffle=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, ErrorsScreen)

@@ -30,7 +30,7 @@ async def test_progress_survives_a_restart(tmp_path):
 
 async def test_language_choice_is_remembered(tmp_path):
     store = Store(tmp_path / "mot.sqlite3")
-    app = MotApp(library=tutorial_library(), store=store, data_dir=tmp_path)
+    app = MotApp(library=tutorial_library(), store=store, data_dir=tmp_path, shuffle=False)
     async with app.run_test() as pilot:
         await pilot.pause()
         first = app.lang

@@ -38,7 +38,7 @@ def test_the_transcript_shows_the_words_the_player_met(capsys):
 
 async def test_the_scene_screen_shows_the_variant_and_keeps_it_under_the_coach_note(tmp_path):
     library = tutorial_library()
-    app = MotApp(lang="en", library=library, store=Store(tmp_path / "mot.sqlite3"))
+    app = MotApp(lang="en", library=library, store=Store(tmp_path / "mot.sqlite3"), shuffle=False)
     async with app.run_test(size=(100, 30)) as pilot:
         app.push_screen(SceneScreen(library.level("follow-up"), scores={"first-call": 3}))
         await pilot.pause()

@@ -17,6 +17,9 @@ def tutorial_library() -> Library:
 
 
 def make_app(data_dir: Path, lang: str = "en", **kwargs) -> MotApp:
+    """The app on the tutorial. Cards keep the file's order (`shuffle=False`) so tests can press
+    the numbers they mean; tests/test_shuffle.py plays with the shuffle on."""
     library = kwargs.pop("library", None) or tutorial_library()
     store = Store(Path(data_dir) / "mot.sqlite3")
+    kwargs.setdefault("shuffle", False)
     return MotApp(lang=lang, library=library, store=store, player="tester", **kwargs)

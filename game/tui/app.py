@@ -42,9 +42,10 @@ class MotApp(App):
     def __init__(self, *, levels_dir: Path | None = None, data_dir: Path | None = None,
                  lang: str | None = None, exam: bool = False, player: str | None = None,
                  unlock_all: bool = False, library=None, store=None, room: str | None = None,
-                 team: str | None = None, seed: int | None = None) -> None:
+                 team: str | None = None, seed: int | None = None, shuffle: bool = True) -> None:
         super().__init__()
         self.seed = seed  # a fixed card order (--seed, or a room's); None: a fresh one each play
+        self.shuffle = shuffle  # False only for tests that press keys by the file's order
         self.show_steps = False  # the title screen's "show steps" setting, remembered
         self.room = room  # a classroom room: moves go live to its scoreboard, runs into the room
         self.team = team
@@ -147,10 +148,13 @@ class MotApp(App):
         entry = self.library.campaign_of(level.id) if self.library else None
         return entry.campaign.steps if entry else None
 
-    def play_seed(self) -> int:
-        """The seed for the next play's card order: the fixed one, else a fresh one."""
+    def play_seed(self) -> int | None:
+        """The seed for the next play's card order: the fixed one, else a fresh one (None: the
+        file's order, for tests that press keys by it)."""
         from ..engine import new_seed
 
+        if not self.shuffle:
+            return None
         return self.seed if self.seed is not None else new_seed()
 
     def set_show_steps(self, on: bool) -> None:

@@ -91,7 +91,7 @@ class PlaytestApp(MotApp):
         """Take the remembered choices while they are still there; stop at the first one that is not."""
         from ..engine import Game
 
-        game = Game(level, {}, seed=self.seed)
+        game = Game(level, {}, seed=self.seed if self.shuffle else None)
         state = game.start()
         for choice_id in choices:
             choice = next((c for c in game.choices(state) if c.id == choice_id), None)
