@@ -62,6 +62,7 @@ class Analysis:
     starts: list = field(default_factory=list, repr=False)
     scenarios: list = field(default_factory=list, repr=False)
     balance: object = field(default=None, repr=False)  # game.balance.Balance, when asked for
+    live: dict = field(default_factory=dict, repr=False)  # scene → flags a `when` ahead reads
 
     def main_start(self):
         """The start that assumes the best earlier scores, as the ideal path does."""
@@ -144,7 +145,10 @@ def _live_flags(level: Level, relevant: set[str]) -> dict[str, frozenset]:
     return {sid: frozenset(flags) for sid, flags in live.items()}
 
 
-def analyse(level: Level, max_states: int = DEFAULT_MAX_STATES) -> Analysis:
+def analyse(level: Level, max_states: int = DEFAULT_MAX_STATES,
+            scores: dict[str, int] | None = None) -> Analysis:
+    """Walk every reachable state. With `scores`, only those earlier-level scores are assumed
+    (one player's situation, for advice) instead of every combination that matters."""
     result = Analysis(level.id, endings={e: False for e in level.endings})
     relevant = set()
     for scene in level.scenes.values():
@@ -154,7 +158,7 @@ def analyse(level: Level, max_states: int = DEFAULT_MAX_STATES) -> Analysis:
                 relevant |= choice.when.flags()
             for condition, _ in choice.branches:
                 relevant |= condition.flags()
-    scenarios = _scenarios(level)
+    scenarios = [dict(scores)] if scores is not None else _scenarios(level)
     live = _live_flags(level, relevant)
     none: frozenset = frozenset()
 
@@ -239,6 +243,7 @@ def analyse(level: Level, max_states: int = DEFAULT_MAX_STATES) -> Analysis:
 
     result.edges, result.parent, result.terminals, result.starts = edges, parent, terminals, starts
     result.scenarios = scenarios
+    result.live = live
     if terminals:
         best = max(terminals, key=lambda t: terminals[t][0])
         worst = min(terminals, key=lambda t: terminals[t][0])

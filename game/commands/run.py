@@ -50,18 +50,31 @@ def offered_orders(game: Game, state) -> list[list[str]]:
     return out
 
 
+def meter_text(before: int, after: int, delta: int, lang: str) -> str:
+    """What a move did to the meter, truthfully: `0 → +1`, or "already at −3" when clamped."""
+    if after != before:
+        return t("meter.change", lang, before=before, after=after, label=label(after, lang))
+    key = "meter.already" if delta else "meter.same"
+    return t(key, lang, after=after, label=label(after, lang))
+
+
 def result_json(result: Result, state, lang: str, game: Game | None = None) -> dict:
     offered = offered_orders(game, state) if game is not None else [None] * len(state.moves)
+    advice = _advice(game, state)
+    level = game.level if game is not None else None
     return {
         "level": result.level,
         "seed": game.seed if game is not None else None,
         "ending": result.ending,
         "path": [{"scene": m.scene, "choice": m.choice, "step": m.step, "delta": m.delta,
-                  "perception": m.perception, "offered": shown}
-                 for m, shown in zip(state.moves, offered)],
+                  "perception": m.perception, "offered": shown,
+                  "best": advice[i].best.id if i < len(advice) else None,
+                  "note": _note(level, m, lang)}
+                 for i, (m, shown) in enumerate(zip(state.moves, offered))],
         "trace": list(result.trace),
         "peak": result.peak,
         "peak_move": result.peak_move,
+        "start": result.start,
         "end": result.end,
         "mot_score": result.mot_score,
         "label": result.label(lang),
@@ -108,9 +121,26 @@ def run(args) -> int:
     return 0
 
 
+def _advice(game: Game | None, state):
+    if game is None:
+        return []
+    from ..advice import Coach  # the analyser: only for runs that print advice
+
+    return Coach(game.level, dict(game.scores)).advise(state)
+
+
+def _note(level, move, lang: str) -> str | None:
+    choice = level.scenes[move.scene].choice(move.choice) if level is not None else None
+    return choice.feedback.get(lang) if choice is not None and choice.feedback else None
+
+
 def transcript(game: Game, state, result: Result, lang: str, steps_names=None) -> str:
-    """The play as read: each scene in the words the player met (variants replayed), each move."""
+    """The play as read, as an interaction analysis sheet: each scene in the words the player met
+    (variants replayed), the move and what it did to the meter, the coach's note and the
+    customer's thought, and the best move among those offered there."""
     level = game.level
+    advice = _advice(game, state)
+    customer = level.character(level.customer)
     lines = [level.title.get(lang), ""]
     seen = game.start()
     for n, move in enumerate(state.moves, 1):
@@ -119,10 +149,27 @@ def transcript(game: Game, state, result: Result, lang: str, steps_names=None) -
         who = f"{speaker.name.get(lang)}: " if speaker else ""
         lines.append(f"{who}{game.scene_text(seen, scene).get(lang)}")
         choice = scene.choice(move.choice)
+        before = seen.perception
         seen = game.take(seen, choice)
         step = f"{STEP_LETTERS[move.step]} {step_name(move.step, lang, steps_names)}"
-        lines.append(t("run.move", lang, n=n, step=step, choice=choice.text.get(lang), delta=move.delta,
-                       perception=move.perception, label=label(move.perception, lang)))
+        lines.append(t("run.move", lang, n=n, step=step, choice=choice.text.get(lang),
+                       meter=meter_text(before, move.perception, move.delta, lang)))
+        if choice.feedback:
+            lines.append(t("run.coach", lang, note=choice.feedback.get(lang)))
+        if choice.thought:
+            name = customer.name.get(lang) if customer else ""
+            lines.append(t("run.thinks", lang, name=name, thought=choice.thought.get(lang)))
+        if n <= len(advice):
+            tip = advice[n - 1]
+            if tip.was_best:
+                lines.append(t("run.was_best", lang))
+            elif tip.best_best is not None:
+                best_step = f"{STEP_LETTERS[tip.best.step]} {step_name(tip.best.step, lang, steps_names)}"
+                yours = "—" if tip.taken_best is None else f"{tip.taken_best:+d}"
+                lines.append(t("run.best", lang, step=best_step, choice=tip.best.text.get(lang),
+                               score=tip.best_best, yours=yours))
+            if tip.door is not None and not tip.was_best:
+                lines.append(t("run.door", lang, n=tip.door[0] + 1, choice=tip.door[1].text.get(lang)))
         lines.append("")
     ending = level.endings[state.ending]
     lines.append(t("run.ending", lang, title=ending.title.get(lang)))

@@ -1,0 +1,94 @@
+"""What a learner could have done at each point of *their own* path: the coach behind the
+debrief's interaction analysis sheet, `mot run`'s transcript and its JSON.
+
+For every move, the best move among the choices the learner was actually offered there (the one
+that keeps the best score still reachable, from the analyser's state graph), and, when the best
+score had already slipped away, the earlier move that closed the door. Never an option the
+learner was not offered: advice is computed from the state the learner was in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .analysis import Analysis, analyse
+from .balance import best_of, reachable_scores
+from .engine import Game, State
+from .model import Choice, Level
+from .scoring import fold_peak
+
+ADVICE_MAX_STATES = 200_000  # beyond this a level gets no advice rather than a slow debrief
+
+
+@dataclass(frozen=True)
+class MoveAdvice:
+    index: int  # 0-based move number
+    taken: Choice
+    best: Choice  # the best move offered there (the taken one when it was as good as any)
+    taken_best: int | None  # the best score still reachable after the move taken
+    best_best: int | None  # … after the best move
+    offered: tuple[str, ...]  # ids of the choices the learner was offered
+    door: tuple[int, Choice] | None = None  # (earlier move, its better choice) that kept more open
+
+    @property
+    def was_best(self) -> bool:
+        return self.best.id == self.taken.id
+
+
+class Coach:
+    """Best-reachable scores for one level and one player's earlier scores."""
+
+    def __init__(self, level: Level, scores: dict[str, int] | None = None) -> None:
+        self.level = level
+        self.scores = dict(scores or {})
+        self.game = Game(level, self.scores)
+        self.analysis: Analysis | None = analyse(level, ADVICE_MAX_STATES, scores=self.scores)
+        if not self.analysis.complete:
+            self.analysis = None
+            self._reach = {}
+        else:
+            self._reach = reachable_scores(self.analysis)
+
+    def _key(self, state: State, peak: int | None, last_confirm: bool):
+        if state.ending is not None:
+            return ("end:" + state.ending, state.perception, peak, last_confirm, 0)
+        live = self.analysis.live.get(state.scene, frozenset())
+        return (state.scene, state.perception, peak, (state.flags | state.found) & live, 0)
+
+    def best_after(self, state: State, peak: int | None, choice: Choice) -> int | None:
+        """The best MOT score still reachable once `choice` is taken in `state`."""
+        if self.analysis is None:
+            return None
+        after = self.game.take(state, choice)
+        new_peak = fold_peak(peak, state.perception, after.perception)
+        return best_of(self._reach.get(self._key(after, new_peak, choice.step == "confirm"), 0))
+
+    def advise(self, state: State) -> list[MoveAdvice]:
+        """Advice for every move of a finished or unfinished play (`state.moves`)."""
+        if self.analysis is None:
+            return []
+        out: list[MoveAdvice] = []
+        now, peak = self.game.start(), None
+        drops: list[tuple[int, Choice]] = []  # moves that lowered the best score still reachable
+        for i, move in enumerate(state.moves):
+            offered = self.game.choices(now)
+            taken = next(c for c in offered if c.id == move.choice)
+            scored = [(self.best_after(now, peak, c), c) for c in offered]
+            taken_best = next(s for s, c in scored if c is taken)
+            top = max((s for s, _ in scored if s is not None), default=None)
+
+            def rank(sc):  # the best score kept, then what the customer feels now, then ideal
+                s, c = sc
+                return (-99 if s is None else s, c.delta, c.ideal)
+
+            best = max(scored, key=rank)[1]
+            if rank((taken_best, taken))[:2] == rank((top, best))[:2]:
+                best = taken  # as good as any offered: the learner's own move is the best
+            door = drops[-1] if drops and top is not None and (out[0].best_best or -9) > top else None
+            out.append(MoveAdvice(i, taken, best, taken_best, top, tuple(c.id for c in offered), door))
+            if best is not taken:
+                drops.append((i, best))
+            after = self.game.take(now, taken)
+            peak = fold_peak(peak, now.perception, after.perception)
+            now = after
+        return out
