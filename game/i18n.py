@@ -87,6 +87,7 @@ UI_STRINGS: dict[str, dict[str, str]] = {
     "map.broken_hint": {"en": "This level file has an error. Fix it and run `mot check` to see every problem.",
                         "zh": "这个关卡文件有错误。修改后运行 `mot check` 查看全部问题。"},
     "map.best": {"en": "Best score: {score} {label}", "zh": "最好成绩：{score} {label}"},
+    "map.in_progress": {"en": "◔ in progress, move {n}", "zh": "◔ 进行中，第 {n} 步"},
     "map.locked": {"en": "Locked: finish the level before it first.", "zh": "未解锁：请先完成前一关。"},
     "map.enter": {"en": "Press Enter to read the briefing.", "zh": "按 Enter 阅读任务简介。"},
     "briefing.you": {"en": "You are", "zh": "你扮演"},

@@ -103,6 +103,15 @@ MIGRATIONS: dict[int, list[str]] = {
         # each run, and with a room so that every screen of a room shows the same order.
         "ALTER TABLE runs ADD COLUMN seed INTEGER",
         "ALTER TABLE rooms ADD COLUMN seed INTEGER",
+        # A level in progress, one per player, rewritten after every move (the issue "A debrief
+        # that teaches…"): Continue resumes it, and Ctrl+Q or a crash loses nothing.
+        """CREATE TABLE in_progress (
+            player     TEXT PRIMARY KEY,
+            level_id   TEXT NOT NULL,
+            seed       INTEGER,
+            choices    TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL)""",
     ],
 }
 
@@ -225,6 +234,16 @@ class Room:
     level_id: str | None
     campaign_id: str | None
     seed: int | None = None
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A level in progress: where Continue takes the player back to."""
+
+    level_id: str
+    seed: int | None
+    choices: tuple[str, ...]
+    started_at: str
 
 
 class _SetAside(Exception):
@@ -462,6 +481,34 @@ class Store:
             self._write(lambda c: c.execute(
                 "INSERT INTO settings(key, value) VALUES (?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, str(value))))
+
+    def save_progress(self, player: str, level_id: str, seed: int | None, choices: Sequence[str],
+                      started_at: datetime | str | None = None) -> None:
+        """Remember `player`'s level in progress: the choices so far and the card order's seed."""
+        self._write(lambda c: c.execute(
+            "INSERT INTO in_progress(player, level_id, seed, choices, started_at, updated_at)"
+            " VALUES (?,?,?,?,?,?) ON CONFLICT(player) DO UPDATE SET level_id = excluded.level_id,"
+            " seed = excluded.seed, choices = excluded.choices, started_at = excluded.started_at,"
+            " updated_at = excluded.updated_at",
+            (player, level_id, seed, ",".join(choices), utc_iso(started_at), utc_iso())))
+
+    def clear_progress(self, player: str) -> None:
+        self._write(lambda c: c.execute("DELETE FROM in_progress WHERE player = ?", (player,)))
+
+    def progress(self, player: str) -> "Progress | None":
+        rows = self._query("SELECT * FROM in_progress WHERE player = ?", (player,))
+        if not rows:
+            return None
+        r = rows[0]
+        choices = tuple(c for c in (r["choices"] or "").split(",") if c)
+        return Progress(r["level_id"], r["seed"], choices, r["started_at"])
+
+    def last_played(self, player: str) -> str | None:
+        """The level of the player's most recent finished run."""
+        rows = self._query(
+            "SELECT level_id FROM runs JOIN players p ON p.id = player_id WHERE p.name = ?"
+            " ORDER BY finished_at DESC, runs.id DESC LIMIT 1", (player,))
+        return rows[0]["level_id"] if rows else None
 
     def ensure_room(self, name: str, level_id: str | None = None,
                     campaign_id: str | None = None, seed: int | None = None) -> Room:

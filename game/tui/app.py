@@ -213,7 +213,43 @@ class MotApp(App):
             from ..scoring import score
 
             return score(level, state)
-        return self.record_run(self.player, level, state, started_at, seed=seed)
+        result = self.record_run(self.player, level, state, started_at, seed=seed)
+        if self.store is not None and not self.room:
+            self.store.clear_progress(self.player)
+        return result
+
+    def save_progress(self, level: Level, seed: int | None, state: State, started_at: datetime) -> None:
+        """After every move: the level in progress, so Continue resumes it after Ctrl+Q or a crash."""
+        if self.store is not None and not self.room and not state.finished:
+            self.store.save_progress(self.player, level.id, seed, [m.choice for m in state.moves], started_at)
+
+    def resume_screen(self):
+        """The scene the player left, replayed from the saved choices; None when there is none
+        (or the level changed so that the saved choices no longer play)."""
+        if self.store is None or self.library is None:
+            return None
+        saved = self.store.progress(self.player)
+        level = self.library.level(saved.level_id) if saved else None
+        if level is None:
+            return None
+        from ..engine import ChoiceUnavailable, Game
+        from .screens.scene import SceneScreen
+
+        game = Game(level, self.scores_for(level), seed=saved.seed)
+        try:
+            state = game.play(list(saved.choices))
+        except ChoiceUnavailable:
+            self.store.clear_progress(self.player)
+            return None
+        if state.finished:
+            return None
+        screen = SceneScreen(level)
+        screen.game, screen.state = game, state
+        try:
+            screen.started_at = datetime.fromisoformat(saved.started_at.replace("Z", "+00:00"))
+        except ValueError:
+            pass
+        return screen
 
     def join_as(self, team: str) -> None:
         """A tab or terminal joined a room under this team name (see TeamNameScreen)."""

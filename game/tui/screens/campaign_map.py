@@ -81,6 +81,8 @@ class CampaignMapScreen(GameScreen):
         app = self.app
         best = app.best_scores()
         completed = app.completed()
+        saved = app.store.progress(app.player) if app.store is not None else None
+        in_progress = saved.level_id if saved else None
         options: list = []
         self._entries = {}
         for entry in app.library.campaigns:
@@ -98,6 +100,9 @@ class CampaignMapScreen(GameScreen):
                 if level.id in best:
                     v = best[level.id]
                     line = line + Content.styled(f"  {v:+d}", f"bold {tone(v)}")
+                if level.id == in_progress:
+                    line = line + Content.styled("  " + self.tr("map.in_progress", n=len(saved.choices)),
+                                                 "italic $warning")
                 options.append(Option(line, id=key))
             for broken in entry.broken:
                 key = f"broken:{broken.path}"

@@ -132,6 +132,8 @@ class SceneScreen(ChoiceKeys, GameScreen):
         self.state = self.game.take(self.state, choice)
         move = self.state.moves[-1]
         self.app.record_move(self.level, self.app.player, self.state)
+        if not self.guided:
+            self.app.save_progress(self.level, self.game.seed, self.state, self.started_at)
         self.query_one("#meter", PerceptionMeter).move_to(move.perception, move.delta)
         if not self.app.exam:
             self._show_trend()

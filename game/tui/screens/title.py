@@ -89,6 +89,10 @@ class TitleScreen(GameScreen):
             app.push_screen(CampaignMapScreen())
         elif choice == "continue":
             library = await app.wait_for_library()
+            resume = app.resume_screen()
+            if resume is not None:  # the level in progress, at the scene the player left
+                app.push_screen(resume)
+                return
             level = _next_to_play(app, library)
             if level is None:
                 from .campaign_map import CampaignMapScreen
@@ -99,9 +103,16 @@ class TitleScreen(GameScreen):
 
 
 def _next_to_play(app, library):
-    """The first unlocked level not yet completed, in campaign order."""
+    """The first unlocked level not yet completed: in the campaign played last, then in
+    campaign order."""
     completed = app.completed()
-    for entry in library.campaigns:
+    last = app.store.last_played(app.player) if app.store is not None else None
+    entries = list(library.campaigns)
+    current = library.campaign_of(last) if last else None
+    if current is not None:
+        entries.remove(current)
+        entries.insert(0, current)
+    for entry in entries:
         for level in entry.levels:
             if level.id not in completed and app.is_unlocked(level, completed):
                 return level
