@@ -55,13 +55,15 @@ class ChoiceUnavailable(LookupError):
 
 @dataclass(frozen=True)
 class Move:
-    """One decision as it happened: where, what, which step, and the meter after it."""
+    """One decision as it happened: where, what, which step, and the meter after it (and
+    before it: a move clamped at ±3 changes nothing, and the game must not claim it did)."""
 
     scene: str
     choice: str
     step: str
     delta: int
     perception: int
+    before: int = 0
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,7 @@ class Game:
     def take(self, state: State, choice: Choice) -> State:
         """Apply a choice already known to be available (the analyser's fast path)."""
         perception = clamp(state.perception + choice.delta)
-        move = Move(state.scene or "", choice.id, choice.step, choice.delta, perception)
+        move = Move(state.scene or "", choice.id, choice.step, choice.delta, perception, state.perception)
         flags = state.flags | frozenset(choice.sets) if choice.sets else state.flags
         found = state.found | frozenset(choice.reveals) if choice.reveals else state.found
         target = choice.next

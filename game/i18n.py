@@ -106,7 +106,8 @@ UI_STRINGS: dict[str, dict[str, str]] = {
     "kind.business": {"en": "business win", "zh": "企业利益"},
     "kind.personal": {"en": "personal win", "zh": "个人利益"},
     "kind.expectation": {"en": "expectation", "zh": "期望"},
-    "meter.title": {"en": "Customer perception", "zh": "客户感知"},
+    "meter.title": {"en": "Customer perception", "zh": "客户认知"},
+    "meter.title_of": {"en": "{name}'s perception", "zh": "{name} 的客户认知"},
     "meter.hidden": {"en": "exam mode: shown at the debrief", "zh": "考试模式：复盘时揭晓"},
     "confirm.yes": {"en": "Yes", "zh": "是"},
     "confirm.no": {"en": "No", "zh": "否"},
@@ -315,3 +316,13 @@ def step_name(step: str, lang: str, campaign_steps=None) -> str:
 
 def other_language(lang: str) -> str:
     return "en" if lang == "zh" else "zh"
+
+
+def meter_text(before: int, after: int, delta: int, lang: str) -> str:
+    """What a move did to the meter, truthfully: `0 → +1`, or "already at −3" when a move was
+    clamped and changed nothing."""
+    from .scoring import label  # scoring imports the engine; keep i18n light
+
+    if after != before:
+        return t("meter.change", lang, before=before, after=after, label=label(after, lang))
+    return t("meter.already" if delta else "meter.same", lang, after=after, label=label(after, lang))

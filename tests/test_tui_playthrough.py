@@ -7,6 +7,7 @@ import json
 import pytest
 
 from game.cli import main as mot
+from game.i18n import meter_text
 from game.scoring import label
 from game.tui.screens.briefing import BriefingScreen
 from game.tui.screens.campaign_map import CampaignMapScreen
@@ -56,7 +57,8 @@ async def test_playthrough_matches_headless_run(tmp_path, capsys, name, lang):
             assert scene.state.moves[-1].choice == choice_id
             want = expected["path"][step]["perception"]
             assert meter.value == want
-            assert meter.flash == f"{expected['path'][step]['delta']:+d} {label(want, lang)}"
+            before = expected["path"][step - 1]["perception"] if step else expected["start"]
+            assert meter.flash == meter_text(before, want, expected["path"][step]["delta"], lang)
             await pilot.press("enter")  # past the coach note
             await pilot.pause()
         debrief = app.screen

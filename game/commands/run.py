@@ -7,9 +7,9 @@ import sys
 
 from ..engine import ChoiceUnavailable, Game, new_seed
 from . import SEED_HELP, seed_arg
-from ..i18n import STEP_LETTERS, default_language, step_name, t
+from ..i18n import STEP_LETTERS, default_language, meter_text, step_name, t
 from ..library import resolve_level
-from ..scoring import Result, label, score
+from ..scoring import Result, score
 
 
 def add_parser(parser) -> None:
@@ -48,14 +48,6 @@ def offered_orders(game: Game, state) -> list[list[str]]:
         out.append([c.id for c in game.offered(seen)])
         seen = game.apply(seen, move.choice)
     return out
-
-
-def meter_text(before: int, after: int, delta: int, lang: str) -> str:
-    """What a move did to the meter, truthfully: `0 → +1`, or "already at −3" when clamped."""
-    if after != before:
-        return t("meter.change", lang, before=before, after=after, label=label(after, lang))
-    key = "meter.already" if delta else "meter.same"
-    return t(key, lang, after=after, label=label(after, lang))
 
 
 def result_json(result: Result, state, lang: str, game: Game | None = None) -> dict:
@@ -149,11 +141,10 @@ def transcript(game: Game, state, result: Result, lang: str, steps_names=None) -
         who = f"{speaker.name.get(lang)}: " if speaker else ""
         lines.append(f"{who}{game.scene_text(seen, scene).get(lang)}")
         choice = scene.choice(move.choice)
-        before = seen.perception
         seen = game.take(seen, choice)
         step = f"{STEP_LETTERS[move.step]} {step_name(move.step, lang, steps_names)}"
         lines.append(t("run.move", lang, n=n, step=step, choice=choice.text.get(lang),
-                       meter=meter_text(before, move.perception, move.delta, lang)))
+                       meter=meter_text(move.before, move.perception, move.delta, lang)))
         if choice.feedback:
             lines.append(t("run.coach", lang, note=choice.feedback.get(lang)))
         if choice.thought:

@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.widgets import Button, Footer, Header, Static
 
 from ...classroom import Round
+from ...i18n import meter_text
 from ..widgets.countdown import Countdown
 from ..widgets.dynamic import DynamicScroll
 from ..widgets.scene_view import SCENE_VIEW_CSS, choice_cards, coach_note, dialogue
@@ -196,7 +197,7 @@ class ClassroomScreen(ChoiceKeys, GameScreen):
         team, move = found
         level, lang = self.round.level, self.lang
         choice = level.scenes[move.scene].choice(move.choice)
-        parts = [choice.text.get(lang), f"{move.delta:+d} → {move.perception:+d}",
+        parts = [choice.text.get(lang), meter_text(move.before, move.perception, move.delta, lang),
                  choice.feedback.get(lang), choice.thought.get(lang)]
         from .note import NoteScreen
 

@@ -10,6 +10,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Button, Footer, Header, Static, TabbedContent, TabPane
 
+from ...i18n import meter_text
 from ...engine import Game, State
 from ...model import STEPS, Level
 from ...scoring import Result, label
@@ -109,7 +110,8 @@ class DebriefScreen(GameScreen):
             choice = scene.choice(move.choice)
             ideal = level.ideal_choice(move.scene)
             head = Content.assemble((f"{n}. ", "bold"), badge(move.step, lang), " ",
-                                    (f"{move.delta:+d} → {move.perception:+d}", f"bold {tone(move.delta)}"))
+                                    (meter_text(move.before, move.perception, move.delta, lang),
+                                     f"bold {tone(move.perception - move.before)}"))
             yield Static(head)
             yield Prose(choice.text.get(lang) if choice else move.choice)
             if ideal is not None and ideal.id != move.choice:
@@ -128,7 +130,8 @@ class DebriefScreen(GameScreen):
             yield Static(self.text("debrief.ideal_path"), classes="h")
             for n, (choice, move) in enumerate(steps, 1):
                 yield Static(Content.assemble((f"{n}. ", "bold"), badge(choice.step, lang), " ",
-                                              (f"{move.delta:+d} → {move.perception:+d}", f"bold {tone(move.delta)}")))
+                                              (meter_text(move.before, move.perception, move.delta, lang),
+                                               f"bold {tone(move.perception - move.before)}")))
                 yield Prose(choice.text.get(lang), classes="move")
 
     def _discuss_tab(self) -> ComposeResult:

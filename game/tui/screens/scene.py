@@ -67,7 +67,9 @@ class SceneScreen(ChoiceKeys, GameScreen):
         with Horizontal(id="scene-body"):
             yield DynamicScroll(self._stage, id="stage")
             with Vertical(id="side"):
-                yield PerceptionMeter(self.state.perception, lang=self.lang, hidden=hidden, id="meter")
+                customer = self.level.character(self.level.customer)
+                yield PerceptionMeter(self.state.perception, lang=self.lang, hidden=hidden, id="meter",
+                                      customer=customer.name.get(self.lang) if customer else "")
                 yield Trend(id="trend")
                 yield StepBadges(self._used(), lang=self.lang, steps_names=self._steps(), id="badges")
                 yield Static(self._found_text(), id="found")

@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from ...i18n import t
+from ...i18n import meter_text, t
 from ...scoring import label
 
 STEP_SECONDS = 0.06
@@ -34,8 +34,10 @@ class PerceptionMeter(Widget):
     hidden: reactive[bool] = reactive(False)
     lang: reactive[str] = reactive("en")
 
-    def __init__(self, value: int = 0, *, lang: str = "en", hidden: bool = False, id: str | None = None) -> None:
+    def __init__(self, value: int = 0, *, lang: str = "en", hidden: bool = False, id: str | None = None,
+                 customer: str = "") -> None:
         super().__init__(id=id)
+        self.customer = customer  # whose perception this is (not always who speaks)
         self.set_reactive(PerceptionMeter.value, value)
         self.set_reactive(PerceptionMeter.shown, value)
         self.set_reactive(PerceptionMeter.lang, lang)
@@ -45,12 +47,14 @@ class PerceptionMeter(Widget):
         self._flash_delta = 0
 
     def move_to(self, value: int, delta: int) -> None:
-        """Show a change: set the value, walk the lit row there, flash the delta and label."""
+        """Show a change: set the value, walk the lit row there, flash what happened (`0 → +1`,
+        or "already at −3" when the move was clamped and changed nothing)."""
+        before = self.value
         self.value = value
         if self.hidden:
             return
-        self._flash_delta = delta
-        self.flash = f"{delta:+d} {label(value, self.lang)}"
+        self._flash_delta = value - before
+        self.flash = meter_text(before, value, delta, self.lang)
         self.refresh()  # the same change twice running is still news
         if self._walker is not None:
             self._walker.stop()
@@ -75,7 +79,8 @@ class PerceptionMeter(Widget):
         self.flash = ""
 
     def render(self) -> Content:
-        parts: list = [(t("meter.title", self.lang) + "\n", "bold")]
+        title = t("meter.title_of", self.lang, name=self.customer) if self.customer else t("meter.title", self.lang)
+        parts: list = [(title + "\n", "bold")]
         for v in range(3, -4, -1):
             text = f"{v:+d}" if v else " 0"
             name = label(v, self.lang)

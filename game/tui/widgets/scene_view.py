@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.widgets import Button, Static
 
 from ...engine import Move
-from ...i18n import t
+from ...i18n import meter_text, t
 from ...model import Choice, Level, Scene, Text
 from .choice_card import ChoiceCard
 from .meter import tone
@@ -65,7 +65,8 @@ def coach_note(level: Level, choice: Choice, move: Move, lang: str, steps_names=
         yield Static(Content.assemble(badge(choice.step, lang, True, steps_names), " ",
                                       (choice.text.get(lang), "bold")), id="coach-choice")
         if show_feedback:
-            yield Static(Content.styled(f"{move.delta:+d} → {move.perception:+d}", f"bold {tone(move.delta)}"))
+            yield Static(Content.styled(meter_text(move.before, move.perception, move.delta, lang),
+                                        f"bold {tone(move.perception - move.before)}"), id="coach-meter")
             if choice.feedback:
                 yield Static(Content(t("scene.coach", lang)), classes="coach-label")
                 yield Prose(choice.feedback.get(lang), id="feedback")
