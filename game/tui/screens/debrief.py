@@ -34,6 +34,11 @@ class DebriefScreen(GameScreen):
     DebriefScreen .h { text-style: bold; color: $accent; margin-top: 1; }
     DebriefScreen .muted { color: $foreground-muted; }
     DebriefScreen .move { height: auto; margin-bottom: 1; }
+    DebriefScreen .move-best { height: auto; padding-left: 4; }
+    DebriefScreen .sheet-head { height: 1; margin-top: 1; }
+    DebriefScreen .sheet-title { width: 1fr; }
+    DebriefScreen .rewind { width: auto; min-width: 10; }
+    DebriefScreen #practice-note { color: $warning; text-style: italic; }
     DebriefScreen #debrief-buttons { height: 1; margin: 0 1; }
     DebriefScreen #debrief-buttons Button { margin-right: 2; }
     """
@@ -45,9 +50,12 @@ class DebriefScreen(GameScreen):
         Binding("escape,m", "map", "Map", id="debrief.map"),
     ]
 
-    def __init__(self, level: Level, state: State, result: Result, guided: bool = False) -> None:
+    def __init__(self, level: Level, state: State, result: Result, guided: bool = False,
+                 practice_from: int | None = None, seed: int | None = None) -> None:
         super().__init__()
         self.level, self.state, self.result, self.guided = level, state, result, guided
+        self.practice_from = practice_from  # a rewound attempt: replayed from this move (1-based)
+        self.seed = seed  # the card order of the play, kept when rewinding
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -101,25 +109,58 @@ class DebriefScreen(GameScreen):
         yield Prose(self.tr(f"wom.{wom.tone}", n=wom.people_max, lo=wom.people_min, hi=wom.people_max))
         if self.guided:
             yield Static(self.text("debrief.guided_note"), classes="muted")
+        if self.practice_from is not None:
+            yield Static(self.text("debrief.practice_note", n=self.practice_from), id="practice-note")
 
     def _moves_tab(self) -> ComposeResult:
+        """The interaction analysis sheet (互动分析记录表): per move, what the customer said, the
+        move and its step, the meter before → after, the coach's note and the customer's
+        thought (in exam mode too: this is where they are revealed), the best move among those
+        the learner was offered there, and a button to play again from just before it."""
+        from ...advice import Coach
+
         lang, level = self.lang, self.level
+        scores = self.app.scores_for(level) if self.app.library is not None else {}
+        advice = Coach(level, scores).advise(self.state)
+        customer = level.character(level.customer)
+        name = customer.name.get(lang) if customer else ""
+        replay = Game(level, scores)
+        seen = replay.start()
         yield Static(self.text("debrief.sheet"), classes="h")
         for n, move in enumerate(self.state.moves, 1):
             scene = level.scenes[move.scene]
             choice = scene.choice(move.choice)
-            ideal = level.ideal_choice(move.scene)
+            said = replay.scene_text(seen, scene).get(lang)
+            speaker = level.character(scene.speaker)
+            seen = replay.take(seen, choice)
             head = Content.assemble((f"{n}. ", "bold"), badge(move.step, lang), " ",
                                     (meter_text(move.before, move.perception, move.delta, lang),
                                      f"bold {tone(move.perception - move.before)}"))
-            yield Static(head)
-            yield Prose(choice.text.get(lang) if choice else move.choice)
-            if ideal is not None and ideal.id != move.choice:
-                yield Static(Content.assemble(("  ★ ", "$success"), self.tr("debrief.ideal_was"), " ",
-                                              badge(ideal.step, lang)))
-                yield Prose(ideal.text.get(lang), classes="move muted")
-            elif ideal is not None:
-                yield Static(Content.styled("  ★ " + self.tr("debrief.was_ideal"), "$success"), classes="move")
+            with Horizontal(classes="sheet-head"):
+                yield Static(head, classes="sheet-title")
+                yield Button(self.tr("debrief.rewind", n=n), id=f"rewind-{n}", compact=True,
+                             classes="rewind", tooltip=self.tr("debrief.rewind_tip", n=n))
+            who = f"{speaker.name.get(lang)}: " if speaker else ""
+            yield Prose(who + said, classes="muted")
+            yield Prose(self.tr("debrief.you", text=choice.text.get(lang)))
+            if choice.feedback:
+                yield Prose(self.tr("debrief.coach", note=choice.feedback.get(lang)))
+            if choice.thought:
+                yield Prose(self.tr("debrief.thinks", name=name, thought=choice.thought.get(lang)), classes="muted")
+            tip = advice[n - 1] if n <= len(advice) else None
+            if tip is not None and tip.was_best:
+                yield Static(Content.styled("  ★ " + self.tr("debrief.was_best"), "$success"), classes="move")
+            elif tip is not None and tip.best_best is not None:
+                yield Static(Content.assemble(("  ★ ", "$success"), self.tr("debrief.best_was", score=f"{tip.best_best:+d}"),
+                                              " ", badge(tip.best.step, lang)))
+                yield Prose(tip.best.text.get(lang), classes="move-best muted")
+                if tip.best.feedback:
+                    yield Prose(self.tr("debrief.coach", note=tip.best.feedback.get(lang)), classes="move-best muted")
+                if tip.door is not None:
+                    yield Prose(self.tr("debrief.door", n=tip.door[0] + 1, text=tip.door[1].text.get(lang)),
+                                classes="move muted")
+            else:
+                yield Static("", classes="move")
         game = Game(level, self.app.scores_for(level))
         state, steps = game.start(), []
         for choice_id in game.ideal_path():  # the moves in words, as the learner would make them
@@ -157,7 +198,21 @@ class DebriefScreen(GameScreen):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        getattr(self, f"action_{event.button.id}")()
+        button = event.button.id or ""
+        if button.startswith("rewind-"):
+            self.rewind(int(button.split("-", 1)[1]))
+        else:
+            getattr(self, f"action_{button}")()
+
+    def rewind(self, n: int) -> None:
+        """Play again from just before move `n`: a practice attempt, with the same card order."""
+        from .scene import SceneScreen
+
+        screen = SceneScreen(self.level, practice_from=n)
+        scores = self.app.scores_for(self.level) if self.app.library is not None else {}
+        screen.game = Game(self.level, scores, seed=self.seed)
+        screen.state = screen.game.play([m.choice for m in self.state.moves[: n - 1]])
+        self.app.switch_screen(screen)
 
     def action_next(self) -> None:
         nxt = self.app.next_level(self.level) if self.app.library is not None else None

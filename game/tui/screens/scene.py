@@ -43,12 +43,16 @@ class SceneScreen(ChoiceKeys, GameScreen):
         *CHOICE_BINDINGS,
         Binding("escape", "leave", "Leave", id="scene.leave"),
         Binding("enter", "continue", "Continue", id="scene.continue"),
+        Binding("u", "step_back", "Step back", id="scene.step_back"),
     ]
 
-    def __init__(self, level: Level, guided: bool = False, scores: dict | None = None) -> None:
+    def __init__(self, level: Level, guided: bool = False, scores: dict | None = None,
+                 practice_from: int | None = None) -> None:
         super().__init__()
         self.level = level
         self.guided = guided
+        # A rewound attempt (from the debrief, or a step back): practice, never counted.
+        self.practice_from = practice_from
         self._scores = scores
         self.game: Game | None = None
         self.state: State | None = None
@@ -84,7 +88,10 @@ class SceneScreen(ChoiceKeys, GameScreen):
         coaching = self.last_choice is not None
         scene = level.scenes[state.moves[-1].scene] if coaching else self.game.scene(state)
         n = len(state.moves) + (0 if coaching else 1)
-        yield Static(self.text("scene.progress", title=level.title.get(lang), n=n), id="progress")
+        progress = self.tr("scene.progress", title=level.title.get(lang), n=n)
+        if self.practice_from is not None:
+            progress += f" · {self.tr('scene.practice')}"
+        yield Static(Content(progress), id="progress")
         if not coaching or self.shown_text is None:
             self.shown_text = self.game.scene_text(state, scene)
         yield from dialogue(level, scene, lang, self.shown_text)
@@ -134,7 +141,7 @@ class SceneScreen(ChoiceKeys, GameScreen):
         self.state = self.game.take(self.state, choice)
         move = self.state.moves[-1]
         self.app.record_move(self.level, self.app.player, self.state)
-        if not self.guided:
+        if not self.guided and self.practice_from is None:
             self.app.save_progress(self.level, self.game.seed, self.state, self.started_at)
         self.query_one("#meter", PerceptionMeter).move_to(move.perception, move.delta)
         if not self.app.exam:
@@ -158,12 +165,30 @@ class SceneScreen(ChoiceKeys, GameScreen):
             self.run_worker(self.advance(), exclusive=True, group="scene")
 
     def check_action(self, action: str, parameters) -> bool | None:
-        """Footer shows 1-9 while choosing and Enter while the coach note is up."""
+        """Footer shows 1-9 while choosing and Enter while the coach note is up; a step back
+        only in coach mode, outside a classroom, once there is a move to take back."""
         if action == "continue":
             return self.last_choice is not None
         if action == "choose":
             return self.last_choice is None
+        if action == "step_back":
+            return (not self.app.exam and not self.guided and not getattr(self.app, "room", None)
+                    and self.state is not None and bool(self.state.moves))
         return True
+
+    async def action_step_back(self) -> None:
+        """Take the last move back and choose again: from here on the attempt is practice."""
+        if not self.check_action("step_back", ()):
+            return
+        moves = [m.choice for m in self.state.moves[:-1]]
+        self.practice_from = min(self.practice_from or len(moves) + 1, len(moves) + 1)
+        self.state = self.game.play(moves)
+        self.last_choice = None
+        self.query_one("#meter", PerceptionMeter).move_to(self.state.perception, 0)
+        self._show_trend()
+        self.query_one("#badges", StepBadges).lit = self._used()
+        self.query_one("#found", Static).update(self._found_text())
+        await self._redraw_stage()
 
     async def advance(self) -> None:
         """Leave the coach note: to the next scene, or to the debrief at an ending."""
@@ -171,9 +196,11 @@ class SceneScreen(ChoiceKeys, GameScreen):
         if self.state.finished:
             from .debrief import DebriefScreen
 
-            result = self.app.finish_level(self.level, self.state, self.started_at, self.guided,
+            practice = self.practice_from is not None
+            result = self.app.finish_level(self.level, self.state, self.started_at, self.guided or practice,
                                            seed=self.game.seed)
-            self.app.switch_screen(DebriefScreen(self.level, self.state, result, guided=self.guided))
+            self.app.switch_screen(DebriefScreen(self.level, self.state, result, guided=self.guided,
+                                                 practice_from=self.practice_from, seed=self.game.seed))
             return
         await self._redraw_stage()
 
