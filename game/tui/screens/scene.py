@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Footer, Header, Static
 
@@ -35,14 +35,21 @@ class SceneScreen(ChoiceKeys, GameScreen):
     SceneScreen #side { width: 32; height: 1fr; border-left: vkey $primary; padding: 0 1; }
     SceneScreen #trend { height: 2; margin: 1 0 0 0; }
     SceneScreen #badges { margin-top: 1; }
-    SceneScreen #found { margin-top: 1; height: auto; }
+    SceneScreen #found-scroll { margin-top: 1; height: 1fr; scrollbar-size-vertical: 1; }
+    SceneScreen #found { height: auto; }
+    SceneScreen.-narrow #side { width: 26; }
+    SceneScreen.-narrow Portrait { display: none; }
+    SceneScreen.-narrow #trend { margin: 0; }
+    SceneScreen.-narrow #badges { margin-top: 0; }
     SceneScreen #progress { color: $foreground-muted; }
     """
 
     BINDINGS = [
         *CHOICE_BINDINGS,
         Binding("escape", "leave", "Leave", id="scene.leave"),
-        Binding("enter", "continue", "Continue", id="scene.continue"),
+        # Priority, so the Footer shows it while the coach note is up (a focused button would
+        # hide it); check_action lets Enter through to the cards while choosing.
+        Binding("enter", "continue", "Continue", id="scene.continue", priority=True),
         Binding("u", "step_back", "Step back", id="scene.step_back"),
     ]
 
@@ -76,7 +83,8 @@ class SceneScreen(ChoiceKeys, GameScreen):
                                       customer=customer.name.get(self.lang) if customer else "")
                 yield Trend(id="trend")
                 yield StepBadges(self._used(), lang=self.lang, steps_names=self._steps(), id="badges")
-                yield Static(self._found_text(), id="found")
+                with VerticalScroll(id="found-scroll"):
+                    yield Static(self._found_text(), id="found")
         yield Footer()
 
     def _steps(self):
@@ -121,11 +129,24 @@ class SceneScreen(ChoiceKeys, GameScreen):
         return Content("").join(parts)
 
     # -- lifecycle -------------------------------------------------------------------------
+    NARROW = 100  # below this width: a compact meter and no portrait, so the story keeps ≥ 44 columns
+
+    def on_resize(self, event) -> None:
+        self._fit(event.size.width)
+
+    def _fit(self, width: int) -> None:
+        narrow = width < self.NARROW
+        self.set_class(narrow, "-narrow")
+        for meter in self.query(PerceptionMeter):
+            meter.compact = narrow
+
     def on_mount(self) -> None:
+        self._fit(self.app.size.width)
         self._show_trend()
         self.focus_first()
 
     def after_language_change(self) -> None:
+        self._fit(self.app.size.width)
         self._show_trend()
         self.focus_first()
 

@@ -33,6 +33,7 @@ class PerceptionMeter(Widget):
     flash: reactive[str] = reactive("")
     hidden: reactive[bool] = reactive(False)
     lang: reactive[str] = reactive("en")
+    compact: reactive[bool] = reactive(False)  # narrow screens: only the lit row has its label
 
     def __init__(self, value: int = 0, *, lang: str = "en", hidden: bool = False, id: str | None = None,
                  customer: str = "") -> None:
@@ -79,11 +80,16 @@ class PerceptionMeter(Widget):
         self.flash = ""
 
     def render(self) -> Content:
-        title = t("meter.title_of", self.lang, name=self.customer) if self.customer else t("meter.title", self.lang)
+        if self.customer and self.compact:  # two short lines fit a narrow side panel
+            title = f"{t('meter.title', self.lang)}\n{self.customer}"
+        elif self.customer:
+            title = t("meter.title_of", self.lang, name=self.customer)
+        else:
+            title = t("meter.title", self.lang)
         parts: list = [(title + "\n", "bold")]
         for v in range(3, -4, -1):
             text = f"{v:+d}" if v else " 0"
-            name = label(v, self.lang)
+            name = label(v, self.lang) if not self.compact or v == self.shown else ""
             if self.hidden:
                 parts.append((f"  {text} {name}\n", "$foreground-muted"))
             elif v == self.shown:

@@ -34,4 +34,5 @@ class Portrait(Static):
 
     def __init__(self, name: str, **kwargs) -> None:
         super().__init__(Content(read_portrait(name)), **kwargs)
-        self.display = bool(read_portrait(name))
+        if not read_portrait(name):  # only ever hidden inline: narrow screens hide it by CSS
+            self.display = False
