@@ -132,6 +132,8 @@ UI_STRINGS: dict[str, dict[str, str]] = {
                                 "四舍五入（远离零）。模型遵循度：E——先探索再提议；O——先提议再行动；A——有行动；"
                                 "C——最后一步是确认。感知在 −1 及以下的客户会告诉 12 个人；+2 及以上的会告诉 2–3 个人。"},
     "help.keys": {"en": "Keys", "zh": "按键"},
+    "help.cards": {"en": "Course reference cards", "zh": "课程参考卡"},
+    "scene.cites": {"en": "Course card (r): {titles}", "zh": "课程参考卡（r）：{titles}"},
     "help.keys_text": {"en": "1–9 or ↑↓ + Enter or the mouse: choose · Enter: continue · F2: 中文/English · "
                              "F1 or ?: help · Esc: back · Ctrl+P: command palette (jump to a level, theme) · Ctrl+Q: quit",
                        "zh": "1–9、↑↓ + Enter 或鼠标：选择 · Enter：继续 · F2：中文/English · F1 或 ?：帮助 · "
@@ -286,6 +288,7 @@ KEY_LABELS: dict[str, dict[str, str]] = {
     "close": {"en": "Close", "zh": "关闭"},
     "continue": {"en": "Continue", "zh": "继续"},
     "step_back": {"en": "Step back", "zh": "退一步"},
+    "cards": {"en": "Course card", "zh": "参考卡"},
     "pause": {"en": "Pause", "zh": "暂停"},
     "extend": {"en": "+30 s", "zh": "+30 秒"},
     "skip": {"en": "Skip", "zh": "跳过"},

@@ -14,7 +14,9 @@ from ...scoring import label
 from ..widgets.meter import tone
 from ..widgets.prose import Prose
 from ..widgets.step_badges import badge
+from ...reference import cards
 from .base import GameModal
+from .reference import card_widgets
 
 
 class HelpScreen(GameModal):
@@ -23,6 +25,7 @@ class HelpScreen(GameModal):
     HelpScreen > VerticalScroll { width: 90%; max-width: 100; height: 90%; border: thick $accent;
                                   background: $surface; padding: 0 2; }
     HelpScreen .h { text-style: bold; color: $accent; margin-top: 1; }
+    HelpScreen .card-title { margin-top: 1; }
     """
     BINDINGS = [Binding("escape,f1,question_mark,q", "close", "Close", id="help.close")]
 
@@ -43,6 +46,8 @@ class HelpScreen(GameModal):
             yield Prose(self.tr("help.scoring_text"))
             yield Static(self.text("help.keys"), classes="h")
             yield Prose(self.tr("help.keys_text"))
+            yield Static(self.text("help.cards"), classes="h", id="cards-heading")
+            yield from card_widgets(list(cards()), lang)
 
     def action_close(self) -> None:
         self.dismiss(None)

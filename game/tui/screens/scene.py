@@ -17,6 +17,7 @@ from textual.widgets import Button, Footer, Header, Static
 
 from ...engine import Game, State
 from ...model import Choice, Level
+from ...reference import cited_by
 from ..widgets.dynamic import DynamicScroll
 from ..widgets.meter import PerceptionMeter
 from ..widgets.scene_view import SCENE_VIEW_CSS, choice_cards, coach_note, dialogue
@@ -51,6 +52,7 @@ class SceneScreen(ChoiceKeys, GameScreen):
         # hide it); check_action lets Enter through to the cards while choosing.
         Binding("enter", "continue", "Continue", id="scene.continue", priority=True),
         Binding("u", "step_back", "Step back", id="scene.step_back"),
+        Binding("r", "cards", "Course card", id="scene.cards"),
     ]
 
     def __init__(self, level: Level, guided: bool = False, scores: dict | None = None,
@@ -192,10 +194,20 @@ class SceneScreen(ChoiceKeys, GameScreen):
             return self.last_choice is not None
         if action == "choose":
             return self.last_choice is None
+        if action == "cards":
+            return self.last_choice is not None and bool(cited_by(self.last_choice.feedback))
         if action == "step_back":
             return (not self.app.exam and not self.guided and not getattr(self.app, "room", None)
                     and self.state is not None and bool(self.state.moves))
         return True
+
+    def action_cards(self) -> None:
+        """The course's reference cards the coach's note cites."""
+        from .reference import ReferenceScreen
+
+        cited = cited_by(self.last_choice.feedback) if self.last_choice is not None else []
+        if cited:
+            self.app.push_screen(ReferenceScreen(cited))
 
     async def action_step_back(self) -> None:
         """Take the last move back and choose again: from here on the attempt is practice."""

@@ -12,6 +12,7 @@ from textual.widgets import Button, Static
 from ...engine import Move
 from ...i18n import meter_text, t
 from ...model import Choice, Level, Scene, Text
+from ...reference import cited_by
 from .choice_card import ChoiceCard
 from .meter import tone
 from .portrait import Portrait
@@ -70,6 +71,11 @@ def coach_note(level: Level, choice: Choice, move: Move, lang: str, steps_names=
             if choice.feedback:
                 yield Static(Content(t("scene.coach", lang)), classes="coach-label")
                 yield Prose(choice.feedback.get(lang), id="feedback")
+                cited = cited_by(choice.feedback)
+                if cited:
+                    titles = " · ".join(c.title.get(lang) for c in cited)
+                    yield Static(Content.styled(t("scene.cites", lang, titles=titles), "italic $secondary"),
+                                 id="cites")
             if choice.thought:
                 customer = level.character(level.customer)
                 name = customer.name.get(lang) if customer else ""
