@@ -32,7 +32,7 @@ CODES: dict[str, str] = {
     "E020": "`start` names no scene",
     "E021": "unknown discovery kind",
     "E022": "campaign problem (a listed level is missing, or a level is in the wrong campaign)",
-    "E023": "unknown ending tone: use good, mixed or bad",
+    "E023": "unknown ending tone",
     "W101": "scene can never be reached",
     "W102": "ending can never be reached",
     "W103": "a reachable state has no available choice (the player is stuck)",
