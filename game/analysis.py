@@ -120,6 +120,59 @@ def _scenarios(level: Level) -> list[dict[str, int]]:
     return [dict(zip(names, combo)) for combo in combos]
 
 
+def _conditions(level: Level):
+    for scene in level.scenes.values():
+        for condition, _ in scene.variants:
+            yield condition
+        for choice in scene.choices:
+            if choice.when is not None:
+                yield choice.when
+            for condition, _ in choice.branches:
+                yield condition
+
+
+def _distinct(level: Level, scenarios: list[dict[str, int]]) -> list[dict[str, int]]:
+    """One scenario per class of earlier scores that no condition can tell apart.
+
+    A comparison that reads only earlier scores (`score.x >= 2`) is decided by the scenario
+    alone, so two scenarios that decide every such comparison alike play identically; a
+    comparison that also reads the meter or a flag keeps the raw scores it names. A finale that
+    names five earlier levels has thousands of combinations but only a few classes. The scenario
+    with every earlier score at +3 (the ideal path's) stays its class's representative."""
+    from .conditions import _walk
+
+    decided, raw = [], set()
+
+    def visit(node: tuple) -> None:
+        if node[0] in ("cmp", "score"):  # a comparison, or a score used as true/false
+            kinds = {n[0] for n in _walk(node)}
+            levels = {n[1] for n in _walk(node) if n[0] == "score"}
+            if levels and kinds & {"flag", "perception"}:
+                raw.update(levels)
+            elif levels:
+                decided.append(node if node[0] == "cmp" else ("cmp", "!=", node, ("int", 0)))
+            return
+        for child in node[1:]:
+            if isinstance(child, tuple):
+                visit(child)
+
+    for condition in _conditions(level):
+        visit(condition.tree)
+    if not decided and not raw:
+        return scenarios[:1] if scenarios else scenarios
+    from .conditions import Env, _eval
+
+    best = [s for s in scenarios if s and all(v == 3 for v in s.values())]
+    out, seen = [], set()
+    for scenario in best + [s for s in scenarios if s not in best]:
+        env = Env(flags=frozenset(), perception=0, scores=scenario)
+        key = (tuple(_eval(node, env) for node in decided), tuple(scenario.get(x) for x in sorted(raw)))
+        if key not in seen:
+            seen.add(key)
+            out.append(scenario)
+    return out
+
+
 def _live_flags(level: Level, relevant: set[str]) -> dict[str, frozenset]:
     """Per scene, the flags some `when` may still read from there on (in it or in any scene
     reachable from it). A flag nothing ahead reads cannot change the future, so states that
@@ -158,7 +211,7 @@ def analyse(level: Level, max_states: int = DEFAULT_MAX_STATES,
                 relevant |= choice.when.flags()
             for condition, _ in choice.branches:
                 relevant |= condition.flags()
-    scenarios = [dict(scores)] if scores is not None else _scenarios(level)
+    scenarios = [dict(scores)] if scores is not None else _distinct(level, _scenarios(level))
     live = _live_flags(level, relevant)
     none: frozenset = frozenset()
 

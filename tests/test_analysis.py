@@ -131,3 +131,26 @@ def test_shipped_level_matches_brute_force(path):
     if complete:
         assert sorted(never) == sorted(report.unused_choices)
         assert {e for _, _, e in every} == {e for e, ok in report.endings.items() if ok}
+
+
+def test_scenarios_no_condition_can_tell_apart_are_one():
+    """A finale naming five earlier levels has 3,125 combinations of their scores, but only the
+    classes its conditions can tell apart need walking; the all-+3 scenario represents its class."""
+    from game.analysis import _distinct
+    from game.conditions import parse
+    from game.model import Choice, Ending, Level, Scene, Text
+
+    def level_with(when: str) -> Level:
+        choices = (Choice("a", "act", Text.plain("a"), "end:e", when=parse(when)),
+                   Choice("b", "act", Text.plain("b"), "end:e"))
+        return Level(id="l", title=Text.plain("l"), start="s", you="x", customer="y",
+                     scenes={"s": Scene("s", Text.plain("s"), choices)},
+                     endings={"e": Ending("e", Text.plain("e"))})
+
+    scenarios = [{"x": v} for v in (-3, -1, 0, 1, 3)]
+    assert _distinct(level_with("score.x >= 1"), scenarios) == [{"x": 3}, {"x": -3}]
+    assert _distinct(level_with("score.x"), scenarios) == [{"x": 3}, {"x": 0}]  # true unless 0
+    # the meter is compared with the score: every value may matter
+    assert len(_distinct(level_with("score.x > perception"), scenarios)) == 5
+    finale = level_of(ROOT / "levels" / "who-killed-the-order" / "07-who-killed-the-order.toml")
+    assert len(_scenarios(finale)) > 1000 > len(_distinct(finale, _scenarios(finale)))
