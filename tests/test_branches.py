@@ -122,7 +122,7 @@ def test_graphs_draw_one_edge_per_branch(tmp_path):
 def test_the_tutorial_shows_the_feature():
     level = load_level(TUTORIAL / "02-follow-up.toml", known_levels={"first-call"}).level
     confirm = level.scenes["close"].choice("confirm-opening")
-    assert [to for _, to in confirm.branches] == ["end:partner"] and confirm.next == "end:supplier"
+    assert [to for _, to in confirm.branches] == ["end:partner", "end:valued"] and confirm.next == "end:supplier"
     game = Game(level, {"first-call": 3})
     assert game.play(["ask-june", "trusted-plan", "on-site", "confirm-opening"]).ending == "partner"
     assert game.play(["pitch-catalogue", "plain-quote", "on-site", "confirm-opening"]).ending == "supplier"

@@ -63,7 +63,7 @@ def test_start_state(first_call):
 
 def test_available_choices_in_the_authors_order(first_call):
     game = Game(first_call)
-    assert ids(game.choices(game.start())) == ["ask-impact", "offer-refund", "blame-courier"]
+    assert ids(game.choices(game.start())) == ["ask-impact", "offer-refund", "blame-courier", "ask-order-details"]
 
 
 # -- `when`, flags, discoveries ------------------------------------------------------------------
@@ -74,14 +74,14 @@ def test_flags_and_discoveries_after_a_move(first_call):
     assert state.flags == {"knows-deadline"}
     assert state.found == {"trade-fair"}
     # `repeat-policy` has `when = "offered-refund"`: hidden
-    assert ids(game.choices(state)) == ["ask-what-success", "promise-thursday"]
+    assert ids(game.choices(state)) == ["ask-what-success", "promise-thursday", "ask-whose-fault"]
 
 
 def test_a_flag_opens_a_choice(first_call):
     game = Game(first_call)
     state = game.apply(game.start(), "offer-refund")
     assert state.flags == {"offered-refund"} and state.perception == -2
-    assert ids(game.choices(state)) == ["ask-what-success", "promise-thursday", "repeat-policy"]
+    assert ids(game.choices(state)) == ["ask-what-success", "promise-thursday", "repeat-policy", "ask-whose-fault"]
     end = game.apply(state, "repeat-policy")
     assert end.finished and end.ending == "lost" and end.scene is None
     assert end.trace == (-2, -3)
@@ -91,10 +91,10 @@ def test_a_flag_closes_a_choice(first_call):
     game = Game(first_call)
     state = game.play(["ask-impact", "promise-thursday"])
     assert state.scene == "deliver" and "overpromised" in state.flags
-    # five-cs has `when = "not overpromised"`
-    assert ids(game.choices(state)) == ["wait-for-customs"]
+    # five-cs has `when = "not overpromised"`; come-clean needs it
+    assert ids(game.choices(state)) == ["wait-for-customs", "come-clean"]
     state = game.play(["ask-impact", "ask-what-success", "loaners-and-note"])
-    assert ids(game.choices(state)) == ["five-cs", "wait-for-customs"]
+    assert ids(game.choices(state)) == ["five-cs", "ship-loaners"]
 
 
 def test_perception_conditions(first_call):
@@ -102,10 +102,10 @@ def test_perception_conditions(first_call):
     # −1 → 0 → 1 → 3 → (3+1 clamps) 3: perception ≥ 0 at `follow`
     good = game.play(["ask-impact", "ask-what-success", "loaners-and-note", "five-cs"])
     assert good.scene == "follow" and good.perception == 3
-    assert ids(game.choices(good)) == ["call-grace", "close-ticket"]
-    # −1 → −2 (−1) → −1 (+1) → −1 (+0) → −3 (−1 − 3 = −4 clamps to −3): perception < 0
+    assert ids(game.choices(good)) == ["call-grace", "close-ticket", "send-survey"]
+    # −1 → −2 (−1) → −1 (+1) → −2 (−1) → −3 (−2 − 3 = −5 clamps to −3): perception < 0
     bad = game.play(["offer-refund", "ask-what-success", "new-date", "wait-for-customs"])
-    assert bad.trace == (-2, -1, -1, -3)
+    assert bad.trace == (-2, -1, -2, -3)
     assert ids(game.choices(bad)) == ["call-grace", "apologise-late"]
 
 
@@ -218,8 +218,9 @@ def test_unavailable_choice_names_the_scene_and_what_is_available(first_call):
     with pytest.raises(ChoiceUnavailable) as info:
         game.apply(state, "five-cs")
     err = info.value
-    assert (err.scene, err.choice, err.available) == ("deliver", "five-cs", ["wait-for-customs"])
-    assert str(err) == "choice 'five-cs' is not available in scene 'deliver'; available: wait-for-customs"
+    assert (err.scene, err.choice, err.available) == ("deliver", "five-cs", ["wait-for-customs", "come-clean"])
+    assert str(err) == ("choice 'five-cs' is not available in scene 'deliver'; "
+                        "available: wait-for-customs, come-clean")
 
 
 def test_unknown_choice(first_call):
@@ -227,7 +228,7 @@ def test_unknown_choice(first_call):
     with pytest.raises(ChoiceUnavailable) as info:
         game.play(["ask-impact", "no-such-choice"])
     assert str(info.value) == ("choice 'no-such-choice' is not available in scene 'needs'; "
-                               "available: ask-what-success, promise-thursday")
+                               "available: ask-what-success, promise-thursday, ask-whose-fault")
 
 
 def test_no_move_after_the_end(first_call):

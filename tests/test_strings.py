@@ -95,7 +95,7 @@ def test_edit_lands_in_place(tmp_path):
     loaded = load_folder_for(level)[1][0].level
     choice = loaded.scenes["needs"].choice("promise-thursday")
     assert choice.feedback.get("zh") == "新的反馈：\"别\"许诺。"
-    assert choice.feedback.get("en").startswith("It feels helpful")
+    assert choice.feedback.get("en").startswith("It sounds helpful")
     assert check([level.parent])[1] == []
 
 

@@ -13,8 +13,10 @@ from ..widgets.choice_card import ChoiceCard
 CHOICE_BINDINGS = [
     Binding("1", "choose(1)", "Choose", key_display="1-9", id="choose"),
     *[Binding(str(n), f"choose({n})", show=False) for n in range(2, 10)],
-    Binding("up", "focus_choice(-1)", show=False),
-    Binding("down", "focus_choice(1)", show=False),
+    # Priority: a long scene makes the stage scrollable, and its own ↑↓ would win; while cards
+    # are shown ↑↓ move between them (focusing a card scrolls it into view), else they scroll.
+    Binding("up", "focus_choice(-1)", show=False, priority=True),
+    Binding("down", "focus_choice(1)", show=False, priority=True),
 ]
 
 
@@ -34,6 +36,9 @@ class ChoiceKeys:
         event.stop()
         if self.can_choose():
             self.take_choice(event.choice)
+
+    def choice_cards_shown(self) -> bool:
+        return bool(self.query(ChoiceCard)) and self.can_choose()
 
     def action_focus_choice(self, step: int) -> None:
         cards = list(self.query(ChoiceCard))

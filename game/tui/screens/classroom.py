@@ -122,6 +122,8 @@ class ClassroomScreen(ChoiceKeys, GameScreen):
             return self.last is None and not self.round.over
         if action == "reveal":
             return self._last_move() is not None
+        if action == "focus_choice":
+            return self.choice_cards_shown()
         return True
 
     # -- play ------------------------------------------------------------------------------

@@ -194,6 +194,8 @@ class SceneScreen(ChoiceKeys, GameScreen):
             return self.last_choice is not None
         if action == "choose":
             return self.last_choice is None
+        if action == "focus_choice":
+            return self.choice_cards_shown()
         if action == "cards":
             return self.last_choice is not None and bool(cited_by(self.last_choice.feedback))
         if action == "step_back":
