@@ -47,16 +47,19 @@ def adherence(e: bool, o: bool, a: bool, c: bool) -> dict:
 
 
 # Each path: the choices, then the whole expected JSON (path entries checked separately).
+# Scoring v2: a moment is a move that changed the meter; peak = the moment with the largest |p|,
+# a tie going to the later one; MOT score = (peak + end) / 2, rounded half away from zero.
 PATHS = {
     # The ideal path. −1 → ask-impact +1 → 0 → ask-what-success +1 → 1 → loaners-and-note +2 → 3
-    # → five-cs +1 → 4, clamped to 3 → call-grace +1 → 3 (clamped).
-    # trace 0 1 3 3 3: peak 3 (the last of the tied 3s), end 3: (3 + 3) / 2 = 3, delighted.
+    # → five-cs +1 → 4, clamped to 3 (no moment) → call-grace +1 → 3 (clamped: no moment).
+    # trace 0 1 3 3 3: moments 0, 1, 3; peak 3 (move 3), end 3: (3 + 3) / 2 = 3, delighted.
     # E O A C all lit: explore first, offer before act, acted, confirmed last → 4.
     # All three discoveries. Word of mouth +3 ≥ +2: 2–3 people.
     # Points 10 × 6 + 5 × 4 + 2 × 3 = 86.
     "ideal": (
         ["ask-impact", "ask-what-success", "loaners-and-note", "five-cs", "call-grace"],
-        {"ending": "delighted", "trace": [0, 1, 3, 3, 3], "peak": 3, "end": 3, "mot_score": 3,
+        {"ending": "delighted", "trace": [0, 1, 3, 3, 3], "peak": 3, "peak_move": 3, "start": -1,
+         "end": 3, "mot_score": 3,
          "label": "delighted", "adherence": adherence(True, True, True, True),
          "discoveries": {"found": ALL_FOUND, "missed": []},
          "word_of_mouth": {"tone": "positive", "people_min": 2, "people_max": 3}, "points": 86},
@@ -66,54 +69,60 @@ PATHS = {
     ),
     # The refund and the policy. −1 → offer-refund −1 → −2 → repeat-policy (open because
     # offer-refund set `offered-refund`) −1 → −3 → end:lost.
-    # Peak −3, end −3 → −3, relationship in crisis. No explore (E dark), an offer and no act
-    # (O lit), no act, last move an offer → 1. Nothing found. Tells 12 people.
+    # Peak −3 (move 2), end −3 → −3, relationship in crisis. No explore (E dark), an offer and
+    # no act (O lit), no act, last move an offer → 1. Nothing found. Tells 12 people.
     # Points 10 × 0 + 5 × 1 + 0 = 5.
     "refund": (
         ["offer-refund", "repeat-policy"],
-        {"ending": "lost", "trace": [-2, -3], "peak": -3, "end": -3, "mot_score": -3,
+        {"ending": "lost", "trace": [-2, -3], "peak": -3, "peak_move": 2, "start": -1, "end": -3,
+         "mot_score": -3,
          "label": "relationship in crisis", "adherence": adherence(False, True, False, False),
          "discoveries": {"found": [], "missed": ALL_FOUND},
          "word_of_mouth": {"tone": "negative", "people_min": 12, "people_max": 12}, "points": 5},
         [("call", "offer-refund", "offer", -1, -2), ("needs", "repeat-policy", "offer", -1, -3)],
     ),
-    # The overpromise. −1 → ask-impact +1 → 0 → promise-thursday +1 → 1 (sets `overpromised`,
-    # so five-cs is closed) → wait-for-customs −3 → −2 → apologise-late (perception < 0) +1 → −1.
-    # trace 0 1 −2 −1: peak −2, end −1: (−2 − 1) / 2 = −1.5 → −2 (half away from zero), unmet.
+    # The overpromise. −1 → ask-impact +1 → 0 → promise-thursday −1 → −1 (sets `overpromised`,
+    # so five-cs is closed) → wait-for-customs −3 → −4, clamped to −3 → apologise-late
+    # (perception < 0) +1 → −2. trace 0 −1 −3 −2: peak −3 (move 3), end −2:
+    # (−3 − 2) / 2 = −2.5 → −3 (half away from zero), relationship in crisis.
     # The steps were right (E O A C, 4) — the customer still felt let down.
-    # Found trade-fair only. Tells 12. Points 10 × 1 + 5 × 4 + 2 × 1 = 32.
+    # Found trade-fair only. Tells 12. Points 10 × 0 + 5 × 4 + 2 × 1 = 22.
     "overpromise": (
         ["ask-impact", "promise-thursday", "wait-for-customs", "apologise-late"],
-        {"ending": "lost", "trace": [0, 1, -2, -1], "peak": -2, "end": -1, "mot_score": -2,
-         "label": "unmet", "adherence": adherence(True, True, True, True),
+        {"ending": "lost", "trace": [0, -1, -3, -2], "peak": -3, "peak_move": 3, "start": -1,
+         "end": -2, "mot_score": -3,
+         "label": "relationship in crisis", "adherence": adherence(True, True, True, True),
          "discoveries": {"found": ["trade-fair"], "missed": ["boss-trust", "working-by-thursday"]},
-         "word_of_mouth": {"tone": "negative", "people_min": 12, "people_max": 12}, "points": 32},
-        [("call", "ask-impact", "explore", 1, 0), ("needs", "promise-thursday", "offer", 1, 1),
-         ("deliver", "wait-for-customs", "act", -3, -2), ("follow", "apologise-late", "confirm", 1, -1)],
+         "word_of_mouth": {"tone": "negative", "people_min": 12, "people_max": 12}, "points": 22},
+        [("call", "ask-impact", "explore", 1, 0), ("needs", "promise-thursday", "offer", -1, -1),
+         ("deliver", "wait-for-customs", "act", -3, -3), ("follow", "apologise-late", "confirm", 1, -2)],
     ),
-    # Done but not confirmed. −1 → 0 → 1 → new-date +0 → 1 → five-cs +1 → 2 → close-ticket
-    # (perception ≥ 0) +0 → 2 → end:quiet. Peak 2 (the later 2), end 2 → 2, exceeded
-    # expectations. Last move an act: C dark → 3. All found. 2–3 people.
-    # Points 10 × 5 + 5 × 3 + 2 × 3 = 71.
+    # Done but not confirmed. −1 → 0 → 1 → new-date −1 → 0 → five-cs +1 → 1 → close-ticket
+    # (perception ≥ 0) −2 → −1 → end:quiet. Every move is a moment; the largest |p| is 1, held by
+    # +1 (moves 2, 4) and −1 (move 5): the tie goes to the later −1. End −1 → −1, partly unmet.
+    # Last move an act: C dark → 3. All found. Tells 12.
+    # Points 10 × 2 + 5 × 3 + 2 × 3 = 41.
     "quiet": (
         ["ask-impact", "ask-what-success", "new-date", "five-cs", "close-ticket"],
-        {"ending": "quiet", "trace": [0, 1, 1, 2, 2], "peak": 2, "end": 2, "mot_score": 2,
-         "label": "exceeded expectations", "adherence": adherence(True, True, True, False),
+        {"ending": "quiet", "trace": [0, 1, 0, 1, -1], "peak": -1, "peak_move": 5, "start": -1,
+         "end": -1, "mot_score": -1,
+         "label": "partly unmet", "adherence": adherence(True, True, True, False),
          "discoveries": {"found": ALL_FOUND, "missed": []},
-         "word_of_mouth": {"tone": "positive", "people_min": 2, "people_max": 3}, "points": 71},
+         "word_of_mouth": {"tone": "negative", "people_min": 12, "people_max": 12}, "points": 41},
         [("call", "ask-impact", "explore", 1, 0), ("needs", "ask-what-success", "explore", 1, 1),
-         ("plan", "new-date", "offer", 0, 1), ("deliver", "five-cs", "act", 1, 2),
-         ("follow", "close-ticket", "act", 0, 2)],
+         ("plan", "new-date", "offer", -1, 0), ("deliver", "five-cs", "act", 1, 1),
+         ("follow", "close-ticket", "act", -2, -1)],
     ),
     # A bad start that ends well. −1 → blame-courier −2 → −3 → ask-what-success +1 → −2 →
-    # loaners-and-note +2 → 0 → five-cs +1 → 1 → call-grace +1 → 2 → end:delighted.
-    # Peak −3, end +2: (−3 + 2) / 2 = −0.5 → −1 (half away from zero), partly unmet: the
-    # customer remembers the worst moment. An act came before the first offer: O dark → 3.
-    # Found boss-trust and working-by-thursday, missed trade-fair. −1 tells 12.
-    # Points 10 × 2 + 5 × 3 + 2 × 2 = 39.
+    # loaners-and-note +2 → 0 → five-cs +1 → 1 → call-grace +1 → 2 → end:remembered (the
+    # conditional `next`: blamed). Peak −3 (move 1: no later moment is as strong), end +2:
+    # (−3 + 2) / 2 = −0.5 → −1, partly unmet: the customer remembers the worst moment. An act
+    # came before the first offer: O dark → 3. Found boss-trust and working-by-thursday, missed
+    # trade-fair. −1 tells 12. Points 10 × 2 + 5 × 3 + 2 × 2 = 39.
     "bad-start": (
         ["blame-courier", "ask-what-success", "loaners-and-note", "five-cs", "call-grace"],
-        {"ending": "delighted", "trace": [-3, -2, 0, 1, 2], "peak": -3, "end": 2, "mot_score": -1,
+        {"ending": "remembered", "trace": [-3, -2, 0, 1, 2], "peak": -3, "peak_move": 1, "start": -1,
+         "end": 2, "mot_score": -1,
          "label": "partly unmet", "adherence": adherence(True, False, True, True),
          "discoveries": {"found": ["boss-trust", "working-by-thursday"], "missed": ["trade-fair"]},
          "word_of_mouth": {"tone": "negative", "people_min": 12, "people_max": 12}, "points": 39},
@@ -128,7 +137,10 @@ def check_json(data: dict, name: str) -> None:
     choices, expected, path = PATHS[name]
     assert data["level"] == "first-call"
     assert [(p["scene"], p["choice"], p["step"], p["delta"], p["perception"]) for p in data["path"]] == path
-    rest = {k: v for k, v in data.items() if k not in ("level", "path")}
+    for entry in data["path"]:  # what was shown (a shuffle of what was available), and advice
+        assert entry["choice"] in entry["offered"] and entry["best"] in entry["offered"]
+    assert isinstance(data["seed"], int)
+    rest = {k: v for k, v in data.items() if k not in ("level", "path", "seed")}
     assert rest == expected
 
 
@@ -161,7 +173,7 @@ def test_ideal_flag_follows_the_ideal_path(run):
 
 def test_json_label_in_chinese(run):
     code, out, _ = run("first-call", "--choices", ",".join(PATHS["overpromise"][0]), "--json", "--lang", "zh")
-    assert code == 0 and json.loads(out)["label"] == "无法符合期望"
+    assert code == 0 and json.loads(out)["label"] == "危机双方的关系"
 
 
 def test_spaces_around_choice_ids_are_ignored(run):
@@ -175,9 +187,15 @@ A First Call
 
 Grace Wang: Hello, Grace Wang from FILTEX. The twelve laptops for my sales team were promised for Monday. It's Tuesday. Where are they?
 1. [O Offer] I can cancel the order and refund you today, no questions asked.  (-1 → -2 unmet)
+   Coach: Generous, and too early: an offer before you know the need. A refund does not put laptops on desks by Thursday.
+   Grace Wang thinks: I don't want my money back. I want laptops.
+   ★ Better here: [E Explore] I'm sorry. Before I chase it: what does the delay mean for your team this week? (both keep +3 within reach; this one also wins the customer now)
 
-Grace Wang: Thursday is the trade fair in Hangzhou. Twelve salespeople and no laptops. And my director thinks I messed up the order.
-2. [O Offer] As I said, the refund is the best I can do under our policy.  (-1 → -3 relationship in crisis)
+Grace Wang: Grace sighs. "Listen. Thursday is the trade fair in Hangzhou. Twelve salespeople and no laptops. And my director thinks I messed up the order."
+2. [O Offer] As I said, the refund is the best I can do under our policy.  (-2 → -3 relationship in crisis)
+   Coach: "Our policy" puts the company between you and the customer.
+   Grace Wang thinks: I'll call TNS.
+   ★ Best move here: [E Explore] That sounds stressful. What would make Thursday a success for you? (keeps +3 within reach; yours kept -3)
 
 Ending: A customer who shops around
 Next quarter, FILTEX asks TNS for a quote.
@@ -192,9 +210,15 @@ TRANSCRIPT_ZH = """\
 
 Grace Wang: 你好，我是 FILTEX 的 Grace Wang。给销售团队的十二台电脑说好周一到，今天都周二了，电脑呢？
 1. [O 提议] 我可以今天就取消订单、全额退款，没有任何问题。  （-1 → -2 无法符合期望）
+   教练：很大方，但太早了：还不了解需求就提议。退款并不能让周四桌上有电脑。
+   Grace Wang 心想：我要的不是退款，是电脑。
+   ★ 此处更好的一步：[E 探索] 真抱歉。我马上去查——先问一下，这次延误对你们团队这周有什么影响？（两者都仍可达到 +3；这一步当下就赢得了客户）
 
-Grace Wang: 周四是杭州的展会，十二个销售，一台电脑都没有。我们总监还以为是我把订单搞砸了。
-2. [O 提议] 我刚才说了，按公司规定，退款是我能做的最好的了。  （-1 → -3 危机双方的关系）
+Grace Wang: Grace 叹了口气：“你听我说。周四是杭州的展会，十二个销售，一台电脑都没有。我们总监还以为是我把订单搞砸了。”
+2. [O 提议] 我刚才说了，按公司规定，退款是我能做的最好的了。  （-2 → -3 危机双方的关系）
+   教练：“我们公司规定”把公司挡在了你和客户之间。
+   Grace Wang 心想：我去找 TNS 好了。
+   ★ 此处最好的一步：[E 探索] 听起来压力很大。对你来说，周四怎样才算成功？（仍可达到 +3；你的选择最多 -3）
 
 结局：一位开始货比三家的客户
 下个季度，FILTEX 向 TNS 要了报价。
@@ -222,9 +246,11 @@ def test_transcript_of_the_ideal_path(run):
     assert code == 0
     lines = out.splitlines()
     assert lines[3] == ("1. [E Explore] I'm sorry. Before I chase it: what does the delay mean for your "
-                        "team this week?  (+1 → +0 neutral (no expectation))")
+                        "team this week?  (-1 → +0 neutral (no expectation))")
+    assert lines[6] == "   ★ The best move here."
+    # the meter was already at +3: the transcript must not claim the move changed it
     assert "5. [C Confirm] Call Grace: did the laptops work for the fair? Is anything still missing " \
-           "before Monday?  (+1 → +3 delighted)" in lines
+           "before Monday?  (already at +3 delighted)" in lines
     assert lines[-6:] == [
         "Ending: A customer who tells the story",
         "Grace forwards your note to her director with one line: \"This is why we stay with MYCO.\"",
@@ -292,20 +318,20 @@ def test_unavailable_choice_names_the_scene_and_the_available_ones():
     proc = mot("first-call", "--choices", "ask-impact,promise-thursday,five-cs", "--lang", "en")
     assert proc.returncode == 1 and proc.stdout == "" and "Traceback" not in proc.stderr
     assert proc.stderr == ("mot run: choice 'five-cs' is not available in scene 'deliver'; "
-                           "available: wait-for-customs\n")
+                           "available: wait-for-customs, come-clean\n")
 
 
 def test_unavailable_choice_in_chinese(run):
     code, out, err = run("first-call", "--choices", "ask-impact,promise-thursday,five-cs", "--lang", "zh")
     assert code == 1
-    assert err == "mot run: 场景 'deliver' 中没有可选的 'five-cs'；可选：wait-for-customs\n"
+    assert err == "mot run: 场景 'deliver' 中没有可选的 'five-cs'；可选：wait-for-customs, come-clean\n"
 
 
 def test_unknown_choice_in_the_first_scene(run):
     code, _, err = run("first-call", "--choices", "hang-up", "--lang", "en")
     assert code == 1
     assert err == ("mot run: choice 'hang-up' is not available in scene 'call'; "
-                   "available: ask-impact, offer-refund, blame-courier\n")
+                   "available: ask-impact, offer-refund, blame-courier, ask-order-details\n")
 
 
 def test_a_choice_after_the_end(run):
@@ -318,7 +344,7 @@ def test_too_few_choices(run):
     code, out, err = run("first-call", "--choices", "ask-impact", "--lang", "en")
     assert code == 1 and out == ""
     assert err == ("mot run: the level has not ended: scene 'needs' still waits for a choice "
-                   "(available: ask-what-success, promise-thursday)\n")
+                   "(available: ask-what-success, promise-thursday, ask-whose-fault)\n")
 
 
 def test_unknown_level(run):

@@ -157,7 +157,8 @@ def transcript(game: Game, state, result: Result, lang: str, steps_names=None) -
             elif tip.best_best is not None:
                 best_step = f"{STEP_LETTERS[tip.best.step]} {step_name(tip.best.step, lang, steps_names)}"
                 yours = "—" if tip.taken_best is None else f"{tip.taken_best:+d}"
-                lines.append(t("run.best", lang, step=best_step, choice=tip.best.text.get(lang),
+                key = "run.best_now" if tip.taken_best == tip.best_best else "run.best"
+                lines.append(t(key, lang, step=best_step, choice=tip.best.text.get(lang),
                                score=tip.best_best, yours=yours))
             if tip.door is not None and not tip.was_best:
                 lines.append(t("run.door", lang, n=tip.door[0] + 1, choice=tip.door[1].text.get(lang)))

@@ -151,7 +151,8 @@ class DebriefScreen(GameScreen):
             if tip is not None and tip.was_best:
                 yield Static(Content.styled("  ★ " + self.tr("debrief.was_best"), "$success"), classes="move")
             elif tip is not None and tip.best_best is not None:
-                yield Static(Content.assemble(("  ★ ", "$success"), self.tr("debrief.best_was", score=f"{tip.best_best:+d}"),
+                key = "debrief.best_now" if tip.taken_best == tip.best_best else "debrief.best_was"
+                yield Static(Content.assemble(("  ★ ", "$success"), self.tr(key, score=f"{tip.best_best:+d}"),
                                               " ", badge(tip.best.step, lang)))
                 yield Prose(tip.best.text.get(lang), classes="move-best muted")
                 if tip.best.feedback:
