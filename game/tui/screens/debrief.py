@@ -194,8 +194,14 @@ class DebriefScreen(GameScreen):
             yield Prose(d.text.get(lang), classes="move")
 
     def on_mount(self) -> None:
-        buttons = self.query("#next") or self.query("#retry")
-        buttons.first().focus()
+        """Focus the score's text, so ↓ and PgDn read on at once at 80×24; the buttons have
+        their keys (n, r, i, m) and Tab reaches them."""
+        self.query_one("#tab-score DynamicScroll").focus()
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "next":  # no "Next level" in the Footer after a campaign's last level
+            return self.app.library is not None and self.app.next_level(self.level) is not None
+        return True
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
