@@ -166,6 +166,8 @@ UI_STRINGS: dict[str, dict[str, str]] = {
     "debrief.word_of_mouth": {"en": "Word of mouth", "zh": "口碑"},
     "debrief.guided_note": {"en": "Ideal-path replay: not saved to your progress.", "zh": "理想路径回放：不计入你的进度。"},
     "debrief.sheet": {"en": "Interaction analysis sheet", "zh": "互动分析记录表"},
+    "debrief.show_answer": {"en": "Show a model answer", "zh": "查看参考答案"},
+    "debrief.answer": {"en": "Model answer: {text}", "zh": "参考答案：{text}"},
     "debrief.rewind": {"en": "↺ from {n}", "zh": "↺ 从第 {n} 步"},
     "debrief.rewind_tip": {"en": "Play again from just before move {n} (practice: not counted)",
                            "zh": "从第 {n} 步之前重新来过（练习：不计成绩）"},

@@ -191,6 +191,27 @@ class _Reader:
     def texts(self, value: list, keypath: tuple) -> tuple[Text, ...]:
         return tuple(self.text(item, keypath + (i,)) for i, item in enumerate(value))
 
+    def questions(self, value: list, keypath: tuple) -> tuple[tuple[Text, ...], tuple[Text, ...]]:
+        """`discuss`: each entry a text (the question), or `{ q = …, a = … }` with a model
+        answer a learner alone can reveal. Returns (questions, answers); EMPTY where none."""
+        questions, answers = [], []
+        for i, item in enumerate(value):
+            here = keypath + (i,)
+            if isinstance(item, dict) and ("q" in item or "a" in item):
+                for key in item:
+                    if key not in ("q", "a"):
+                        self.report("E004", f"unknown key `{key}` in a discussion entry (use q and a)",
+                                    here + (key,))
+                if "q" not in item:
+                    self.report("E003", "a discussion entry with an answer `a` needs its question `q`",
+                                here, "value")
+                questions.append(self.text(item.get("q", ""), here + ("q",)))
+                answers.append(self.text(item["a"], here + ("a",)) if "a" in item else Text())
+            else:
+                questions.append(self.text(item, here))
+                answers.append(Text())
+        return tuple(questions), tuple(answers)
+
 
 def _dotted(keypath: tuple) -> str:
     out = ""
@@ -330,6 +351,7 @@ class _LevelBuilder:
                                  f"(define [characters.{head[key]}])", ("level", key), "value")
         if "start" in head and head["start"] not in scene_ids:
             r.report("E020", f"`start` = {head['start']!r} names no scene", ("level", "start"), "value")
+        discuss, answers = r.questions(head.get("discuss", []), ("level", "discuss"))
         if not all(k in head for k in ("id", "title", "start", "you", "customer")):
             return None
         return Level(
@@ -338,7 +360,8 @@ class _LevelBuilder:
             brief=r.text(head.get("brief", ""), ("level", "brief")),
             campaign=head.get("campaign"), order=head.get("order", 0),
             perception=head.get("perception", 0),
-            discuss=r.texts(head.get("discuss", []), ("level", "discuss")),
+            discuss=discuss,
+            answers=answers,
             scorecard=head.get("scorecard", False),
             characters=characters, discoveries=discoveries, scenes=scenes, endings=endings,
             path=r.path,

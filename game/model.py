@@ -157,6 +157,7 @@ class Level:
     order: int = 0
     perception: int = 0
     discuss: tuple[Text, ...] = ()
+    answers: tuple[Text, ...] = ()  # a model answer per question (an empty Text where none)
     scorecard: bool = False
     characters: dict[str, Character] = field(default_factory=dict)
     discoveries: dict[str, Discovery] = field(default_factory=dict)

@@ -113,7 +113,13 @@ def collect(data: dict, positions) -> list[Entry]:
     for key in ("title", "brief"):
         add(f"level.{key}", ("level", key), head.get(key))
     for i, value in enumerate(_list(head.get("discuss"))):
-        add(f"level.discuss.{i}", ("level", "discuss", i), value)
+        entry = _table(value)
+        if "q" in entry or "a" in entry:  # { q = …, a = … }: the question and its model answer
+            for part in ("q", "a"):
+                if part in entry:
+                    add(f"level.discuss.{i}.{part}", ("level", "discuss", i, part), entry[part])
+        else:
+            add(f"level.discuss.{i}", ("level", "discuss", i), value)
     for cid, char in _table(data.get("characters")).items():
         for key in ("name", "role"):
             add(f"characters.{cid}.{key}", ("characters", cid, key), _table(char).get(key))

@@ -39,6 +39,8 @@ class DebriefScreen(GameScreen):
     DebriefScreen .sheet-title { width: 1fr; }
     DebriefScreen .rewind { width: auto; min-width: 10; }
     DebriefScreen #practice-note { color: $warning; text-style: italic; }
+    DebriefScreen .answer { display: none; color: $success; padding-left: 3; }
+    DebriefScreen .answer-button { margin: 0 0 1 3; }
     DebriefScreen #debrief-buttons { height: 1; margin: 0 1; }
     DebriefScreen #debrief-buttons Button { margin-right: 2; }
     """
@@ -177,8 +179,15 @@ class DebriefScreen(GameScreen):
                 yield Prose(choice.text.get(lang), classes="move")
 
     def _discuss_tab(self) -> ComposeResult:
+        """The questions, each with its model answer behind a button: think first, then compare."""
+        answers = self.level.answers
         for n, prompt in enumerate(self.level.discuss, 1):
             yield Prose(f"{n}. {prompt.get(self.lang)}", classes="move")
+            answer = answers[n - 1] if n - 1 < len(answers) else None
+            if answer:
+                yield Button(self.tr("debrief.show_answer"), id=f"answer-{n}", compact=True, classes="answer-button")
+                yield Prose(self.tr("debrief.answer", text=answer.get(self.lang)), id=f"answer-text-{n}",
+                            classes="answer move")
 
     async def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         for scroll in event.pane.query(DynamicScroll):
@@ -208,6 +217,9 @@ class DebriefScreen(GameScreen):
         button = event.button.id or ""
         if button.startswith("rewind-"):
             self.rewind(int(button.split("-", 1)[1]))
+        elif button.startswith("answer-"):
+            self.query_one(f"#answer-text-{button.split('-', 1)[1]}").display = True
+            event.button.display = False
         else:
             getattr(self, f"action_{button}")()
 
