@@ -27,7 +27,7 @@ ASSETS = ROOT / "assets"
 BROKEN = Path(__file__).resolve().parent / "broken"
 
 # Codes a schema can express: required keys, unknown keys, types, id patterns, ranges, enums.
-SCHEMA_CODES = {"E003", "E004", "E005", "E006", "E009", "E010", "E016", "E017", "E018", "E019", "E021"}
+SCHEMA_CODES = {"E003", "E004", "E005", "E006", "E009", "E010", "E016", "E017", "E018", "E019", "E021", "E023"}
 # Fixtures of those codes that JSON Schema cannot catch, and why.
 SCHEMA_BLIND = {
     "e009-branch-default-first.toml": "a schema can count the branches without `when` but not say which is last",
