@@ -30,7 +30,7 @@ STEP_MEANINGS = {
             "zh": "兑现提议：为客户着想、防患未然、沟通、协调、完成（5C）"},
     "confirm": {"en": "check the customer's expectation was met or exceeded — only their "
                       "perception counts",
-                "zh": "确认客户的期望已被满足或超越——只有客户的感知才算数"},
+                "zh": "确认客户的期望已被满足或超越——只有客户的认知才算数"},
 }
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -118,7 +118,7 @@ UI_STRINGS: dict[str, dict[str, str]] = {
                          "In each scene you pick a move, and every move is one of four steps.",
                    "zh": "与客户的每一次接触都是关键时刻：形成印象的机会。每个场景里你选择一步行动，每一步都属于四个步骤之一。"},
     "help.steps": {"en": "The four steps", "zh": "四个步骤"},
-    "help.scale": {"en": "The customer-perception scale", "zh": "客户感知量表"},
+    "help.scale": {"en": "The customer-perception scale", "zh": "客户认知量表"},
     "help.scoring": {"en": "Scoring", "zh": "计分"},
     "help.scoring_text": {"en": "Peak-end rule: customers remember the most intense moment and the end. "
                                 "A moment is a move that changed the meter: the customer's starting mood and moves "
@@ -132,7 +132,7 @@ UI_STRINGS: dict[str, dict[str, str]] = {
                                 "客户一开始的情绪、以及没有改变仪表的一步都不算。峰值 = 绝对值最大的时刻，相同时取较晚的一个；"
                                 "没有任何时刻时，峰值 = 终值。关键时刻分数 =（峰值 + 终值）÷ 2，"
                                 "四舍五入（远离零）。模型遵循度：E——先探索再提议；O——先提议再行动；A——有行动；"
-                                "C——最后一步是确认。感知在 −1 及以下的客户会告诉 12 个人；+2 及以上的会告诉 2–3 个人。"},
+                                "C——最后一步是确认。客户认知在 −1 及以下的客户会告诉 12 个人；+2 及以上的会告诉 2–3 个人。"},
     "help.keys": {"en": "Keys", "zh": "按键"},
     "help.cards": {"en": "Course reference cards", "zh": "课程参考卡"},
     "scene.cites": {"en": "Course card (r): {titles}", "zh": "课程参考卡（r）：{titles}"},
@@ -214,7 +214,7 @@ ROOM_STRINGS: dict[str, dict[str, str]] = {
     "board.adherence": {"en": "Adherence", "zh": "模型遵循度"},
     "board.level": {"en": "Level", "zh": "关卡"},
     "board.moves": {"en": "Moves", "zh": "步数"},
-    "board.perception": {"en": "Perception", "zh": "客户感知"},
+    "board.perception": {"en": "Perception", "zh": "客户认知"},
     "board.steps": {"en": "Steps", "zh": "步骤"},
     "board.status": {"en": "Status", "zh": "状态"},
     "board.playing": {"en": "playing", "zh": "进行中"},

@@ -105,7 +105,7 @@ async def test_language_switch_keeps_the_game(tmp_path):
         assert scene.state.perception == 0 and scene.state.scene == "needs"
         assert scene.query_one(PerceptionMeter).value == 0
         assert "展会" in scene.query_one("#line").text
-        assert str(scene.query_one("#speaker").content) == "Grace Wang"
+        assert scene.query_one("#speaker").text == "Grace Wang"
 
 
 async def test_mouse_click_chooses(tmp_path):

@@ -14,7 +14,7 @@ class Prose(Widget):
     """A block of level or UI text. Level text is data: it is shown literally, never as markup."""
 
     DEFAULT_CSS = """
-    Prose { height: auto; width: 1fr; }
+    Prose { height: auto; width: 1fr; text-wrap: nowrap; text-overflow: clip; }
     """
 
     text: reactive[str] = reactive("", layout=True)

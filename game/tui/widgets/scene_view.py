@@ -40,10 +40,10 @@ def dialogue(level: Level, scene: Scene, lang: str, text: Text | None = None) ->
         if speaker and speaker.portrait:
             yield Portrait(speaker.portrait)
         with Vertical(id="speaker-text"):
-            if speaker:
-                yield Static(Content(speaker.name.get(lang)), id="speaker")
+            if speaker:  # Prose: a name or role in Chinese text must not split a Latin word
+                yield Prose(speaker.name.get(lang), id="speaker")
                 if speaker.role:
-                    yield Static(Content(speaker.role.get(lang)), id="role")
+                    yield Prose(speaker.role.get(lang), id="role")
                 yield Prose(line, id="line")
             else:
                 yield Prose(line, id="narration")
