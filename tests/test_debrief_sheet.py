@@ -123,3 +123,37 @@ async def test_step_back_in_coach_mode(tmp_path):
         await until(pilot, lambda: not scene.state.moves and scene.query("#choices"))
         assert scene.state.perception == start.perception and scene.practice_from == 1
         assert "practice" in str(scene.query_one("#progress").render())
+
+
+async def test_name_the_step_practice(tmp_path):
+    """With the title-screen setting on, the learner names each move's step before the note;
+    the note says right or wrong, and the debrief shows model knowledge n/m."""
+    app = story_app(tmp_path, seed=4)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await app.wait_for_library()
+        await pilot.press("k")
+        await until(pilot, lambda: app.name_step)
+        assert app.store.get_setting("name_step") == "1"
+        level = app.library.campaigns[0].levels[1]
+        app.push_screen(SceneScreen(level))
+        await until(pilot, lambda: isinstance(app.screen, SceneScreen) and app.screen.game is not None)
+        scene = app.screen
+        right = wrong = 0
+        while not scene.state.finished:
+            offered = scene.game.offered(scene.state)
+            choice = next((c for c in offered if c.ideal), offered[0])
+            before = len(scene.state.moves)
+            await pilot.press(str(offered.index(choice) + 1))
+            await until(pilot, lambda: len(scene.state.moves) == before + 1 and scene.query("#name-step"))
+            assert not scene.query("#feedback")  # the note waits for the answer
+            say = choice.step if before % 2 == 0 else next(s for s in ("explore", "offer", "act", "confirm")
+                                                           if s != choice.step)
+            right, wrong = (right + 1, wrong) if say == choice.step else (right, wrong + 1)
+            await pilot.press(say[0])
+            await until(pilot, lambda: scene.query("#named"))
+            assert ("✓" in str(scene.query_one("#named").render())) == (say == choice.step)
+            await pilot.press("enter")
+            await until(pilot, lambda: scene.last_choice is None or isinstance(app.screen, DebriefScreen))
+        await until(pilot, lambda: isinstance(app.screen, DebriefScreen))
+        knowledge = str(app.screen.query_one("#knowledge").render())
+        assert f"{right}/{right + wrong}" in knowledge

@@ -47,6 +47,7 @@ class MotApp(App):
         self.seed = seed  # a fixed card order (--seed, or a room's); None: a fresh one each play
         self.shuffle = shuffle  # False only for tests that press keys by the file's order
         self.show_steps = False  # the title screen's "show steps" setting, remembered
+        self.name_step = False  # the title screen's "name the step" practice, remembered
         self.room = room  # a classroom room: moves go live to its scoreboard, runs into the room
         self.team = team
         self.levels_dir = levels_dir
@@ -91,6 +92,7 @@ class MotApp(App):
         if saved and saved in self.available_themes:
             self.theme = saved
         self.show_steps = self.store.get_setting("show_steps") == "1"
+        self.name_step = self.store.get_setting("name_step") == "1"
         saved_lang = self.store.get_setting("lang")
         if saved_lang in ("zh", "en") and not self._lang_forced and saved_lang != self.lang:
             self.lang = saved_lang
@@ -161,6 +163,11 @@ class MotApp(App):
         self.show_steps = on
         if self.store is not None:
             self.store.set_setting("show_steps", "1" if on else "0")
+
+    def set_name_step(self, on: bool) -> None:
+        self.name_step = on
+        if self.store is not None:
+            self.store.set_setting("name_step", "1" if on else "0")
 
     def steps_before_choice(self, level: Level) -> bool:
         """Whether cards show their step before the choice. Never in exam mode or a classroom

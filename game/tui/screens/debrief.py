@@ -53,11 +53,13 @@ class DebriefScreen(GameScreen):
     ]
 
     def __init__(self, level: Level, state: State, result: Result, guided: bool = False,
-                 practice_from: int | None = None, seed: int | None = None) -> None:
+                 practice_from: int | None = None, seed: int | None = None,
+                 named: list[bool] | None = None) -> None:
         super().__init__()
         self.level, self.state, self.result, self.guided = level, state, result, guided
         self.practice_from = practice_from  # a rewound attempt: replayed from this move (1-based)
         self.seed = seed  # the card order of the play, kept when rewinding
+        self.named = named or []  # the name-the-step practice: right or wrong, per move
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -106,6 +108,9 @@ class DebriefScreen(GameScreen):
             ok = r.adherence.badges[step]
             yield Static(Content.assemble(badge(step, lang, ok), " ", ("✓ " if ok else "✗ ", "bold"),
                                           self.tr(ADHERENCE_KEYS[step])))
+        if self.named:
+            yield Static(self.text("debrief.knowledge", right=sum(self.named), total=len(self.named)),
+                         classes="h", id="knowledge")
         yield Static(self.text("debrief.word_of_mouth"), classes="h")
         wom = r.word_of_mouth
         yield Prose(self.tr(f"wom.{wom.tone}", n=wom.people_max, lo=wom.people_min, hi=wom.people_max))

@@ -20,7 +20,7 @@ from ...model import Choice, Level
 from ...reference import cited_by
 from ..widgets.dynamic import DynamicScroll
 from ..widgets.meter import PerceptionMeter
-from ..widgets.scene_view import SCENE_VIEW_CSS, choice_cards, coach_note, dialogue
+from ..widgets.scene_view import SCENE_VIEW_CSS, choice_cards, coach_note, dialogue, name_the_step
 from ..widgets.step_badges import StepBadges
 from ..widgets.trend import Trend
 from .base import GameScreen
@@ -53,6 +53,10 @@ class SceneScreen(ChoiceKeys, GameScreen):
         Binding("enter", "continue", "Continue", id="scene.continue", priority=True),
         Binding("u", "step_back", "Step back", id="scene.step_back"),
         Binding("r", "cards", "Course card", id="scene.cards"),
+        Binding("e", "name_step('explore')", "Explore", id="scene.name_e"),
+        Binding("o", "name_step('offer')", "Offer", id="scene.name_o"),
+        Binding("a", "name_step('act')", "Act", id="scene.name_a"),
+        Binding("c", "name_step('confirm')", "Confirm", id="scene.name_c"),
     ]
 
     def __init__(self, level: Level, guided: bool = False, scores: dict | None = None,
@@ -62,6 +66,10 @@ class SceneScreen(ChoiceKeys, GameScreen):
         self.guided = guided
         # A rewound attempt (from the debrief, or a step back): practice, never counted.
         self.practice_from = practice_from
+        # "Name the step" practice: after a move, the learner names its step before the note.
+        self.naming = False
+        self.verdict: bool | None = None  # the last move's step, named right or wrong
+        self.named: list[bool] = []
         self._scores = scores
         self.game: Game | None = None
         self.state: State | None = None
@@ -105,8 +113,11 @@ class SceneScreen(ChoiceKeys, GameScreen):
         if not coaching or self.shown_text is None:
             self.shown_text = self.game.scene_text(state, scene)
         yield from dialogue(level, scene, lang, self.shown_text)
-        if coaching:
-            yield from coach_note(level, self.last_choice, state.moves[-1], lang, self._steps())
+        if coaching and self.naming:
+            yield from name_the_step(self.last_choice, lang)
+        elif coaching:
+            yield from coach_note(level, self.last_choice, state.moves[-1], lang, self._steps(),
+                                  verdict=self.verdict)
         else:
             yield from choice_cards(self.game.offered(state), lang, self._steps(), self.guided,
                                     show_steps=self.guided or self.app.steps_before_choice(level))
@@ -173,6 +184,9 @@ class SceneScreen(ChoiceKeys, GameScreen):
             self.query_one("#found", Static).update(self._found_text())
         if not self.app.exam:
             self.last_choice = choice
+            self.verdict = None
+            if self._asks_to_name():
+                self.naming = True
         # Redraw the stage only after the meter has been painted: the meter is the feedback
         # the player waits for, the coach note can come a frame later.
         redraw = self.advance if self.app.exam else self._redraw_stage
@@ -194,6 +208,10 @@ class SceneScreen(ChoiceKeys, GameScreen):
             return self.last_choice is not None
         if action == "choose":
             return self.last_choice is None
+        if action == "name_step":
+            return self.naming
+        if action == "continue" and self.naming:
+            return False
         if action == "focus_choice":
             return self.choice_cards_shown()
         if action == "cards":
@@ -202,6 +220,19 @@ class SceneScreen(ChoiceKeys, GameScreen):
             return (not self.app.exam and not self.guided and not getattr(self.app, "room", None)
                     and self.state is not None and bool(self.state.moves))
         return True
+
+    def _asks_to_name(self) -> bool:
+        """Name the step: a title-screen setting, in coach mode, when the cards hid the steps."""
+        return (getattr(self.app, "name_step", False) and not self.guided and not self.app.exam
+                and not self.app.steps_before_choice(self.level))
+
+    async def action_name_step(self, step: str) -> None:
+        if not self.naming or self.last_choice is None:
+            return
+        self.verdict = step == self.last_choice.step
+        self.named.append(self.verdict)
+        self.naming = False
+        await self._redraw_stage()
 
     def action_cards(self) -> None:
         """The course's reference cards the coach's note cites."""
@@ -235,7 +266,8 @@ class SceneScreen(ChoiceKeys, GameScreen):
             result = self.app.finish_level(self.level, self.state, self.started_at, self.guided or practice,
                                            seed=self.game.seed)
             self.app.switch_screen(DebriefScreen(self.level, self.state, result, guided=self.guided,
-                                                 practice_from=self.practice_from, seed=self.game.seed))
+                                                 practice_from=self.practice_from, seed=self.game.seed,
+                                                 named=self.named))
             return
         await self._redraw_stage()
 

@@ -25,7 +25,7 @@ class TitleScreen(GameScreen):
     TitleScreen { align: center middle; }
     TitleScreen #art { width: 100%; content-align: center top; color: $accent; text-style: bold; }
     TitleScreen #tagline { width: 100%; content-align: center top; color: $foreground-muted; margin-bottom: 1; }
-    TitleScreen #menu { width: 52; height: auto; max-height: 11; border: round $primary; }
+    TitleScreen #menu { width: 52; height: auto; max-height: 12; border: round $primary; }
     """
 
     BINDINGS = [
@@ -34,6 +34,7 @@ class TitleScreen(GameScreen):
         Binding("l", "menu('language')", "中文/EN", show=False),
         Binding("e", "menu('mode')", "Mode", show=False),
         Binding("s", "menu('steps')", "Steps", show=False),
+        Binding("k", "menu('name_step')", "Name steps", show=False),
         Binding("q", "menu('quit')", "Quit", show=False),
     ]
 
@@ -52,6 +53,7 @@ class TitleScreen(GameScreen):
             Option(self.tr("title.language"), id="language"),
             Option(self.tr("title.mode", mode=mode), id="mode"),
             Option(self.tr("title.steps_on" if self.app.show_steps else "title.steps_off"), id="steps"),
+            Option(self.tr("title.name_on" if self.app.name_step else "title.name_off"), id="name_step"),
             Option(self.tr("title.help"), id="help"),
             Option(self.tr("title.quit"), id="quit"),
         ]
@@ -71,13 +73,15 @@ class TitleScreen(GameScreen):
         app = self.app
         if choice == "language":
             app.action_toggle_language()
-        elif choice in ("mode", "steps"):
+        elif choice in ("mode", "steps", "name_step"):
             if choice == "mode":
                 app.exam = not app.exam
-            else:
+            elif choice == "steps":
                 app.set_show_steps(not app.show_steps)
+            else:
+                app.set_name_step(not app.name_step)
             await self.recompose()
-            self.query_one("#menu", OptionList).highlighted = 3 if choice == "mode" else 4
+            self.query_one("#menu", OptionList).highlighted = {"mode": 3, "steps": 4, "name_step": 5}[choice]
             self.query_one("#menu", OptionList).focus()
         elif choice == "help":
             app.action_help()

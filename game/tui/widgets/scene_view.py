@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.widgets import Button, Static
 
 from ...engine import Move
-from ...i18n import meter_text, t
+from ...i18n import meter_text, step_name, t
 from ...model import Choice, Level, Scene, Text
 from ...reference import cited_by
 from .choice_card import ChoiceCard
@@ -59,10 +59,22 @@ def choice_cards(choices: list[Choice], lang: str, steps_names=None, guided: boo
                              show_step=show_steps)
 
 
-def coach_note(level: Level, choice: Choice, move: Move, lang: str, steps_names=None,
-               show_feedback: bool = True) -> ComposeResult:
-    """The move just made, its effect on the meter, and (unless held back) the coach's note."""
+def name_the_step(choice: Choice, lang: str) -> ComposeResult:
+    """The move just made, without its step: the learner names it before the note reveals it."""
     with Vertical(id="coach"):
+        yield Static(Content.styled(choice.text.get(lang), "bold"), id="coach-choice")
+        yield Static(Content.styled(t("scene.name_step", lang), "bold $accent"), id="name-step")
+
+
+def coach_note(level: Level, choice: Choice, move: Move, lang: str, steps_names=None,
+               show_feedback: bool = True, verdict: bool | None = None) -> ComposeResult:
+    """The move just made, its effect on the meter, and (unless held back) the coach's note;
+    `verdict` says whether the learner named its step right (the name-the-step practice)."""
+    with Vertical(id="coach"):
+        if verdict is not None:
+            key = "scene.named_right" if verdict else "scene.named_wrong"
+            yield Static(Content.styled(t(key, lang, step=step_name(choice.step, lang, steps_names)),
+                                        "bold $success" if verdict else "bold $error"), id="named")
         yield Static(Content.assemble(badge(choice.step, lang, True, steps_names), " ",
                                       (choice.text.get(lang), "bold")), id="coach-choice")
         if show_feedback:
