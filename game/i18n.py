@@ -159,6 +159,10 @@ UI_STRINGS: dict[str, dict[str, str]] = {
     "debrief.peak_end": {"en": "Peak {peak} (the strongest moment, move {move}) and end {end}: "
                                 "({peak} + {end}) / 2 = {raw} → {score}.",
                          "zh": "峰值 {peak}（最强烈的时刻，第 {move} 步）和终值 {end}：（{peak} + {end}）÷ 2 = {raw} → {score}。"},
+    "debrief.remembers": {"en": "{name} remembers move {move} ({peak}): “{text}” — the strongest change of feeling in the "
+                                "conversation, or the latest of equally strong ones.",
+                          "zh": "{name} 记住的是第 {move} 步（{peak}）：“{text}”——这次对话中感受变化最强烈的一步"
+                                "（同样强烈时取最近的一步）。"},
     "debrief.peak_end_none": {"en": "No move changed the meter, so the peak is the end {end}: "
                                      "({end} + {end}) / 2 → {score}.",
                               "zh": "没有一步改变过仪表，所以峰值就是终值 {end}：（{end} + {end}）÷ 2 → {score}。"},
@@ -175,6 +179,8 @@ UI_STRINGS: dict[str, dict[str, str]] = {
     "debrief.sheet": {"en": "Interaction analysis sheet", "zh": "互动分析记录表"},
     "debrief.show_answer": {"en": "Show a model answer", "zh": "查看参考答案"},
     "debrief.answer": {"en": "Model answer: {text}", "zh": "参考答案：{text}"},
+    "chart.legend": {"en": "● a move  ◆ the peak the customer remembers  ■ the end  0: before move 1",
+                     "zh": "● 每一步  ◆ 客户记住的峰值  ■ 终值  0：第一步之前"},
     "debrief.rewind": {"en": "↺ from {n}", "zh": "↺ 从第 {n} 步"},
     "debrief.rewind_tip": {"en": "Play again from just before move {n} (practice: not counted)",
                            "zh": "从第 {n} 步之前重新来过（练习：不计成绩）"},

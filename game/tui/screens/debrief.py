@@ -99,10 +99,16 @@ class DebriefScreen(GameScreen):
                         classes="muted")
         else:
             raw = f"{(r.peak + r.end) / 2:+g}"
+            moved = self.state.moves[r.peak_index]
+            peak_choice = level.scenes[moved.scene].choice(moved.choice)
+            customer = level.character(level.customer)
+            yield Prose(self.tr("debrief.remembers", name=customer.name.get(lang) if customer else "",
+                                move=r.peak_move, text=peak_choice.text.get(lang) if peak_choice else moved.choice,
+                                peak=f"{r.peak:+d}"), id="remembers")
             yield Prose(self.tr("debrief.peak_end", peak=f"{r.peak:+d}", move=r.peak_move, end=f"{r.end:+d}",
                                 raw=raw, score=f"{r.mot_score:+d}"), classes="muted")
         yield Prose(self.tr("debrief.rules"), classes="muted")
-        yield PerceptionChart(level.perception, r.trace, r.peak_index)
+        yield PerceptionChart(level.perception, r.trace, r.peak_index, lang=lang)
         yield Static(self.text("debrief.adherence", total=r.adherence.total), classes="h")
         for step in STEPS:
             ok = r.adherence.badges[step]

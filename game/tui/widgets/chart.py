@@ -5,6 +5,9 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widget import Widget
 
+from rich.cells import cell_len
+
+from ...i18n import t
 from .meter import tone
 
 COLUMN = 3
@@ -12,11 +15,13 @@ COLUMN = 3
 
 class PerceptionChart(Widget):
     DEFAULT_CSS = """
-    PerceptionChart { height: 8; width: auto; text-wrap: nowrap; text-overflow: clip; }
+    PerceptionChart { height: 9; width: auto; text-wrap: nowrap; text-overflow: clip; }
     """
 
-    def __init__(self, start: int, trace: tuple[int, ...], peak_index: int | None, **kwargs) -> None:
+    def __init__(self, start: int, trace: tuple[int, ...], peak_index: int | None, lang: str = "en",
+                 **kwargs) -> None:
         super().__init__(**kwargs)
+        self.lang = lang
         self.points = (start, *trace)
         # column of the peak (column 0 is the start); -1 when no move was a moment
         self.peak_at = -1 if peak_index is None else peak_index + 1
@@ -35,9 +40,11 @@ class PerceptionChart(Widget):
                 else:
                     cells.append(" " * COLUMN)
             rows.append(Content.assemble(*cells))
-        axis = "     " + "".join(str(i % 10).center(COLUMN) for i in range(len(self.points)))
+        # The move under each column (0: the mood before the first move), then a legend.
+        axis = "     " + "".join(str(i).center(COLUMN) for i in range(len(self.points)))
         rows.append(Content.styled(axis, "dim"))
+        rows.append(Content.styled(t("chart.legend", self.lang), "dim"))
         return Content("\n").join(rows)
 
     def get_content_width(self, container, viewport) -> int:
-        return 5 + COLUMN * len(self.points)
+        return max(5 + COLUMN * len(self.points), cell_len(t("chart.legend", self.lang)))
