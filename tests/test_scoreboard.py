@@ -23,13 +23,16 @@ def screen_text(app) -> str:
     return "\n".join(str(w.render()) for w in app.screen.query("Static"))
 
 
-async def wait_until(pilot, condition, limit: float = 2.0) -> float:
-    """Seconds until `condition()` held; fails past `limit`."""
-    start = time.monotonic()
+async def wait_until(pilot, condition, limit: float = 60.0) -> int:
+    """How many of the scoreboard's reads (one per POLL_SECONDS) it took until `condition()`
+    held. The promise is "within two seconds" of a write on an idle machine, i.e. the next read
+    or the one after: counted in reads, so a busy machine slows the test but cannot fail it."""
+    app = pilot.app
+    start, first = time.monotonic(), app.reads
     while not condition():
-        assert time.monotonic() - start < limit, "the scoreboard did not update in time"
+        assert time.monotonic() - start < limit, "the scoreboard never showed the change"
         await pilot.pause(0.05)
-    return time.monotonic() - start
+    return app.reads - first
 
 
 async def test_scoreboard_follows_another_connection_within_two_seconds(tmp_path, level):
@@ -51,7 +54,7 @@ async def test_scoreboard_follows_another_connection_within_two_seconds(tmp_path
                 "蓝队", 1, -2, "O")
             assert "A First Call · Moves 1" in screen_text(app) and "蓝队  playing" in screen_text(app)
             assert "unmet" in screen_text(app)
-            assert waited < 2
+            assert waited <= 2  # the next read or the one after (POLL_SECONDS = 1)
 
             state = Game(level).play(IDEAL)
             writer.record_run("红队", level.id, level.campaign, state, score(level, state),
@@ -63,7 +66,7 @@ async def test_scoreboard_follows_another_connection_within_two_seconds(tmp_path
             teams = [c.row.team for c in app.screen.query(LiveCard)]
             assert teams == ["蓝队", "红队"]  # playing first, then finished
             assert app.screen.query(LiveCard)[1].row.finished
-            assert waited < 2
+            assert waited <= 2  # the next read or the one after (POLL_SECONDS = 1)
 
             writer.update_live("周一班", "蓝队", level.id, 2, -3, "OO")
             await wait_until(pilot, lambda: app.screen.query(LiveCard)[0].row.perception == -3)

@@ -67,6 +67,8 @@ class ScoreboardApp(App):
             self.store.close()
 
     # -- data ------------------------------------------------------------------------------
+    reads = 0
+
     def poll(self) -> None:
         if not self._polling:  # a slow read is never stacked under the next one
             self._polling = True
@@ -87,6 +89,7 @@ class ScoreboardApp(App):
 
     def _show(self, ranking, live, error) -> None:
         self._polling = False
+        self.reads += 1  # completed reads: tests count them instead of watching the clock
         screen = self._board()
         if screen is None:
             return
