@@ -12,7 +12,6 @@ from game.tui.app import MotApp
 from game.tui.screens.debrief import DebriefScreen
 from game.tui.screens.scene import SceneScreen
 from game.tui.widgets.meter import PerceptionMeter
-from game.tui.widgets.prose import Prose
 
 ROOT = Path(__file__).resolve().parent.parent
 
