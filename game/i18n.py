@@ -96,7 +96,7 @@ UI_STRINGS: dict[str, dict[str, str]] = {
     "briefing.customer": {"en": "Your customer", "zh": "你的客户"},
     "briefing.start": {"en": "Start ▸", "zh": "开始 ▸"},
     "briefing.back": {"en": "Back", "zh": "返回"},
-    "scorecard.title": {"en": "MYCO scorecard", "zh": "MYCO 记分卡"},
+    "scorecard.title": {"en": "MYCO scorecard", "zh": "MYCO 评分卡"},
     "scene.progress": {"en": "{title} · move {n}", "zh": "{title} · 第 {n} 步"},
     "scene.coach": {"en": "Coach", "zh": "教练点评"},
     "scene.thinks": {"en": "{name} thinks", "zh": "{name} 心里想"},

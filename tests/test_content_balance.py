@@ -91,14 +91,21 @@ def _level(level_id):
 
 
 def _then_ideal(level, first: list[str], scores=None):
-    """Play `first`, then the ideal choice wherever one is offered (else the first offered)."""
+    """Play `first`, then a perfect replay: the best move offered at every point (the one that
+    keeps the best score reachable, then the one the customer likes best now)."""
+    from game.advice import Coach
     from game.engine import Game
+    from game.scoring import fold_peak
 
-    game = Game(level, scores or {})
-    state = game.play(first)
+    game, coach = Game(level, scores or {}), Coach(level, scores or {})
+    state, peak, before = game.start(), None, level.perception
+    for choice_id in first:
+        state = game.apply(state, choice_id)
+        peak, before = fold_peak(peak, before, state.perception), state.perception
     while not state.finished:
-        offered = game.choices(state)
-        state = game.take(state, next((c for c in offered if c.ideal), offered[0]))
+        best = max(game.choices(state), key=lambda c: (coach.best_after(state, peak, c) or -9, c.delta))
+        state = game.take(state, best)
+        peak, before = fold_peak(peak, before, state.perception), state.perception
     return state
 
 
