@@ -303,38 +303,46 @@ def analyse(level: Level, max_states: int = DEFAULT_MAX_STATES,
         result.best = PathInfo(result.path_to(best), *terminals[best], scenarios[best[4]])
         result.worst = PathInfo(result.path_to(worst), *terminals[worst], scenarios[worst[4]])
     if result.complete:
-        result.paths = _count_paths([result.main_start()], edges)
+        result.paths = _count_paths(result.main_start(), edges, terminals)
     _ideal(level, scenarios, result)
     return result
 
 
-def _count_paths(starts, edges) -> int | None:
+def path_histogram(start, edges: dict, terminals: dict) -> dict[int, int] | None:
+    """Distinct choice sequences from `start` to an ending, by MOT score; None when they loop."""
+    counts: dict = {}
+    on_stack = {start}
+    stack = [(start, iter(edges.get(start, ())))]
+    while stack:
+        node, children = stack[-1]
+        advanced = False
+        for _, child in children:
+            if child in on_stack:
+                return None
+            if child in counts:
+                continue
+            if child in terminals:
+                counts[child] = {terminals[child][0]: 1}
+                continue
+            on_stack.add(child)
+            stack.append((child, iter(edges.get(child, ()))))
+            advanced = True
+            break
+        if not advanced:
+            stack.pop()
+            on_stack.discard(node)
+            total: dict[int, int] = {}
+            for _, child in edges.get(node, ()):
+                for score, n in counts.get(child, {}).items():
+                    total[score] = total.get(score, 0) + n
+            counts[node] = total
+    return counts.get(start, {})
+
+
+def _count_paths(start, edges: dict, terminals: dict) -> int | None:
     """Distinct choice sequences from the start to an ending; None when the graph loops."""
-    counts: dict[tuple, int] = {}
-    on_stack: set = set()
-    for start in starts:
-        stack = [(start, iter(edges.get(start, ())))]
-        on_stack.add(start)
-        while stack:
-            node, children = stack[-1]
-            advanced = False
-            for _, child in children:
-                if child in on_stack:
-                    return None
-                if child in counts:
-                    continue
-                if child[0].startswith("end:"):
-                    counts[child] = 1
-                    continue
-                on_stack.add(child)
-                stack.append((child, iter(edges.get(child, ()))))
-                advanced = True
-                break
-            if not advanced:
-                stack.pop()
-                on_stack.discard(node)
-                counts[node] = sum(counts.get(c, 0) for _, c in edges.get(node, ()))
-    return sum(counts.get(s, 0) for s in starts)
+    histogram = path_histogram(start, edges, terminals)
+    return None if histogram is None else sum(histogram.values())
 
 
 def _ideal(level: Level, scenarios: list[dict], result: Analysis) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
-from .analysis import Analysis
+from .analysis import Analysis, path_histogram
 from .diagnostics import Diagnostic, display_path
 from .engine import Game
 from .model import STEPS, Level
@@ -93,38 +93,6 @@ def _best_or_none(mask: int) -> int:
 
 def worst_of(mask: int) -> int | None:
     return (mask & -mask).bit_length() - 4 if mask else None
-
-
-def path_histogram(start, analysis: Analysis) -> dict[int, int] | None:
-    """Distinct choice sequences from `start` to an ending, by MOT score; None when they loop."""
-    edges, terminals = analysis.edges, analysis.terminals
-    counts: dict = {}
-    on_stack = {start}
-    stack = [(start, iter(edges.get(start, ())))]
-    while stack:
-        node, children = stack[-1]
-        advanced = False
-        for _, child in children:
-            if child in on_stack:
-                return None
-            if child in counts:
-                continue
-            if child in terminals:
-                counts[child] = {terminals[child][0]: 1}
-                continue
-            on_stack.add(child)
-            stack.append((child, iter(edges.get(child, ()))))
-            advanced = True
-            break
-        if not advanced:
-            stack.pop()
-            on_stack.discard(node)
-            total: dict[int, int] = {}
-            for _, child in edges.get(node, ()):
-                for score, n in counts.get(child, {}).items():
-                    total[score] = total.get(score, 0) + n
-            counts[node] = total
-    return counts.get(start, {})
 
 
 def random_expected(start, analysis: Analysis) -> float | None:
@@ -267,7 +235,7 @@ def balance(level: Level, analysis: Analysis) -> Balance:
                    for key in ((s, c.id) for s, scene in level.scenes.items() for c in scene.choices)
                    if (m := masks.get(key))}
     if analysis.complete:
-        out.histogram = path_histogram(start, analysis)
+        out.histogram = path_histogram(start, analysis.edges, analysis.terminals)
         out.random_expected = random_expected(start, analysis)
     out.strategies = {
         "longest-en": _walk("longest-en", start, analysis, _longest("en")),

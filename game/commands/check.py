@@ -97,6 +97,9 @@ def _describe(report) -> str:
         if info:
             assumed = f"  (assuming {info.scores})" if info.scores else ""
             lines.append(f"  {name:5} {info.score:+d} → {info.ending}: {','.join(info.choices)}{assumed}")
+    if not report.complete:  # nothing below was proved: say so rather than guess
+        lines.append("  paths: not counted (the analysis stopped early)")
+        return "\n".join(lines)
     lines.append(f"  paths: {report.paths if report.paths is not None else 'unbounded (the level loops)'}")
     if report.unused_choices:
         lines.append("  choices on no path: " + ", ".join(f"{s}/{c}" for s, c in report.unused_choices))
