@@ -70,3 +70,18 @@ async def test_r_opens_the_cards_a_coach_note_cites(tmp_path):
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is scene
+
+
+async def test_the_command_palette_speaks_chinese(tmp_path):
+    from textual.command import CommandInput, CommandPalette
+
+    app = make_app(tmp_path, lang="zh")
+    async with app.run_test(size=(100, 30)) as pilot:
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "主题" in titles and "退出" in titles and "Theme" not in titles
+        await pilot.press("ctrl+p")
+        for _ in range(100):
+            await pilot.pause(0.01)
+            if isinstance(app.screen, CommandPalette):
+                break
+        assert app.screen.query_one(CommandInput).placeholder == "搜索关卡或命令……"

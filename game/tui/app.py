@@ -27,6 +27,18 @@ from .commands import LevelCommands
 from .localize import localize_bindings
 
 
+# Textual's built-in palette commands by their English title: (title, help) per language.
+PALETTE_COMMANDS = {
+    "Theme": {"zh": ("主题", "更换界面配色")},
+    "Quit": {"zh": ("退出", "立即退出游戏")},
+    "Keys": {"zh": ("按键", "显示或隐藏当前控件的帮助和可用按键")},
+    "Minimize": {"zh": ("还原", "把最大化的控件还原")},
+    "Maximize": {"zh": ("最大化", "把当前控件放大到整个屏幕")},
+    "Screenshot": {"zh": ("截图", "把当前屏幕保存为 SVG 图片")},
+    "Bell": {"zh": ("响铃", "响一下终端的铃")},
+}
+
+
 class MotApp(App):
     CSS_PATH = Path(__file__).parent / "app.tcss"  # absolute: subclasses may live elsewhere
     TITLE = "Moment of Truth · 关键时刻"
@@ -114,6 +126,25 @@ class MotApp(App):
         for screen in list(self.screen_stack):
             if hasattr(screen, "refresh_language"):
                 await screen.refresh_language()
+
+    def get_system_commands(self, screen):
+        """Textual's own palette commands, in the player's language."""
+        from textual.app import SystemCommand
+
+        for command in super().get_system_commands(screen):
+            names = PALETTE_COMMANDS.get(command.title)
+            if names is None or self.lang not in names:
+                yield command
+            else:
+                title, help_text = names[self.lang]
+                yield SystemCommand(title, help_text, command.callback, command.discover)
+
+    def action_command_palette(self) -> None:
+        """The palette with a prompt in the player's language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=self.tr("palette.prompt")))
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen

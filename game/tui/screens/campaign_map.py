@@ -126,7 +126,8 @@ class CampaignMapScreen(GameScreen):
                     good_hi += wom.people_max
         if not (bad or good_hi):
             return Content("")
-        return Content.styled("   " + self.tr("map.reputation", bad=bad, lo=good_lo, hi=good_hi), "italic $foreground-muted")
+        key = "map.reputation" if bad and good_hi else ("map.reputation_bad" if bad else "map.reputation_good")
+        return Content.styled("   " + self.tr(key, bad=bad, lo=good_lo, hi=good_hi), "italic $foreground-muted")
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self._highlight = event.option_index
