@@ -156,3 +156,33 @@ async def test_name_the_step_practice(tmp_path):
         await until(pilot, lambda: isinstance(app.screen, DebriefScreen))
         knowledge = str(app.screen.query_one("#knowledge").render())
         assert f"{right}/{right + wrong}" in knowledge
+
+
+async def test_the_sheet_never_holds_up_a_move_the_learner_was_not_offered(tmp_path):
+    """Three deliberately poor paths through a story level, in exam mode: on every move the
+    sheet's best move is one of the cards the learner was shown at that point, in words."""
+    import random
+
+    rng = random.Random(7)
+    pickers = [lambda offered: min(offered, key=lambda c: c.delta),
+               lambda offered: offered[-1],
+               lambda offered: rng.choice([c for c in offered if not c.ideal] or offered)]
+    for n, pick in enumerate(pickers):
+        app = story_app(tmp_path / str(n), exam=True, seed=11 + n)
+        async with app.run_test(size=(100, 40)) as pilot:
+            await app.wait_for_library()
+            level = app.library.campaigns[0].levels[1]
+            shown: list[list[str]] = []
+
+            def remember(offered, shown=shown):
+                shown.append([c.id for c in offered])
+                return pick(offered)
+
+            debrief = await play(pilot, app, level, remember)
+            await open_moves_tab(pilot, debrief)
+            texts = " ".join(p.text for p in debrief.query("#tab-moves Prose"))
+            assert len(debrief.advice) == len(shown) == len(debrief.state.moves)
+            for tip, offered in zip(debrief.advice, shown):
+                assert tip.best.id in offered
+                if not tip.was_best:
+                    assert tip.best.text.get("en") in texts

@@ -134,7 +134,7 @@ class DebriefScreen(GameScreen):
 
         lang, level = self.lang, self.level
         scores = self.app.scores_for(level) if self.app.library is not None else {}
-        advice = Coach(level, scores).advise(self.state)
+        advice = self.advice = Coach(level, scores).advise(self.state)
         customer = level.character(level.customer)
         name = customer.name.get(lang) if customer else ""
         replay = Game(level, scores)
