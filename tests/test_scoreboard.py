@@ -39,9 +39,9 @@ async def test_scoreboard_follows_another_connection_within_two_seconds(tmp_path
     db = tmp_path / "room.sqlite3"
     app = ScoreboardApp("周一班", db, lang="en", library=tutorial_library())
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.pause()
+        await wait_until(pilot, lambda: isinstance(app.screen, ScoreboardScreen)
+                         and "No finished runs yet." in screen_text(app))
         screen = app.screen
-        assert isinstance(screen, ScoreboardScreen)
         assert "Room 周一班 · scoreboard" in screen_text(app)
         assert POINTS_FORMULA["en"] in screen_text(app)
         assert "No finished runs yet." in screen_text(app)
@@ -52,7 +52,8 @@ async def test_scoreboard_follows_another_connection_within_two_seconds(tmp_path
             card = app.screen.query_one(LiveCard)
             assert (card.row.team, card.row.moves, card.row.perception, card.row.steps) == (
                 "蓝队", 1, -2, "O")
-            assert "A First Call · Moves 1" in screen_text(app) and "蓝队  playing" in screen_text(app)
+            await wait_until(pilot, lambda: "A First Call · Moves 1" in screen_text(app))  # mounted
+            assert "蓝队  playing" in screen_text(app)
             assert "unmet" in screen_text(app)
             assert waited <= 2  # the next read or the one after (POLL_SECONDS = 1)
 
@@ -80,8 +81,7 @@ async def test_scoreboard_follows_another_connection_within_two_seconds(tmp_path
             assert "绿队" not in screen_text(app)
 
         await pilot.press("f2")
-        await pilot.pause()
-        assert app.lang == "zh"
+        await wait_until(pilot, lambda: app.lang == "zh" and "第一通电话" in screen_text(app))
         text = screen_text(app)
         assert "房间 周一班 · 计分板" in text and POINTS_FORMULA["zh"] in text
         assert "第一通电话" in text  # the level's own title, in Chinese
