@@ -310,6 +310,7 @@ KEY_LABELS: dict[str, dict[str, str]] = {
     "close": {"en": "Close", "zh": "关闭"},
     "continue": {"en": "Continue", "zh": "继续"},
     "step_back": {"en": "Step back", "zh": "退一步"},
+    "tab(1)": {"en": "Tabs", "zh": "切换"},
     "cards": {"en": "Course card", "zh": "参考卡"},
     "name_step('explore')": {"en": "Explore", "zh": "探索"},
     "name_step('offer')": {"en": "Offer", "zh": "提议"},
@@ -363,11 +364,12 @@ def other_language(lang: str) -> str:
     return "en" if lang == "zh" else "zh"
 
 
-def meter_text(before: int, after: int, delta: int, lang: str) -> str:
+def meter_text(before: int, after: int, delta: int, lang: str, with_label: bool = True) -> str:
     """What a move did to the meter, truthfully: `0 → +1`, or "already at −3" when a move was
     clamped and changed nothing."""
     from .scoring import label  # scoring imports the engine; keep i18n light
 
+    name = label(after, lang) if with_label else ""
     if after != before:
-        return t("meter.change", lang, before=before, after=after, label=label(after, lang))
-    return t("meter.already" if delta else "meter.same", lang, after=after, label=label(after, lang))
+        return t("meter.change", lang, before=before, after=after, label=name).rstrip()
+    return t("meter.already" if delta else "meter.same", lang, after=after, label=name).rstrip()

@@ -55,8 +55,11 @@ def worst(offered):
 
 
 async def open_moves_tab(pilot, debrief) -> None:
-    debrief.query_one("#tabs").active = "tab-moves"
-    await until(pilot, lambda: debrief.query("#tab-moves .sheet-head"))
+    """By keyboard, as a learner would: → walks from the Score tab to the Moves tab."""
+    await pilot.press("right")
+    await until(pilot, lambda: debrief.query_one("#tabs").active == "tab-moves"
+                and debrief.query("#tab-moves .sheet-head"))
+    assert debrief.focused is debrief.query_one("#tab-moves DynamicScroll")  # ↓ PgDn read on
 
 
 async def test_exam_mode_debrief_shows_every_coach_note(tmp_path):

@@ -6,9 +6,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Header, Static
 
 from ...model import Level
+from ..widgets.footer import MotFooter
 from ..widgets.portrait import Portrait
 from ..widgets.prose import Prose
 from ..widgets.scorecard import Scorecard
@@ -59,7 +60,7 @@ class BriefingScreen(GameScreen):
         with Horizontal(id="brief-buttons"):
             yield Button(self.tr("briefing.start"), id="start", variant="primary", compact=True)
             yield Button(self.tr("briefing.back"), id="back", compact=True)
-        yield Footer()
+        yield MotFooter()
 
     def on_mount(self) -> None:
         self.query_one("#start", Button).focus()

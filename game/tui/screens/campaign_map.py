@@ -6,10 +6,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Header, LoadingIndicator, OptionList, Static
+from textual.widgets import Header, LoadingIndicator, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...scoring import label, word_of_mouth
+from ..widgets.footer import MotFooter
 from ..widgets.meter import tone
 from ..widgets.prose import Prose
 from .base import GameScreen
@@ -46,7 +47,7 @@ class CampaignMapScreen(GameScreen):
                     yield Static("", id="detail-title")
                     yield Prose("", id="detail-text")
                     yield Static("", id="detail-status")
-        yield Footer()
+        yield MotFooter()
 
     def on_mount(self) -> None:
         if self.app.library is None:

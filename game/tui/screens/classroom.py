@@ -12,10 +12,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Header, Static
 
 from ...classroom import Round
 from ...i18n import meter_text
+from ..widgets.footer import MotFooter
 from ..widgets.countdown import Countdown
 from ..widgets.dynamic import DynamicScroll
 from ..widgets.scene_view import SCENE_VIEW_CSS, choice_cards, coach_note, dialogue
@@ -70,7 +71,7 @@ class ClassroomScreen(ChoiceKeys, GameScreen):
             yield DynamicScroll(self._stage, id="stage")
             with Vertical(id="board-box"):
                 yield TeamBoard(id="board")
-        yield Footer()
+        yield MotFooter()
 
     def _banner(self) -> Content:
         if self.round.over:

@@ -8,12 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import Button, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Button, Header, Static, TabbedContent, TabPane
 
 from ...i18n import meter_text
 from ...engine import Game, State
 from ...model import STEPS, Level
 from ...scoring import Result, label
+from ..widgets.footer import MotFooter
 from ..widgets.chart import PerceptionChart
 from ..widgets.dynamic import DynamicScroll
 from ..widgets.meter import tone
@@ -46,6 +47,9 @@ class DebriefScreen(GameScreen):
     """
 
     BINDINGS = [
+        # ←→ walk the tabs from anywhere (the text keeps focus, so ↑↓ PgUp PgDn read on)
+        Binding("right", "tab(1)", "Tabs", key_display="←→", id="debrief.tabs"),
+        Binding("left", "tab(-1)", "Tabs", show=False),
         Binding("n", "next", "Next level", id="debrief.next"),
         Binding("r", "retry", "Retry", id="debrief.retry"),
         Binding("i", "ideal", "Ideal path", id="debrief.ideal"),
@@ -82,7 +86,7 @@ class DebriefScreen(GameScreen):
             yield Button(self.tr("debrief.retry"), id="retry", compact=True)
             yield Button(self.tr("debrief.ideal"), id="ideal", compact=True)
             yield Button(self.tr("debrief.map"), id="map", compact=True)
-        yield Footer()
+        yield MotFooter()
 
     def _score_tab(self) -> ComposeResult:
         r, lang, level = self.result, self.lang, self.level
@@ -217,6 +221,16 @@ class DebriefScreen(GameScreen):
         """Focus the score's text, so ↓ and PgDn read on at once at 80×24; the buttons have
         their keys (n, r, i, m) and Tab reaches them."""
         self.query_one("#tab-score DynamicScroll").focus()
+
+    async def action_tab(self, step: int) -> None:
+        tabs = self.query_one("#tabs", TabbedContent)
+        panes = [pane.id for pane in tabs.query(TabPane)]
+        if tabs.active in panes:
+            tabs.active = panes[(panes.index(tabs.active) + step) % len(panes)]
+            pane = tabs.get_pane(tabs.active)
+            for scroll in pane.query(DynamicScroll):
+                await scroll.load()
+                scroll.focus()
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "next":  # no "Next level" in the Footer after a campaign's last level

@@ -5,8 +5,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
+from ..widgets.footer import MotFooter
 from .base import GameScreen
 
 
@@ -31,4 +32,4 @@ class ErrorsScreen(GameScreen):
             for d in self.diagnostics:
                 yield Static(Content(str(d)), classes="diag" if d.is_error else "warn")
             yield Static(self.text("errors.hint"), id="hint")
-        yield Footer()
+        yield MotFooter()

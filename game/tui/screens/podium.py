@@ -6,11 +6,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ...classroom import Round
 from ...i18n import STEP_LETTERS
 from ...scoring import POINTS_FORMULA
+from ..widgets.footer import MotFooter
 from ..widgets.meter import tone
 from .base import GameScreen
 
@@ -42,7 +43,7 @@ class PodiumScreen(GameScreen):
             for standing in self.round.standings():
                 yield Static(self._row(standing, totals.get(standing.team)), classes="row")
             yield Static(Content(POINTS_FORMULA[self.lang]), id="formula")
-        yield Footer()
+        yield MotFooter()
 
     def _row(self, standing, total: int | None) -> Content:
         r, lang = standing.result, self.lang

@@ -6,9 +6,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ...reference import Card
+from ..widgets.footer import MotFooter
 from ..widgets.prose import Prose
 from .base import GameModal
 
@@ -37,7 +38,7 @@ class ReferenceScreen(GameModal):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="cards"):
             yield from card_widgets(self.cards, self.lang)
-        yield Footer()
+        yield MotFooter()
 
     def on_mount(self) -> None:
         self.query_one("#cards").focus()  # ↑↓ PgUp PgDn scroll at once

@@ -13,11 +13,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Header, Static
 
 from ...engine import Game, State
 from ...model import Choice, Level
 from ...reference import cited_by
+from ..widgets.footer import MotFooter
 from ..widgets.dynamic import DynamicScroll
 from ..widgets.meter import PerceptionMeter
 from ..widgets.scene_view import SCENE_VIEW_CSS, choice_cards, coach_note, dialogue, name_the_step
@@ -95,7 +96,7 @@ class SceneScreen(ChoiceKeys, GameScreen):
                 yield StepBadges(self._used(), lang=self.lang, steps_names=self._steps(), id="badges")
                 with VerticalScroll(id="found-scroll"):
                     yield Static(self._found_text(), id="found")
-        yield Footer()
+        yield MotFooter()
 
     def _steps(self):
         return self.app.campaign_steps(self.level) if hasattr(self.app, "campaign_steps") else None

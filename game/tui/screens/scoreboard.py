@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
-from textual.widgets import Digits, Footer, Static
+from textual.widgets import Digits, Static
 
 from ...scoring import POINTS_FORMULA, label
 from ...store import LiveRow, RankRow
+from ..widgets.footer import MotFooter
 from ..widgets.meter import tone
 from ..widgets.step_badges import badge
 from .base import GameScreen
@@ -138,7 +139,7 @@ class ScoreboardScreen(GameScreen):
                     yield LiveCard(row, self.level_titles(row.level_id, self.lang), self.tr, self.lang)
         yield Static(POINTS_FORMULA[self.lang], id="formula")
         yield Static(self.status, id="status")
-        yield Footer()
+        yield MotFooter()
 
     def watch_status(self, status: str) -> None:
         for widget in self.query("#status"):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
+from ..widgets.footer import MotFooter
 from ..widgets.prose import Prose
 from .base import GameScreen
 
@@ -25,7 +26,7 @@ class TeamNameScreen(GameScreen):
             yield Static(self.text("team.title"), classes="h")
             yield Prose(self.tr("team.prompt", room=self.app.room or ""))
             yield Input(placeholder=self.tr("team.placeholder"), max_length=MAX_NAME, id="team-name")
-        yield Footer()
+        yield MotFooter()
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

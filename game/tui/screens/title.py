@@ -6,10 +6,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center
 from textual.content import Content
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...paths import default_assets_dir
+from ..widgets.footer import MotFooter
 from .base import GameScreen
 
 
@@ -43,7 +44,7 @@ class TitleScreen(GameScreen):
         yield Static(Content(title_art()), id="art")
         yield Static(self.text("title.tagline"), id="tagline")
         yield Center(OptionList(*self._options(), id="menu"))
-        yield Footer()
+        yield MotFooter()
 
     def _options(self) -> list[Option]:
         mode = self.tr("title.mode_exam" if self.app.exam else "title.mode_coach")

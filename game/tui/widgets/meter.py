@@ -46,6 +46,7 @@ class PerceptionMeter(Widget):
         self._walker = None
         self._flash_timer = None
         self._flash_delta = 0
+        self._flash_short = ""
 
     def move_to(self, value: int, delta: int) -> None:
         """Show a change: set the value, walk the lit row there, flash what happened (`0 → +1`,
@@ -55,6 +56,7 @@ class PerceptionMeter(Widget):
         if self.hidden:
             return
         self._flash_delta = value - before
+        self._flash_short = meter_text(before, value, delta, self.lang, with_label=False)
         self.flash = meter_text(before, value, delta, self.lang)
         self.refresh()  # the same change twice running is still news
         if self._walker is not None:
@@ -89,19 +91,22 @@ class PerceptionMeter(Widget):
         parts: list = [(title + "\n", "bold")]
         for v in range(3, -4, -1):
             text = f"{v:+d}" if v else " 0"
-            name = label(v, self.lang) if not self.compact or v == self.shown else ""
+            name = "" if self.compact else label(v, self.lang)  # compact: the label goes below
             if self.hidden:
                 parts.append((f"  {text} {name}\n", "$foreground-muted"))
             elif v == self.shown:
                 parts.append((f"▶ {text} {name}\n", f"bold reverse {tone(v)}"))
             else:
                 parts.append((f"  {text} {name}\n", tone(v) if v else ""))
+        if self.compact and not self.hidden:  # a narrow side panel: the lit row's label, whole
+            parts.append((label(self.shown, self.lang) + "\n", f"bold {tone(self.shown)}"))
         if self.hidden:
             parts.append((t("meter.hidden", self.lang), "italic $foreground-muted"))
         elif self.flash:
             delta = self._flash_delta
             arrow = "▲" if delta > 0 else "▼" if delta < 0 else "■"
-            parts.append((f"{arrow} {self.flash}", f"bold {tone(delta)}"))
+            shown = self._flash_short if self.compact else self.flash
+            parts.append((f"{arrow} {shown}", f"bold {tone(delta)}"))
         else:
             parts.append(" ")
         return Content.assemble(*parts)
