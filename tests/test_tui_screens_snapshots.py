@@ -32,12 +32,17 @@ async def _to_briefing(pilot):
 async def _to_coach(pilot):
     from game.tui.screens.scene import SceneScreen
 
+    from game.tui.widgets.meter import PerceptionMeter
+
     await _to_scene(pilot)
     await pilot.press("1")
     for _ in range(100):
         await pilot.pause()
         if pilot.app.screen.query("#continue"):
             break
+    meter = pilot.app.screen.query_one(PerceptionMeter)
+    if meter._flash_timer is not None:  # the flash fades on a timer: hold it, whatever the load
+        meter._flash_timer.stop()
     await _settle(pilot, SceneScreen)
 
 
@@ -77,3 +82,81 @@ SCREENS = {"map": _to_map, "briefing": _to_briefing, "coach": _to_coach, "sheet"
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_screen(snap_compare, tmp_path, screen, lang, size):
     assert snap_compare(make_app(tmp_path, lang=lang), terminal_size=size, run_before=SCREENS[screen])
+
+
+# -- the classroom's screens, a confirmation and the play-test's error list ----------------------
+def classroom_app(tmp_path, lang: str, **kwargs):
+    from game.store import Store
+    from game.tui.classroom_app import ClassroomApp
+    from tests.tui_helpers import tutorial_library
+
+    library = tutorial_library()
+    kwargs.setdefault("teams", ["红队", "蓝队"])
+    return ClassroomApp(shuffle=False, levels=[library.level("first-call")], timer=0, library=library,
+                        store=Store(tmp_path / "room.sqlite3"), lang=lang, room="r1", **kwargs)
+
+
+async def _round(pilot):
+    from game.tui.screens.classroom import ClassroomScreen
+
+    await _settle(pilot, ClassroomScreen)
+
+
+async def _podium(pilot):
+    from game.tui.screens.podium import PodiumScreen
+
+    await _round(pilot)
+    await pilot.press("1")  # 红队 moves, so the podium has a score to show
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.press("e")
+    await pilot.pause()
+    await pilot.press("y")
+    await _settle(pilot, PodiumScreen)
+
+
+async def _team_name(pilot):
+    from game.tui.screens.team_name import TeamNameScreen
+
+    await _settle(pilot, TeamNameScreen)
+
+
+async def _confirm(pilot):
+    from game.tui.screens.confirm import ConfirmScreen
+
+    await _to_scene(pilot)
+    await pilot.press("escape")
+    await _settle(pilot, ConfirmScreen)
+
+
+async def _errors(pilot):
+    from game.tui.screens.errors import ErrorsScreen
+
+    await _settle(pilot, ErrorsScreen)
+
+
+def app_for(screen: str, tmp_path, lang: str):
+    if screen in ("round", "podium"):
+        return classroom_app(tmp_path, lang)
+    if screen == "team-name":
+        return classroom_app(tmp_path, lang, teams=None, ask_team=True)
+    if screen == "errors":
+        from pathlib import Path
+
+        from game.tui.playtest import PlaytestApp
+
+        broken = Path(__file__).resolve().parent / "broken" / "e008-next-unknown-scene.toml"
+        return PlaytestApp(broken.relative_to(Path.cwd()) if broken.is_relative_to(Path.cwd()) else broken,
+                           lang=lang, shuffle=False)
+    return make_app(tmp_path, lang=lang)
+
+
+MORE = {"round": _round, "podium": _podium, "team-name": _team_name, "confirm": _confirm, "errors": _errors}
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("screen", list(MORE))
+def test_more_screens(snap_compare, tmp_path, screen, lang, size):
+    assert snap_compare(app_for(screen, tmp_path, lang), terminal_size=size, run_before=MORE[screen])

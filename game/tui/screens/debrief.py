@@ -48,8 +48,9 @@ class DebriefScreen(GameScreen):
 
     BINDINGS = [
         # ←→ walk the tabs from anywhere (the text keeps focus, so ↑↓ PgUp PgDn read on)
-        Binding("right", "tab(1)", "Tabs", key_display="←→", id="debrief.tabs"),
-        Binding("left", "tab(-1)", "Tabs", show=False),
+        # (priority: the focused text would otherwise claim ←→ for a sideways scroll it never needs)
+        Binding("right", "tab(1)", "Tabs", key_display="←→", id="debrief.tabs", priority=True),
+        Binding("left", "tab(-1)", "Tabs", show=False, priority=True),
         Binding("n", "next", "Next level", id="debrief.next"),
         Binding("r", "retry", "Retry", id="debrief.retry"),
         Binding("i", "ideal", "Ideal path", id="debrief.ideal"),

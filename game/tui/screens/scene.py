@@ -39,7 +39,7 @@ class SceneScreen(ChoiceKeys, GameScreen):
     SceneScreen #badges { margin-top: 1; }
     SceneScreen #found-scroll { margin-top: 1; height: 1fr; scrollbar-size-vertical: 1; }
     SceneScreen #found { height: auto; }
-    SceneScreen.-narrow #side { width: 26; }
+    SceneScreen.-narrow #side { width: 28; }
     SceneScreen.-narrow Portrait { display: none; }
     SceneScreen.-narrow #trend { margin: 0; }
     SceneScreen.-narrow #badges { margin-top: 0; }

@@ -1,5 +1,5 @@
-"""The Footer, fitted to the terminal: below 100 columns its keys sit closer together and the
-palette hint steps aside, so at 80×24 every key the screen offers stays visible."""
+"""The Footer, fitted to the terminal: below 100 columns the palette hint (Ctrl+P, also in the
+help) steps aside, so at 80×24 every key the screen offers stays visible."""
 
 from __future__ import annotations
 
@@ -18,7 +18,5 @@ class MotFooter(Footer):
 
     def _fit(self, width: int) -> None:
         narrow = width < NARROW
-        if self.compact != narrow:
-            self.compact = narrow
         if self.show_command_palette == narrow:
             self.show_command_palette = not narrow
