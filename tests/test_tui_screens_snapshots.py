@@ -160,3 +160,57 @@ MORE = {"round": _round, "podium": _podium, "team-name": _team_name, "confirm": 
 @pytest.mark.parametrize("screen", list(MORE))
 def test_more_screens(snap_compare, tmp_path, screen, lang, size):
     assert snap_compare(app_for(screen, tmp_path, lang), terminal_size=size, run_before=MORE[screen])
+
+
+# -- the room's scoreboard (with a fixed clock) and the trainer's note --------------------------
+def scoreboard_app(tmp_path, lang: str):
+    from datetime import datetime
+
+    from game.engine import Game
+    from game.scoring import score
+    from game.store import Store
+    from game.tui.scoreboard import ScoreboardApp
+    from tests.tui_helpers import tutorial_library
+
+    library = tutorial_library()
+    level = library.level("first-call")
+    db = tmp_path / "room.sqlite3"
+    with Store(db) as store:
+        state = Game(level).play(["ask-impact", "ask-what-success", "loaners-and-note", "five-cs", "call-grace"])
+        store.record_run("红队", level.id, "tutorial", state, score(level, state), mode="classroom",
+                         room="周一班", team="红队", finished_at="2025-03-01T09:00:00Z")
+        store.update_live("周一班", "蓝队", level.id, 2, -2, "OO")
+    app = ScoreboardApp("周一班", db, lang=lang, library=library)
+    app.clock = lambda: datetime(2025, 3, 1, 9, 30, 0)
+    return app
+
+
+async def _scoreboard(pilot):
+    from game.tui.screens.scoreboard import ScoreboardScreen
+
+    for _ in range(300):
+        await pilot.pause(0.01)
+        screen = pilot.app.screen
+        if isinstance(screen, ScoreboardScreen) and screen.ranking and screen.live:
+            break
+    await pilot.pause()
+
+
+async def _note(pilot):
+    from game.tui.screens.note import NoteScreen
+
+    await _round(pilot)
+    await pilot.press("d")  # the trainer opens the level's discussion questions
+    await _settle(pilot, NoteScreen)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("lang", LANGS)
+def test_scoreboard_screen(snap_compare, tmp_path, lang, size):
+    assert snap_compare(scoreboard_app(tmp_path, lang), terminal_size=size, run_before=_scoreboard)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("lang", LANGS)
+def test_note_screen(snap_compare, tmp_path, lang, size):
+    assert snap_compare(classroom_app(tmp_path, lang), terminal_size=size, run_before=_note)

@@ -68,6 +68,7 @@ class ScoreboardApp(App):
 
     # -- data ------------------------------------------------------------------------------
     reads = 0
+    clock = staticmethod(datetime.now)  # injectable: a snapshot shows a fixed time
 
     def poll(self) -> None:
         if not self._polling:  # a slow read is never stacked under the next one
@@ -98,7 +99,7 @@ class ScoreboardApp(App):
                 screen.ranking = ranking
             if live != screen.live:
                 screen.live = live
-            screen.status = t("board.updated", self.lang, time=datetime.now().strftime("%H:%M:%S"))
+            screen.status = t("board.updated", self.lang, time=self.clock().strftime("%H:%M:%S"))
         else:
             screen.status = t("board.db_error", self.lang, error=error)
 

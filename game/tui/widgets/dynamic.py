@@ -13,7 +13,14 @@ from textual.containers import VerticalScroll
 
 
 class DynamicScroll(VerticalScroll):
-    """With `lazy=True` nothing is built until `load()`: tabs nobody opens cost nothing."""
+    """With `lazy=True` nothing is built until `load()`: tabs nobody opens cost nothing.
+
+    The scrollbar's gutter is always reserved, so text does not re-wrap (and Chinese lines do
+    not jump) when a scrollbar appears."""
+
+    DEFAULT_CSS = """
+    DynamicScroll { scrollbar-gutter: stable; }
+    """
 
     def __init__(self, source: Callable[[], ComposeResult], lazy: bool = False, **kwargs) -> None:
         super().__init__(**kwargs)
