@@ -60,7 +60,8 @@ async def test_scoreboard_follows_another_connection_within_two_seconds(tmp_path
             state = Game(level).play(IDEAL)
             writer.record_run("红队", level.id, level.campaign, state, score(level, state),
                               mode="classroom", room="周一班", team="红队")
-            waited = await wait_until(pilot, lambda: len(app.screen.query(RankCard)) == 1)
+            waited = await wait_until(pilot, lambda: len(app.screen.query(RankCard)) == 1
+                                      and app.screen.query(RankCard).first().query(".points"))  # mounted
             (rank,) = app.screen.query(RankCard)
             assert (rank.place, rank.row.team, rank.row.points) == (1, "红队", 86)
             assert str(rank.query_one(".points").value) == "86"
