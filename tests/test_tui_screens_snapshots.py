@@ -17,14 +17,15 @@ async def _to_map(pilot):
     from game.tui.screens.campaign_map import CampaignMapScreen
 
     await pilot.press("m")
-    await _settle(pilot, CampaignMapScreen)
+    await _settle(pilot, CampaignMapScreen, lambda screen: bool(screen._entries))
 
 
 async def _to_briefing(pilot):
     from game.tui.screens.briefing import BriefingScreen
+    from game.tui.screens.campaign_map import CampaignMapScreen
 
     await pilot.press("m")
-    await pilot.pause()
+    await _settle(pilot, CampaignMapScreen, lambda screen: bool(screen._entries))
     await pilot.press("enter")
     await _settle(pilot, BriefingScreen)
 
@@ -36,10 +37,7 @@ async def _to_coach(pilot):
 
     await _to_scene(pilot)
     await pilot.press("1")
-    for _ in range(100):
-        await pilot.pause()
-        if pilot.app.screen.query("#continue"):
-            break
+    await _settle(pilot, SceneScreen, lambda screen: screen.query("#continue"))
     meter = pilot.app.screen.query_one(PerceptionMeter)
     if meter._flash_timer is not None:  # the flash fades on a timer: hold it, whatever the load
         meter._flash_timer.stop()
@@ -47,15 +45,12 @@ async def _to_coach(pilot):
 
 
 async def _to_sheet(pilot):
+    from game.tui.screens.debrief import DebriefScreen
+
     await _to_debrief(pilot)
-    debrief = pilot.app.screen
-    debrief.query_one("#tabs").active = "tab-moves"
-    for _ in range(100):
-        await pilot.pause()
-        if debrief.query("#tab-moves .sheet-head"):
-            break
-    debrief.query_one("#tab-moves DynamicScroll").focus()
-    await pilot.pause()
+    await pilot.press("right")  # to the Moves tab, which computes the advice
+    await _settle(pilot, DebriefScreen, lambda screen: screen.query("#tab-moves .sheet-head")
+                  and screen.focused is screen.query_one("#tab-moves DynamicScroll"))
 
 
 async def _to_help(pilot):
@@ -98,20 +93,23 @@ def classroom_app(tmp_path, lang: str, **kwargs):
 
 async def _round(pilot):
     from game.tui.screens.classroom import ClassroomScreen
+    from game.tui.widgets.choice_card import ChoiceCard
 
-    await _settle(pilot, ClassroomScreen)
+    await _settle(pilot, ClassroomScreen, lambda screen: screen.query(ChoiceCard))
 
 
 async def _podium(pilot):
+    from game.tui.screens.classroom import ClassroomScreen
+    from game.tui.screens.confirm import ConfirmScreen
     from game.tui.screens.podium import PodiumScreen
 
     await _round(pilot)
     await pilot.press("1")  # 红队 moves, so the podium has a score to show
-    await pilot.pause()
+    await _settle(pilot, ClassroomScreen, lambda screen: screen.last is not None)
     await pilot.press("enter")
-    await pilot.pause()
+    await _settle(pilot, ClassroomScreen, lambda screen: screen.last is None and screen.round.turn == 1)
     await pilot.press("e")
-    await pilot.pause()
+    await _settle(pilot, ConfirmScreen)
     await pilot.press("y")
     await _settle(pilot, PodiumScreen)
 
@@ -188,12 +186,8 @@ def scoreboard_app(tmp_path, lang: str):
 async def _scoreboard(pilot):
     from game.tui.screens.scoreboard import ScoreboardScreen
 
-    for _ in range(300):
-        await pilot.pause(0.01)
-        screen = pilot.app.screen
-        if isinstance(screen, ScoreboardScreen) and screen.ranking and screen.live:
-            break
-    await pilot.pause()
+    await _settle(pilot, ScoreboardScreen, lambda screen: screen.ranking and screen.live
+                  and screen.query(".points") and "09:30:00" in str(screen.status), focus=False)
 
 
 async def _note(pilot):
