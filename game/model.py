@@ -7,6 +7,7 @@ author wrote; `Text.get(lang)` picks one with a predictable fallback.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
@@ -21,13 +22,18 @@ TONES = ("good", "mixed", "bad")  # what an ending means for the customer, check
 ID_PATTERN = re.compile(r"[a-z][a-z0-9-]*\Z")
 END_PREFIX = "end:"
 
-# C0/C1 control characters other than newline and tab; level text must never drive the terminal.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+# C0/C1 control characters other than newline and tab, and every format character (Unicode
+# category Cf: zero-width and joiner marks, bidi controls, soft hyphen, BOM, tag characters…):
+# level text must never drive the terminal or hide what it says.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def clean_text(value: str) -> str:
-    """Strip terminal control characters (escape sequences, bidi overrides) from level text."""
-    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\t", "    "))
+    """Strip terminal control and invisible format characters from level text."""
+    text = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\t", "    "))
+    if text.isascii():
+        return text
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
 @dataclass(frozen=True)
