@@ -147,6 +147,25 @@ def _check_campaign_membership(campaign: Campaign, levels: list[Level], results:
                                               f"{display_path(campaign.path)} `levels`"))
 
 
+def flag_duplicate_ids(results: list[LoadResult]) -> list[LoadResult]:
+    """E007 on every level whose id an earlier file already has (in any campaign folder): one
+    file would silently hide the other. Returns the results that got the error."""
+    seen: dict[str, Path] = {}
+    flagged = []
+    for res in results:
+        level = res.level
+        if level is None or res.path.name == CAMPAIGN_FILE:
+            continue
+        first = seen.setdefault(level.id, res.path)
+        if first != res.path:
+            line, col = res.positions.value(("level", "id")) if res.positions else (1, 1)
+            res.diagnostics.append(Diagnostic(display_path(res.path), line, col, "E007",
+                                              f"level id {level.id!r} is also the id of "
+                                              f"{display_path(first)}: level ids must be unique"))
+            flagged.append(res)
+    return flagged
+
+
 def _level_ids_in_results(results: list[LoadResult]) -> set[str]:
     return {r.level.id for r in results if r.level is not None}
 
@@ -170,6 +189,11 @@ def load_library(root: Path | None = None, assets: Path | None = None) -> Librar
                 entry.broken.append(Broken(res.path, res.diagnostics, entry.campaign.id))
         if entry.levels or entry.broken:
             library.campaigns.append(entry)
+    for res in flag_duplicate_ids(library.results):  # the later file is broken, the first plays
+        for entry in library.campaigns:
+            if res.level in entry.levels:
+                entry.levels.remove(res.level)
+                entry.broken.append(Broken(res.path, res.diagnostics, entry.campaign.id))
     library.campaigns.sort(key=lambda c: (c.campaign.order, c.campaign.id))
     return library
 

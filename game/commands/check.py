@@ -10,7 +10,7 @@ from ..analysis import analyse, warnings
 from ..balance import always_warnings, balance, report_warnings
 from ..diagnostics import Diagnostic, display_path
 from ..i18n import default_language, t
-from ..library import CAMPAIGN_FILE, default_levels_dir, load_folder, load_folder_for
+from ..library import CAMPAIGN_FILE, default_levels_dir, flag_duplicate_ids, load_folder, load_folder_for
 from ..loader import LoadResult, load_campaign
 
 
@@ -61,6 +61,8 @@ def check(paths: list[Path], balancing: bool = False):
                 report.balance = balance(res.level, report)
                 diagnostics.extend(report_warnings(res.level, res.positions, report, report.balance))
             reports.append(report)
+    # Ids unique across everything checked (each file is still analysed on its own).
+    diagnostics.extend(res.diagnostics[-1] for res in flag_duplicate_ids(results))
     levels = sum(1 for r in results if r.path.name != CAMPAIGN_FILE)
     return levels, sorted(set(diagnostics), key=lambda d: (d.path, d.line, d.col, d.code)), reports
 
