@@ -46,13 +46,43 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+class _CleanStream:
+    """What `mot` prints passes through here: terminal control characters and invisible format
+    characters from data (a team name with `ESC ] 2 ;`, a key in a diagnostic) never reach the
+    terminal. Textual draws through its own driver, not through this stream."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from .model import clean_text
+
+        self._stream.write(clean_text(text) if not text.isascii() or _has_control(text) else text)
+        return len(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+def _has_control(text: str) -> bool:
+    return any(ch < " " and ch not in "\n\t" or ch == "\x7f" for ch in text)
+
+
 def main(argv: list[str] | None = None) -> int:
+    if not isinstance(sys.stdout, _CleanStream):
+        sys.stdout, sys.stderr = _CleanStream(sys.stdout), _CleanStream(sys.stderr)
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv.insert(0, "play")
     command = argv[0] if argv[0] in COMMANDS else None
     parser = build_parser(only=command)
     args = parser.parse_args(argv)
+    from .model import clean_name
+
+    for name in ("team", "teams", "room", "player"):  # names others will see, on their terminals
+        if isinstance(getattr(args, name, None), str):
+            setattr(args, name, clean_name(getattr(args, name)) if name != "teams"
+                    else ",".join(clean_name(t) for t in args.teams.split(",")))
     try:
         return int(_module(args.command).run(args) or 0)
     except KeyboardInterrupt:

@@ -36,6 +36,11 @@ def clean_text(value: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
+def clean_name(value: str) -> str:
+    """A team, player or room name as typed: cleaned like level text, on one line."""
+    return " ".join(clean_text(value).split())
+
+
 @dataclass(frozen=True)
 class Text:
     """A text in one or more languages. A plain TOML string is stored under the key '*'."""

@@ -55,8 +55,8 @@ class RankCard(Horizontal):
         yield Digits(str(self.place), classes="place")
         with Vertical(classes="who"):
             yield Static(Content.styled(self.row.team, "bold"), classes="team")
-            yield Static(f"{tr('board.runs')} {self.row.runs} · {tr('board.score')} "
-                         f"{self.row.mot_score:+d} · {tr('board.adherence')} {self.row.adherence}/4",
+            yield Static(Content(f"{tr('board.runs')} {self.row.runs} · {tr('board.score')} "
+                                 f"{self.row.mot_score:+d} · {tr('board.adherence')} {self.row.adherence}/4"),
                          classes="details")
         yield Digits(str(self.row.points), classes="points")
 
@@ -77,7 +77,7 @@ class LiveCard(Horizontal):
         with Vertical(classes="who"):
             yield Static(Content.assemble((row.team, "bold"), ("  " + status, "$foreground-muted")),
                          classes="team")
-            yield Static(f"{self._title} · {tr('board.moves')} {row.moves}", classes="details")
+            yield Static(Content(f"{self._title} · {tr('board.moves')} {row.moves}"), classes="details")
             yield Static(step_badges(row.steps, self._lang), classes="steps")
         mood = "up" if row.perception > 0 else "down" if row.perception < 0 else "flat"
         yield Digits(f"{row.perception:+d}" if row.perception else "0",
@@ -122,7 +122,7 @@ class ScoreboardScreen(GameScreen):
         self.level_titles = level_titles or (lambda level_id, lang: level_id)
 
     def compose(self) -> ComposeResult:
-        yield Static(self.tr("board.title", room=self.room), id="banner")
+        yield Static(Content(self.tr("board.title", room=self.room)), id="banner")
         with Horizontal(id="columns"):
             with VerticalScroll(classes="column", id="ranking"):
                 yield Static(self.tr("board.ranking"), classes="heading")
@@ -138,9 +138,9 @@ class ScoreboardScreen(GameScreen):
                 for row in rows:
                     yield LiveCard(row, self.level_titles(row.level_id, self.lang), self.tr, self.lang)
         yield Static(POINTS_FORMULA[self.lang], id="formula")
-        yield Static(self.status, id="status")
+        yield Static(Content(self.status), id="status")
         yield MotFooter()
 
     def watch_status(self, status: str) -> None:
         for widget in self.query("#status"):
-            widget.update(status)
+            widget.update(Content(status))  # an error message may hold anything: never markup

@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Header, Input, Static
 
+from ...model import clean_name
 from ..widgets.footer import MotFooter
 from ..widgets.prose import Prose
 from .base import GameScreen
@@ -32,7 +33,7 @@ class TeamNameScreen(GameScreen):
         self.query_one(Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        name = " ".join(event.value.split())
+        name = clean_name(event.value)  # never a terminal code in a name others will see
         if not name:
             self.notify(self.tr("team.empty"), severity="warning", markup=False)
             return
