@@ -62,13 +62,20 @@ class CampaignMapScreen(GameScreen):
         self._focus_list()
 
     def on_screen_resume(self) -> None:
-        """Scores and locks may have changed while a level was played."""
+        """Scores and locks may have changed while a level was played. Not on the first show:
+        a recompose racing the first mount left the map empty and unfocused."""
+        if not getattr(self, "_shown", False):
+            self._shown = True
+            return
         if self.app.library is not None and self.is_mounted:
             self.run_worker(self._refresh(), exclusive=True, group="map")
 
     async def _refresh(self) -> None:
         await self.recompose()
         self._focus_list()
+        # The new list may not take focus until it has been laid out: try again after a refresh,
+        # so the map never sits unfocused (keys would do nothing).
+        self.call_after_refresh(self._focus_list)
 
     def _focus_list(self) -> None:
         lists = self.query("#levels")
