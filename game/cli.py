@@ -57,8 +57,12 @@ class _CleanStream:
     def write(self, text: str) -> int:
         from .model import clean_text
 
-        self._stream.write(clean_text(text) if not text.isascii() or _has_control(text) else text)
-        return len(text)
+        written = len(text)
+        if not text.isascii() or _has_control(text):
+            # U+FEFF stays: a CSV for Excel starts with a byte-order mark on purpose.
+            text = "\ufeff".join(clean_text(part) for part in text.split("\ufeff"))
+        self._stream.write(text)
+        return written
 
     def __getattr__(self, name: str):
         return getattr(self._stream, name)
