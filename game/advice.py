@@ -35,6 +35,13 @@ class MoveAdvice:
         return self.best.id == self.taken.id
 
 
+def _rank(scored: tuple[int | None, Choice]) -> tuple:
+    """What makes a move best: the best score it keeps, then what the customer feels now, then
+    being the author's ideal."""
+    best, choice = scored
+    return (-99 if best is None else best, choice.delta, choice.ideal)
+
+
 class Coach:
     """Best-reachable scores for one level and one player's earlier scores."""
 
@@ -76,15 +83,13 @@ class Coach:
             scored = [(self.best_after(now, peak, c), c) for c in offered]
             taken_best = next(s for s, c in scored if c is taken)
             top = max((s for s, _ in scored if s is not None), default=None)
-
-            def rank(sc):  # the best score kept, then what the customer feels now, then ideal
-                s, c = sc
-                return (-99 if s is None else s, c.delta, c.ideal)
-
-            best = max(scored, key=rank)[1]
-            if rank((taken_best, taken))[:2] == rank((top, best))[:2]:
+            best = max(scored, key=_rank)[1]
+            if _rank((taken_best, taken))[:2] == _rank((top, best))[:2]:
                 best = taken  # as good as any offered: the learner's own move is the best
-            door = drops[-1] if drops and top is not None and (out[0].best_best or -9) > top else None
+            # The door: the last move that lost reach, when the best now is below the start's.
+            first_best = out[0].best_best if out else None
+            door = (drops[-1] if drops and top is not None and first_best is not None and first_best > top
+                    else None)
             out.append(MoveAdvice(i, taken, best, taken_best, top, tuple(c.id for c in offered), door))
             if best is not taken:
                 drops.append((i, best))

@@ -120,7 +120,8 @@ def _scenarios(level: Level) -> list[dict[str, int]]:
     return [dict(zip(names, combo)) for combo in combos]
 
 
-def _conditions(level: Level):
+def conditions_of(level: Level):
+    """Every condition of the level: scene variants, choices' `when`, `next` branches."""
     for scene in level.scenes.values():
         for condition, _ in scene.variants:
             yield condition
@@ -156,7 +157,7 @@ def _distinct(level: Level, scenarios: list[dict[str, int]]) -> list[dict[str, i
             if isinstance(child, tuple):
                 visit(child)
 
-    for condition in _conditions(level):
+    for condition in conditions_of(level):
         visit(condition.tree)
     if not decided and not raw:
         return scenarios[:1] if scenarios else scenarios

@@ -9,10 +9,11 @@ warnings W110–W115 with a path as evidence. It reads the engine's model only: 
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
-from .analysis import Analysis, path_histogram
+from .analysis import Analysis, conditions_of, path_histogram
 from .diagnostics import Diagnostic, display_path
 from .engine import Game
 from .model import STEPS, Level
@@ -20,6 +21,7 @@ from .positions import PositionIndex
 
 MAX_EXPECTATION_WORK = 20_000_000  # state updates for the random player's expected score
 MAX_WALK = 1_000  # moves a strategy may make before it counts as never ending
+_RANK = {step: i for i, step in enumerate(STEPS)}  # the badge-reader's order: E, O, A, C
 
 
 @dataclass
@@ -49,7 +51,7 @@ class Balance:
     strategies: dict[str, StrategyResult] = field(default_factory=dict)
     give_away: tuple[int, int] = (0, 0)  # ideal-path scenes whose ideal is alone in its step, of all
     give_away_scenes: list[str] = field(default_factory=list)
-    paths_to: dict[int, int] = field(default_factory=dict)
+    reach: dict = field(default_factory=dict, repr=False)  # state → mask of scores reachable
 
     def as_dict(self) -> dict:
         return {
@@ -86,9 +88,10 @@ def best_of(mask: int) -> int | None:
     return mask.bit_length() - 4 if mask else None
 
 
-def _best_or_none(mask: int) -> int:
+def _best_or_below(mask: int) -> int:
     """The best score in `mask`, or below any score when nothing is reachable."""
-    return mask.bit_length() - 4 if mask else -99
+    best = best_of(mask)
+    return -99 if best is None else best
 
 
 def worst_of(mask: int) -> int | None:
@@ -157,11 +160,10 @@ def step_strategy(start, analysis: Analysis) -> StrategyResult:
     on_stack: set = set()
 
     def candidates(out, phase):
-        rank = {s: i for i, s in enumerate(STEPS)}
-        ahead = [e for e in out if rank[e[0].step] >= phase]
+        ahead = [e for e in out if _RANK[e[0].step] >= phase]
         pool = ahead or out
-        low = min(rank[e[0].step] for e in pool)
-        return [e for e in pool if rank[e[0].step] == low], low
+        low = min(_RANK[e[0].step] for e in pool)
+        return [e for e in pool if _RANK[e[0].step] == low], low
 
     def value(node, phase, depth):
         """(expected, best, worst, a best path) from here, or None when it can loop."""
@@ -189,7 +191,6 @@ def step_strategy(start, analysis: Analysis) -> StrategyResult:
         memo[key] = out
         return out
 
-    import sys
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, 4 * MAX_WALK + 100))
     try:
@@ -225,7 +226,7 @@ def balance(level: Level, analysis: Analysis) -> Balance:
     start = analysis.main_start()
     if start is None:
         return out
-    reach = reachable_scores(analysis)
+    reach = out.reach = reachable_scores(analysis)
     masks: dict[tuple[str, str], int] = {}
     for state, edges in analysis.edges.items():
         for choice, child in edges:
@@ -249,31 +250,17 @@ def balance(level: Level, analysis: Analysis) -> Balance:
     return out
 
 
-def _choice_keypath(level: Level, scene_id: str, choice_id: str, *rest) -> tuple:
+def _choice_keypath(level: Level, scene_id: str, choice_id: str) -> tuple:
     scene = level.scenes[scene_id]
     index = next(i for i, c in enumerate(scene.choices) if c.id == choice_id)
-    return ("scene", scene_id, "choice", index, *rest)
-
-
-def flags_read(level: Level) -> set[str]:
-    """Every flag some `when` (of a choice, a `next` branch or a scene variant) reads."""
-    read: set[str] = set()
-    for scene in level.scenes.values():
-        for condition, _ in scene.variants:
-            read |= condition.flags()
-        for choice in scene.choices:
-            if choice.when is not None:
-                read |= choice.when.flags()
-            for condition, _ in choice.branches:
-                read |= condition.flags()
-    return read
+    return ("scene", scene_id, "choice", index)
 
 
 def always_warnings(level: Level, positions: PositionIndex | None, analysis: Analysis) -> list[Diagnostic]:
     """W114 and W115: cheap enough, and wrong enough, for every `mot check`."""
     out: list[Diagnostic] = []
     warn = _warner(level, positions, out)
-    read = flags_read(level)
+    read = set().union(*(condition.flags() for condition in conditions_of(level)))
     for sid, scene in level.scenes.items():
         for i, choice in enumerate(scene.choices):
             for j, flag in enumerate(choice.sets):
@@ -321,14 +308,14 @@ def report_warnings(level: Level, positions: PositionIndex | None, analysis: Ana
     if loose:
         warn("W110", f"the best score {best:+d} is reachable without a final confirm: "
                      f"{' → '.join(analysis.path_to(loose[0]))}", ("level",))
-    reach = reachable_scores(analysis)
+    reach = report.reach  # computed once, by `balance`
     trapped: set[tuple[str, str]] = set()
     for state, edges in analysis.edges.items():
-        if _best_or_none(reach.get(state, 0)) < 2:
+        if _best_or_below(reach.get(state, 0)) < 2:
             continue
         for choice, child in edges:
             key = (state[0], choice.id)
-            if choice.delta >= 0 and key not in trapped and _best_or_none(reach.get(child, 0)) < 2:
+            if choice.delta >= 0 and key not in trapped and _best_or_below(reach.get(child, 0)) < 2:
                 trapped.add(key)
                 after = best_of(reach.get(child, 0))
                 cap = "no ending" if after is None else f"{after:+d}"

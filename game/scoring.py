@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .engine import State
+from .engine import State, clamp
 from .model import Level
 
 LABELS: dict[int, dict[str, str]] = {
@@ -34,15 +34,6 @@ POINTS_FORMULA = {
     "en": "points = 10 × (MOT score + 3) + 5 × adherence + 2 × discoveries found",
     "zh": "积分 = 10 ×（MOT 分数 + 3）+ 5 × 模型遵循度 + 2 × 发现数",
 }
-RULES = {
-    "en": ("A moment is a move that changed the meter; the starting mood and moves that leave the "
-           "meter where it was are not moments. Peak = the moment with the largest |value|, a tie "
-           "going to the later one; with no moment, peak = end. MOT score = (peak + end) / 2, "
-           "rounded half away from zero."),
-    "zh": ("“关键时刻”是让仪表发生变化的一步；客户一开始的情绪、以及没有改变仪表的一步，都不算。"
-           "峰值 = 绝对值最大的关键时刻，相同时取较晚的一个；没有关键时刻时，峰值 = 终值。"
-           "MOT 分数 =（峰值 + 终值）/ 2，四舍五入（.5 远离零）。"),
-}
 
 
 def label(value: int, lang: str = "en") -> str:
@@ -53,14 +44,16 @@ def round_half_away(value: float) -> int:
     return int(math.copysign(math.floor(abs(value) + 0.5), value))
 
 
+def _replaces(peak: int | None, before: int, after: int) -> bool:
+    """The peak rule, in one place: a move that changed the meter (a moment) becomes the peak
+    when it is at least as strong as the peak so far (a tie goes to the later moment)."""
+    return after != before and (peak is None or abs(after) >= abs(peak))
+
+
 def fold_peak(peak: int | None, before: int, after: int) -> int | None:
     """The peak after one more move, from the peak so far (None: no moment yet) and the meter
-    before and after the move. The one place the peak rule lives; the analyser folds with it too."""
-    if after == before:  # not a moment
-        return peak
-    if peak is None or abs(after) >= abs(peak):  # a tie goes to the later moment
-        return after
-    return peak
+    before and after the move; the analyser folds with it too."""
+    return after if _replaces(peak, before, after) else peak
 
 
 def score_of(peak: int | None, end: int) -> int:
@@ -73,7 +66,7 @@ def peak_index(start: int, trace) -> int | None:
     best: int | None = None
     before = start
     for i, value in enumerate(trace):
-        if value != before and (best is None or abs(value) >= abs(trace[best])):
+        if _replaces(None if best is None else trace[best], before, value):
             best = i
         before = value
     return best
@@ -196,7 +189,7 @@ def classroom_points(score: int, adherence_total: int, found: int) -> int:
 
 def score(level: Level, state: State) -> Result:
     trace = state.trace
-    start = max(-3, min(3, level.perception))
+    start = clamp(level.perception)
     end = trace[-1] if trace else state.perception
     at = peak_index(start, trace)
     top = trace[at] if at is not None else end
