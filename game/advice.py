@@ -91,7 +91,7 @@ class Coach:
             door = (drops[-1] if drops and top is not None and first_best is not None and first_best > top
                     else None)
             out.append(MoveAdvice(i, taken, best, taken_best, top, tuple(c.id for c in offered), door))
-            if best is not taken:
+            if taken_best != top:  # the move taken lost reach: a door closed here
                 drops.append((i, best))
             after = self.game.take(now, taken)
             peak = fold_peak(peak, now.perception, after.perception)

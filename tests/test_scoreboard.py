@@ -41,7 +41,6 @@ async def test_scoreboard_follows_another_connection_within_two_seconds(tmp_path
     async with app.run_test(size=(140, 40)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, ScoreboardScreen)
                          and "No finished runs yet." in screen_text(app))
-        screen = app.screen
         assert "Room 周一班 · scoreboard" in screen_text(app)
         assert POINTS_FORMULA["en"] in screen_text(app)
         assert "No finished runs yet." in screen_text(app)
