@@ -35,6 +35,7 @@ class CampaignMapScreen(GameScreen):
         super().__init__()
         self._entries: dict[str, object] = {}
         self._highlight: int | None = None
+        self._shown = False  # the first resume is the first show: nothing to refresh yet
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -64,7 +65,7 @@ class CampaignMapScreen(GameScreen):
     def on_screen_resume(self) -> None:
         """Scores and locks may have changed while a level was played. Not on the first show:
         a recompose racing the first mount left the map empty and unfocused."""
-        if not getattr(self, "_shown", False):
+        if not self._shown:
             self._shown = True
             return
         if self.app.library is not None and self.is_mounted:
@@ -73,9 +74,6 @@ class CampaignMapScreen(GameScreen):
     async def _refresh(self) -> None:
         await self.recompose()
         self._focus_list()
-        # The new list may not take focus until it has been laid out: try again after a refresh,
-        # so the map never sits unfocused (keys would do nothing).
-        self.call_after_refresh(self._focus_list)
 
     def _focus_list(self) -> None:
         lists = self.query("#levels")

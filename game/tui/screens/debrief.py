@@ -27,6 +27,13 @@ ADHERENCE_KEYS = {"explore": "debrief.adh_e", "offer": "debrief.adh_o", "act": "
                   "confirm": "debrief.adh_c"}
 
 
+def _move_head(n: int, move, lang: str) -> Content:
+    """`n. [E Explore] -1 → +0 neutral`: a move's number, step and what it did to the meter."""
+    return Content.assemble((f"{n}. ", "bold"), badge(move.step, lang), " ",
+                            (meter_text(move.before, move.perception, move.delta, lang),
+                             f"bold {tone(move.perception - move.before)}"))
+
+
 class DebriefScreen(GameScreen):
     DEFAULT_CSS = """
     DebriefScreen TabbedContent { height: 1fr; }
@@ -138,7 +145,7 @@ class DebriefScreen(GameScreen):
         from ...advice import Coach
 
         lang, level = self.lang, self.level
-        scores = self.app.scores_for(level) if self.app.library is not None else {}
+        scores = self._scores()
         advice = self.advice = Coach(level, scores).advise(self.state)
         customer = level.character(level.customer)
         name = customer.name.get(lang) if customer else ""
@@ -151,9 +158,7 @@ class DebriefScreen(GameScreen):
             said = replay.scene_text(seen, scene).get(lang)
             speaker = level.character(scene.speaker)
             seen = replay.take(seen, choice)
-            head = Content.assemble((f"{n}. ", "bold"), badge(move.step, lang), " ",
-                                    (meter_text(move.before, move.perception, move.delta, lang),
-                                     f"bold {tone(move.perception - move.before)}"))
+            head = _move_head(n, move, lang)
             with Horizontal(classes="sheet-head"):
                 yield Static(head, classes="sheet-title")
                 yield Button(self.tr("debrief.rewind", n=n), id=f"rewind-{n}", compact=True,
@@ -180,7 +185,7 @@ class DebriefScreen(GameScreen):
                                 classes="move muted")
             else:
                 yield Static("", classes="move")
-        game = Game(level, self.app.scores_for(level))
+        game = Game(level, self._scores())
         state, steps = game.start(), []
         for choice_id in game.ideal_path():  # the moves in words, as the learner would make them
             choice = game.level.scenes[state.scene].choice(choice_id)
@@ -189,9 +194,7 @@ class DebriefScreen(GameScreen):
         if steps:
             yield Static(self.text("debrief.ideal_path"), classes="h")
             for n, (choice, move) in enumerate(steps, 1):
-                yield Static(Content.assemble((f"{n}. ", "bold"), badge(choice.step, lang), " ",
-                                              (meter_text(move.before, move.perception, move.delta, lang),
-                                               f"bold {tone(move.perception - move.before)}")))
+                yield Static(_move_head(n, move, lang))
                 yield Prose(choice.text.get(lang), classes="move")
 
     def _discuss_tab(self) -> ComposeResult:
@@ -223,15 +226,13 @@ class DebriefScreen(GameScreen):
         their keys (n, r, i, m) and Tab reaches them."""
         self.query_one("#tab-score DynamicScroll").focus()
 
-    async def action_tab(self, step: int) -> None:
+    def action_tab(self, step: int) -> None:
         tabs = self.query_one("#tabs", TabbedContent)
         panes = [pane.id for pane in tabs.query(TabPane)]
         if tabs.active in panes:
             tabs.active = panes[(panes.index(tabs.active) + step) % len(panes)]
-            pane = tabs.get_pane(tabs.active)
-            for scroll in pane.query(DynamicScroll):
-                await scroll.load()
-                scroll.focus()
+            # (the tab's content loads on TabActivated; its text takes focus so ↓ reads on)
+            tabs.get_pane(tabs.active).query_one(DynamicScroll).focus()
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "next":  # no "Next level" in the Footer after a campaign's last level
@@ -249,12 +250,16 @@ class DebriefScreen(GameScreen):
         else:
             getattr(self, f"action_{button}")()
 
+    def _scores(self) -> dict:
+        """Earlier levels' scores, for `score.<level>` conditions (none without a library)."""
+        return self.app.scores_for(self.level) if self.app.library is not None else {}
+
     def rewind(self, n: int) -> None:
         """Play again from just before move `n`: a practice attempt, with the same card order."""
         from .scene import SceneScreen
 
         screen = SceneScreen(self.level, practice_from=n)
-        scores = self.app.scores_for(self.level) if self.app.library is not None else {}
+        scores = self._scores()
         screen.game = Game(self.level, scores, seed=self.seed)
         screen.state = screen.game.play([m.choice for m in self.state.moves[: n - 1]])
         self.app.switch_screen(screen)

@@ -128,6 +128,12 @@ class SceneScreen(ChoiceKeys, GameScreen):
         trend.label = "" if self.app.exam else self.tr("scene.trend")
         trend.values = () if self.app.exam else (self.level.perception, *self.state.trace)
 
+    def _show_side(self) -> None:
+        """The side panel after the state changed: trend, lit steps, discoveries."""
+        self._show_trend()
+        self.query_one("#badges", StepBadges).lit = self._used()
+        self.query_one("#found", Static).update(self._found_text())
+
     def _used(self) -> frozenset:
         return frozenset() if self.app.exam else frozenset(self.state.steps)
 
@@ -180,14 +186,10 @@ class SceneScreen(ChoiceKeys, GameScreen):
             self.app.save_progress(self.level, self.game.seed, self.state, self.started_at)
         self.query_one("#meter", PerceptionMeter).move_to(move.perception, move.delta)
         if not self.app.exam:
-            self._show_trend()
-            self.query_one("#badges", StepBadges).lit = self._used()
-            self.query_one("#found", Static).update(self._found_text())
-        if not self.app.exam:
+            self._show_side()
             self.last_choice = choice
             self.verdict = None
-            if self._asks_to_name():
-                self.naming = True
+            self.naming = self._asks_to_name()
         # Redraw the stage only after the meter has been painted: the meter is the feedback
         # the player waits for, the coach note can come a frame later.
         redraw = self.advance if self.app.exam else self._redraw_stage
@@ -252,9 +254,7 @@ class SceneScreen(ChoiceKeys, GameScreen):
         self.state = self.game.play(moves)
         self.last_choice = None
         self.query_one("#meter", PerceptionMeter).move_to(self.state.perception, 0)
-        self._show_trend()
-        self.query_one("#badges", StepBadges).lit = self._used()
-        self.query_one("#found", Static).update(self._found_text())
+        self._show_side()
         await self._redraw_stage()
 
     async def advance(self) -> None:
