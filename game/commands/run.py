@@ -50,13 +50,13 @@ def offered_orders(game: Game, state) -> list[list[str]]:
     return out
 
 
-def result_json(result: Result, state, lang: str, game: Game | None = None) -> dict:
-    offered = offered_orders(game, state) if game is not None else [None] * len(state.moves)
+def result_json(result: Result, state, lang: str, game: Game) -> dict:
+    offered = offered_orders(game, state)
     advice = _advice(game, state)
-    level = game.level if game is not None else None
+    level = game.level
     return {
         "level": result.level,
-        "seed": game.seed if game is not None else None,
+        "seed": game.seed,
         "ending": result.ending,
         "path": [{"scene": m.scene, "choice": m.choice, "step": m.step, "delta": m.delta,
                   "perception": m.perception, "offered": shown,
@@ -113,17 +113,15 @@ def run(args) -> int:
     return 0
 
 
-def _advice(game: Game | None, state):
-    if game is None:
-        return []
+def _advice(game: Game, state):
     from ..advice import Coach  # the analyser: only for runs that print advice
 
     return Coach(game.level, dict(game.scores)).advise(state)
 
 
 def _note(level, move, lang: str) -> str | None:
-    choice = level.scenes[move.scene].choice(move.choice) if level is not None else None
-    return choice.feedback.get(lang) if choice is not None and choice.feedback else None
+    choice = level.scenes[move.scene].choice(move.choice)
+    return choice.feedback.get(lang) if choice.feedback else None
 
 
 def transcript(game: Game, state, result: Result, lang: str, steps_names=None) -> str:
