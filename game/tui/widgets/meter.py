@@ -33,7 +33,7 @@ class PerceptionMeter(Widget):
     flash: reactive[str] = reactive("")
     hidden: reactive[bool] = reactive(False)
     lang: reactive[str] = reactive("en")
-    compact: reactive[bool] = reactive(False)  # narrow screens: only the lit row has its label
+    compact: reactive[bool] = reactive(False)  # narrow screens: numbers only, the lit label below
 
     def __init__(self, value: int = 0, *, lang: str = "en", hidden: bool = False, id: str | None = None,
                  customer: str = "") -> None:
