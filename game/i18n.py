@@ -246,6 +246,35 @@ ROOM_STRINGS: dict[str, dict[str, str]] = {
                       "zh": "警告：{host} 可被其他机器访问；能访问它的任何人都能进入这个房间。"},
     "serve.no_textual_serve": {"en": "textual-serve is not installed: pip install 'textual-serve>=1.1'",
                                "zh": "没有安装 textual-serve：pip install 'textual-serve>=1.1'"},
+    "serve.key_note": {"en": "Share this link only with the class: its key is the room's password. "
+                             "At most {n} tabs play at once.",
+                       "zh": "只把这个链接发给学员：其中的 key 就是房间的密码。最多 {n} 个标签页同时进行。"},
+    "serve.forbidden_title": {"en": "This room needs its key", "zh": "进入这个房间需要密钥"},
+    "serve.forbidden": {"en": "Open the link the trainer shared: it ends in ?key=….",
+                        "zh": "请打开培训师分享的链接：它以 ?key=… 结尾。"},
+    "serve.full_title": {"en": "The room is full", "zh": "房间已满"},
+    "serve.full": {"en": "Room {room} already has {n} tabs playing. Close a tab that is not in use, "
+                         "or ask the trainer, then reload this page.",
+                   "zh": "房间 {room} 已有 {n} 个标签页在进行。请关闭不用的标签页或询问培训师，然后刷新本页。"},
+    "serve.bad_port": {"en": "{value!r} is not a port: give a whole number from {low} to {high}",
+                       "zh": "{value!r} 不是有效的端口：请给出 {low} 到 {high} 之间的整数"},
+    "serve.bad_timer": {"en": "{value!r} is not a timer: give whole seconds from {low} to {high}",
+                        "zh": "{value!r} 不是有效的计时：请给出 {low} 到 {high} 之间的整秒数"},
+    "serve.bad_max_tabs": {"en": "{value!r} is not a number of tabs: give a whole number from {low} to {high}",
+                           "zh": "{value!r} 不是有效的标签页数：请给出 {low} 到 {high} 之间的整数"},
+    "serve.bad_tab_memory": {"en": "{value!r} is not a memory limit: give megabytes, 0 (no limit) or "
+                                   "64 to {high}",
+                             "zh": "{value!r} 不是有效的内存上限：请给出兆字节数，0（不限）或 64 到 {high}"},
+    "serve.bad_key": {"en": "the key must be 8 to 128 characters, each A–Z, a–z, 0–9, - or _",
+                      "zh": "密钥必须是 8 到 128 个字符，每个字符为 A–Z、a–z、0–9、- 或 _"},
+    "serve.bad_url": {"en": "{value!r} is not a public URL: give http(s)://host[:port][/path] with a "
+                            "host browsers can reach (not 0.0.0.0)",
+                      "zh": "{value!r} 不是有效的公开地址：请给出 http(s)://主机[:端口][/路径]，主机须是浏览器能访问的地址"
+                            "（不能是 0.0.0.0）"},
+    "serve.needs_public_url": {"en": "--host {host} is not loopback: give --public-url, the address "
+                                     "browsers use (for example http://192.168.1.20:8000)",
+                               "zh": "--host {host} 不是本机回环地址：请用 --public-url 给出浏览器使用的地址"
+                                     "（例如 http://192.168.1.20:8000）"},
 }
 STRINGS.update(ROOM_STRINGS)
 

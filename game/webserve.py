@@ -1,0 +1,439 @@
+"""The classroom in the browser, hardened: textual-serve's server (aiohttp, one subprocess per
+browser tab) with
+
+- a room key: the page and the websocket answer only a request that carries it (`?key=` on the
+  page; the page sets it as an HttpOnly, SameSite=Strict cookie, which the browser sends with
+  the websocket the page opens — textual-serve's JavaScript appends `?width=…&height=…` to the
+  websocket URL, so the key cannot ride in that URL's query). A non-browser client may give
+  `?key=` on `/ws` directly. Keys are compared with `hmac.compare_digest`;
+- an Origin check on the websocket: a browser's `Origin` must be the public URL's or the
+  listening address's (a missing one — not a browser — passes with the key);
+- a cap on live tabs: past it the page says the room is full (HTTP 503) and the websocket is
+  refused;
+- terminal sizes clamped to 10…400 columns × 5…200 rows, at the start and on every resize;
+- one process group (session) per tab, with an address-space limit; when the websocket closes
+  the tab is asked to quit, then its whole group gets SIGTERM and, after a grace, SIGKILL.
+
+It knows nothing of the TUI: it runs whatever command it is given (`mot serve` gives it
+`mot classroom … --ask-team`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import html
+import ipaddress
+import json
+import logging
+import os
+import re
+import secrets
+import signal
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiohttp import WSCloseCode, WSMsgType, web
+from textual_serve.app_service import AppService
+from textual_serve.server import Server
+
+from .i18n import t
+
+log = logging.getLogger("textual-serve")
+
+MIN_COLUMNS, MAX_COLUMNS = 10, 400
+MIN_ROWS, MAX_ROWS = 5, 200
+DEFAULT_MAX_TABS = 60
+MAX_TABS_LIMIT = 1000
+DEFAULT_TAB_MEMORY_MB = 1024
+KILL_GRACE = 2.0
+KEY_RE = re.compile(r"[A-Za-z0-9_-]{8,128}")
+MAX_MESSAGE = 1 << 20  # a websocket message from the browser: keystrokes, a paste, a resize
+
+
+def new_key() -> str:
+    """A fresh room key: 16 random bytes, URL-safe."""
+    return secrets.token_urlsafe(16)
+
+
+def valid_key(key: str) -> bool:
+    return bool(KEY_RE.fullmatch(key))
+
+
+def is_loopback(host: str) -> bool:
+    if host in ("localhost", "ip6-localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def is_unspecified(host: str) -> bool:
+    """0.0.0.0 or :: — a place to listen, never an address a browser can reach."""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_unspecified
+    except ValueError:
+        return False
+
+
+def url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+def _bounded(value: Any, default: int, low: int, high: int) -> int:
+    if isinstance(value, bool):
+        number = default
+    else:
+        try:
+            number = int(value)
+        except (TypeError, ValueError, OverflowError):
+            number = default
+    return max(low, min(high, number))
+
+
+def clamp_size(width: Any, height: Any) -> tuple[int, int]:
+    """A terminal size a client asked for, as whole cells within 10…400 × 5…200 (80×24 for
+    what is not a number)."""
+    return (_bounded(width, 80, MIN_COLUMNS, MAX_COLUMNS),
+            _bounded(height, 24, MIN_ROWS, MAX_ROWS))
+
+
+def origin_of(url: str) -> str | None:
+    """`scheme://host:port` of a URL, lower-cased and with the default port spelled out, or
+    None for what is not an http(s) origin (such as the `null` origin)."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        return None
+    port = port or (443 if scheme == "https" else 80)
+    return f"{scheme}://{url_host(parts.hostname.lower())}:{port}"
+
+
+def _memory_limiter(megabytes: int) -> Callable[[], None] | None:
+    """A `preexec_fn` that caps the child's address space, or None where that is not possible."""
+    if not megabytes:
+        return None
+    try:
+        import resource
+    except ImportError:  # not POSIX: no limit
+        return None
+    try:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    except (ValueError, OSError):
+        return None
+    limit = megabytes * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+
+    def apply() -> None:
+        try:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        except (ValueError, OSError):
+            pass
+
+    return apply
+
+
+def _group_exists(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _signal_group(pgid: int, sig: int) -> None:
+    try:
+        os.killpg(pgid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+class TabService(AppService):
+    """One tab's process: its own session and process group, a memory limit, a clamped size,
+    and a stop that does not leave the group behind."""
+
+    def __init__(self, command: str, *, memory_mb: int = DEFAULT_TAB_MEMORY_MB,
+                 grace: float = KILL_GRACE, **kwargs) -> None:
+        super().__init__(command, **kwargs)
+        self.memory_mb = memory_mb
+        self.grace = grace
+        self.pgid: int | None = None
+        self._stopped = False
+
+    async def _open_app_process(self, width: int = 80, height: int = 24):
+        width, height = clamp_size(width, height)
+        environment = self._build_environment(width=width, height=height)
+        options: dict[str, Any] = {}
+        limiter = _memory_limiter(self.memory_mb)
+        if limiter is not None:
+            options["preexec_fn"] = limiter
+        if hasattr(os, "killpg"):
+            options["start_new_session"] = True
+        self._process = process = await asyncio.create_subprocess_shell(
+            self.command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE, env=environment, **options)
+        if options.get("start_new_session"):
+            self.pgid = process.pid  # a session leader leads its own group
+        assert process.stdin is not None
+        self._stdin = process.stdin
+        return process
+
+    async def set_terminal_size(self, width: int, height: int) -> None:
+        width, height = clamp_size(width, height)
+        await self.send_meta({"type": "resize", "width": width, "height": height})
+
+    async def _wait_exit(self, timeout: float) -> bool:
+        process = self._process
+        if process is None or process.returncode is not None:
+            return True
+        try:
+            await asyncio.wait_for(process.wait(), timeout)
+        except asyncio.TimeoutError:
+            return False
+        return True
+
+    async def _wait_group_gone(self, timeout: float) -> bool:
+        assert self.pgid is not None
+        deadline = time.monotonic() + timeout
+        while _group_exists(self.pgid):
+            if time.monotonic() >= deadline:
+                return False
+            await asyncio.sleep(0.05)
+        return True
+
+    async def stop(self) -> None:
+        """Ask the app to quit; then SIGTERM its whole group, and SIGKILL what is left after
+        the grace. Safe to call more than once."""
+        if self._stopped:
+            return
+        self._stopped = True
+        await self._download_manager.cancel_app_downloads(app_service_id=self.app_service_id)
+        process = self._process
+        if process is not None and process.returncode is None and self._stdin is not None:
+            await self.send_meta({"type": "quit"})
+            await self._wait_exit(self.grace)
+        if self.pgid is not None:
+            _signal_group(self.pgid, signal.SIGTERM)
+            if not await self._wait_group_gone(self.grace):
+                _signal_group(self.pgid, signal.SIGKILL)
+        elif process is not None and process.returncode is None:
+            process.kill()
+        await self._wait_exit(self.grace)
+        if self._task is not None:
+            try:
+                await asyncio.wait_for(self._task, self.grace)
+            except asyncio.TimeoutError:
+                pass  # wait_for cancelled the reader
+            self._task = None
+
+    def kill_now(self) -> None:
+        """SIGKILL the whole group at once (the server is going away)."""
+        if self.pgid is not None:
+            _signal_group(self.pgid, signal.SIGKILL)
+        elif self._process is not None and self._process.returncode is None:
+            self._process.kill()
+
+
+class RoomServer(Server):
+    """textual-serve's `Server` for one classroom room; see the module's docstring."""
+
+    def __init__(self, command: str, *, room: str, key: str, host: str = "127.0.0.1",
+                 port: int = 8000, public_url: str | None = None, title: str | None = None,
+                 max_tabs: int = DEFAULT_MAX_TABS, tab_memory_mb: int = DEFAULT_TAB_MEMORY_MB,
+                 kill_grace: float = KILL_GRACE) -> None:
+        if not valid_key(key):
+            raise ValueError("the room key must be 8 to 128 URL-safe characters")
+        listening = None if is_unspecified(host) else f"http://{url_host(host)}:{port}"
+        public_url = (public_url or listening or "").rstrip("/")
+        if origin_of(public_url) is None or is_unspecified(urlsplit(public_url).hostname or ""):
+            raise ValueError(f"no public URL browsers can reach (host {host!r})")
+        super().__init__(command, host=host, port=port, title=title, public_url=public_url)
+        self.room = room
+        self.key = key
+        self.max_tabs = max_tabs
+        self.tab_memory_mb = tab_memory_mb
+        self.kill_grace = kill_grace
+        self.cookie_name = f"mot_key_{port}"
+        self.origins = {o for o in (origin_of(public_url), listening and origin_of(listening)) if o}
+        self.live = 0  # websockets admitted and not yet finished
+        self.tabs: dict[web.WebSocketResponse, TabService | None] = {}
+
+    @property
+    def join_url(self) -> str:
+        return f"{self.public_url}/?key={self.key}"
+
+    # -- the checks ---------------------------------------------------------------------------
+
+    def key_ok(self, request: web.Request) -> bool:
+        given = request.query.get("key") or request.cookies.get(self.cookie_name) or ""
+        return hmac.compare_digest(given.encode("utf-8", "replace"), self.key.encode("utf-8"))
+
+    def origin_ok(self, request: web.Request) -> bool:
+        origin = request.headers.get("Origin")
+        if origin is None:
+            return True  # not a browser; the key still has to be right
+        normal = origin_of(origin)
+        if normal is None:
+            return False
+        if normal in self.origins:
+            return True
+        # Listening on loopback: localhost and 127.0.0.1 on the same port are the same page.
+        parts = urlsplit(normal)
+        return (is_loopback(self.host) and parts.scheme == "http"
+                and is_loopback(parts.hostname or "") and parts.port == self.port)
+
+    @property
+    def full(self) -> bool:
+        return self.live >= self.max_tabs
+
+    def _page(self, status: int, what: str) -> web.Response:
+        """The plain bilingual page for a refused request (403 no key, 503 room full)."""
+        room = html.escape(self.room)
+        paragraphs = "".join(
+            f'<h1 lang="{lang}">{html.escape(t(f"serve.{what}_title", lang))}</h1>'
+            f'<p lang="{lang}">{html.escape(t(f"serve.{what}", lang, room=self.room, n=self.max_tabs))}</p>'
+            for lang in ("zh", "en"))
+        body = (f'<!DOCTYPE html><html><head><meta charset="utf-8">'
+                f"<title>Moment of Truth · 关键时刻 · {room}</title></head>"
+                f'<body style="font-family: sans-serif; max-width: 40em; margin: 3em auto">'
+                f"{paragraphs}</body></html>")
+        response = web.Response(status=status, text=body, content_type="text/html",
+                                charset="utf-8")
+        response.headers["Cache-Control"] = "no-store"
+        if status == 503:
+            response.headers["Retry-After"] = "30"
+        return response
+
+    def _refusal(self, status: int, what: str) -> web.Response:
+        text = " / ".join(t(f"serve.{what}", lang, room=self.room, n=self.max_tabs)
+                          for lang in ("zh", "en"))
+        return web.Response(status=status, text=text + "\n", charset="utf-8")
+
+    # -- the routes ---------------------------------------------------------------------------
+
+    async def _make_app(self) -> web.Application:
+        app = await super()._make_app()
+        app.on_cleanup.append(self._on_cleanup)
+        return app
+
+    async def on_startup(self, app: web.Application) -> None:
+        """Quiet: `mot serve` prints its own start line, with the join URL."""
+
+    async def handle_index(self, request: web.Request) -> web.StreamResponse:
+        if not self.key_ok(request):
+            return self._page(403, "forbidden")
+        if self.full:
+            return self._page(503, "full")
+        response = await super().handle_index(request)
+        response.set_cookie(self.cookie_name, self.key, httponly=True, samesite="Strict",
+                            secure=self.public_url.startswith("https:"), path="/")
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Referrer-Policy"] = "no-referrer"  # the key is in the page's URL
+        response.headers["X-Frame-Options"] = "DENY"
+        return response
+
+    async def handle_download(self, request: web.Request) -> web.StreamResponse:
+        if not self.key_ok(request):
+            return self._refusal(403, "forbidden")
+        return await super().handle_download(request)
+
+    async def _process_messages(self, websocket: web.WebSocketResponse,
+                                app_service: AppService) -> None:
+        """The browser's messages, as textual-serve's protocol has them (`["stdin", text]`,
+        `["resize", {width, height}]`, `["ping", x]`, `["blur"]`, `["focus"]`); malformed
+        ones are dropped, sizes clamped."""
+        async for message in websocket:
+            if message.type != WSMsgType.TEXT:
+                continue
+            try:
+                envelope = json.loads(message.data)
+            except ValueError:
+                continue
+            if not isinstance(envelope, list) or not envelope:
+                continue
+            kind, data = envelope[0], envelope[1] if len(envelope) > 1 else None
+            if kind == "stdin" and isinstance(data, str):
+                await app_service.send_bytes(data.encode("utf-8", "replace"))
+            elif kind == "resize" and isinstance(data, dict):
+                await app_service.set_terminal_size(*clamp_size(data.get("width"),
+                                                                data.get("height")))
+            elif kind == "ping":
+                await websocket.send_json(["pong", data])
+            elif kind == "blur":
+                await app_service.blur()
+            elif kind == "focus":
+                await app_service.focus()
+
+    async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
+        if not self.key_ok(request) or not self.origin_ok(request):
+            return self._refusal(403, "forbidden")
+        if self.full:
+            return self._refusal(503, "full")
+        self.live += 1  # no await since the check: two tabs cannot both take the last place
+        websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=MAX_MESSAGE)
+        self.tabs[websocket] = None
+        service: TabService | None = None
+        try:
+            width, height = clamp_size(request.query.get("width", 80),
+                                       request.query.get("height", 24))
+            await websocket.prepare(request)
+            service = TabService(self.command, write_bytes=websocket.send_bytes,
+                                 write_str=websocket.send_str, close=websocket.close,
+                                 download_manager=self.download_manager, debug=self.debug,
+                                 memory_mb=self.tab_memory_mb, grace=self.kill_grace)
+            self.tabs[websocket] = service
+            await service.start(width, height)
+            await self._process_messages(websocket, service)
+        except asyncio.CancelledError:
+            if service is not None:
+                service.kill_now()
+            raise
+        except Exception:  # one tab's trouble must not stop the room
+            log.exception("a tab failed")
+        finally:
+            try:
+                if service is not None:
+                    await service.stop()
+                if not websocket.closed:
+                    await websocket.close()
+            finally:
+                self.live -= 1
+                self.tabs.pop(websocket, None)
+        return websocket
+
+    async def on_shutdown(self, app: web.Application) -> None:
+        """The server stops: close every tab's websocket (its handler then ends its process)."""
+        await asyncio.gather(*(ws.close(code=WSCloseCode.GOING_AWAY) for ws in list(self.tabs)),
+                             return_exceptions=True)
+
+    async def _on_cleanup(self, app: web.Application) -> None:
+        for service in list(self.tabs.values()):
+            if service is not None:
+                service.kill_now()
+
+    def serve(self, debug: bool = False) -> None:
+        """Run until Ctrl+C, as textual-serve does, without the access log (its lines would
+        print every tab's key)."""
+        self.debug = debug
+        self.initialize_logging()
+        try:
+            loop = asyncio.get_event_loop()
+        except RuntimeError:
+            loop = asyncio.new_event_loop()
+        try:
+            loop.add_signal_handler(signal.SIGINT, self.request_exit)
+            loop.add_signal_handler(signal.SIGTERM, self.request_exit)
+        except NotImplementedError:
+            pass
+        web.run_app(self._make_app(), host=self.host, port=self.port, handle_signals=False,
+                    loop=loop, print=lambda *args: None, access_log=None, shutdown_timeout=10)
