@@ -316,6 +316,50 @@ PLAYTEST_STRINGS: dict[str, dict[str, str]] = {
 }
 STRINGS.update(PLAYTEST_STRINGS)
 
+# The save file's problems (store.StoreError, by code) and one screen per team of a room.
+STORE_STRINGS: dict[str, dict[str, str]] = {
+    "store.S001": {"en": "cannot save: {path} is read-only (the folder or the file cannot be written). "
+                         "Choose a writable folder with MOT_HOME or --data-dir (or a file with --db), "
+                         "or allow writing there.",
+                   "zh": "无法保存：{path} 是只读的（文件夹或文件不可写入）。请用 MOT_HOME 或 --data-dir "
+                         "指定一个可写的文件夹（或用 --db 指定文件），或允许写入该位置。"},
+    "store.S002": {"en": "cannot save: {path} is a file, not a folder. Point MOT_HOME or --data-dir "
+                         "at a folder (the file was left untouched).",
+                   "zh": "无法保存：{path} 是一个文件，而不是文件夹。请让 MOT_HOME 或 --data-dir "
+                         "指向一个文件夹（该文件未被改动）。"},
+    "store.S003": {"en": "cannot save to {path}: the disk is full ({error}). Free some space and try "
+                         "again; the save file was not changed.",
+                   "zh": "无法保存到 {path}：磁盘已满（{error}）。请腾出空间后重试；存档文件没有被改动。"},
+    "store.S004": {"en": "{path} is a database of another program, not a Moment of Truth save; it was "
+                         "left untouched. Give the game its own file (--db, --data-dir or MOT_HOME).",
+                   "zh": "{path} 是其他程序的数据库，不是关键时刻的存档；它未被改动。请为游戏另外指定"
+                         "文件（--db、--data-dir 或 MOT_HOME）。"},
+    "store.S005": {"en": "no database at {path} (give one with --db); nothing was created.",
+                   "zh": "{path} 处没有数据库（请用 --db 指定）；没有创建任何文件。"},
+    "store.S006": {"en": "{path} is not a Moment of Truth database (not SQLite, or damaged: {error}); "
+                         "it was left untouched.",
+                   "zh": "{path} 不是关键时刻的数据库（不是 SQLite 文件，或已损坏：{error}）；它未被改动。"},
+    "store.S007": {"en": "{path} holds no games yet (an empty database): play a game into it first.",
+                   "zh": "{path} 里还没有任何对局（空数据库）：请先在其中玩一局。"},
+    "store.S008": {"en": "{path} was saved by a newer version of Moment of Truth: update the game to "
+                         "read it. It was left untouched.",
+                   "zh": "{path} 由更新版本的关键时刻保存：请更新游戏后再读取。它未被改动。"},
+    "store.S009": {"en": "cannot use the save file {path}: {error}",
+                   "zh": "无法使用存档文件 {path}：{error}"},
+    "store.S010": {"en": "team “{team}” is already playing in room “{room}” on another screen or tab. "
+                         "Choose another name with --team, or add --resume if this is that team "
+                         "coming back.",
+                   "zh": "队伍“{team}”已在房间“{room}”的另一个屏幕或标签页上游戏。请用 --team 换一个"
+                         "名字；如果就是你们队回来继续，请加上 --resume。"},
+    "team.taken": {"en": "“{team}” is already playing in room {room} on another screen. Type another "
+                         "name — or, if this is your team coming back, choose “That's us: resume”.",
+                   "zh": "“{team}”已在房间 {room} 的另一个屏幕上游戏。请输入另一个名字；如果就是你们队"
+                         "回来继续，请选择“就是我们：继续”。"},
+    "team.resume": {"en": "That's us: resume", "zh": "就是我们：继续"},
+    "board.practice": {"en": "{n} practice (not counted)", "zh": "练习 {n} 局（不计分）"},
+}
+STRINGS.update(STORE_STRINGS)
+
 # Footer descriptions by binding action (see tui/localize.py).
 KEY_LABELS: dict[str, dict[str, str]] = {
     "help": {"en": "Help", "zh": "帮助"},

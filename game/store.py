@@ -9,29 +9,51 @@ Why it looks the way it does:
   from a newer version is moved aside and a fresh one started; `Store.notice` says so in both
   languages for the UI to show.
 - The schema is versioned with `PRAGMA user_version`; `MIGRATIONS[n]` brings version n−1 to n.
+- A valid SQLite database that is not ours (another program's tables) is never touched: it is
+  refused with a `StoreError`, as are a read-only or full disk and a data folder that is a file.
+  `StoreError` carries a code (S001…) and the message in both languages, for the command line.
+- `Store.open_readonly` (for `mot results` and `mot scoreboard`) creates, migrates and moves
+  nothing: a missing, damaged or foreign file is only reported.
+- In a room's ranking each team's first run of a level counts; later runs of it are practice.
+- A team of a room is claimed by one screen at a time (`claim_team`, atomic under BEGIN IMMEDIATE).
 
 Pure stdlib (plus platformdirs for the default location): no Textual, no TOML.
 """
 
 from __future__ import annotations
 
+import errno
+import functools
 import os
 import sqlite3
 import threading
 import time
 import uuid as uuidlib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterable, Sequence
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 DB_NAME = "mot.sqlite3"
 APP_NAME = "moment-of-truth"
 MODES = ("learn", "exam", "classroom", "headless")
 _STEP_LETTERS = {"explore": "E", "offer": "O", "act": "A", "confirm": "C"}  # = i18n.STEP_LETTERS
 BUSY_TIMEOUT_S = 10.0
 LOCK_RETRIES = 5
+STALE_AFTER_S = 600.0  # a team's claim or unfinished live row older than this no longer holds its name
+
+# StoreError codes: what went wrong with the save file, for `mot <cmd>: error[S00x]: …`.
+READ_ONLY = "S001"       # the data folder or the file cannot be written
+NOT_A_FOLDER = "S002"    # the data folder's path is a file
+DISK_FULL = "S003"       # sqlite3 "database or disk is full", or ENOSPC
+FOREIGN = "S004"         # a valid SQLite database of another program
+NO_DATABASE = "S005"     # read-only open: there is no file
+NOT_A_DATABASE = "S006"  # read-only open: not SQLite, or damaged
+EMPTY = "S007"           # read-only open: an SQLite file with no game data yet
+NEWER = "S008"           # read-only open: saved by a newer version of the game
+CANNOT_OPEN = "S009"     # anything else (locked for too long, …), with SQLite's own words
+TEAM_TAKEN = "S010"      # a room's team name is already playing on another screen
 
 MIGRATIONS: dict[int, list[str]] = {
     1: [
@@ -112,6 +134,18 @@ MIGRATIONS: dict[int, list[str]] = {
             choices    TEXT NOT NULL,
             started_at TEXT NOT NULL,
             updated_at TEXT NOT NULL)""",
+    ],
+    4: [
+        # Which screen plays a team of a room (the issue "Hostile input…"): a second terminal or
+        # tab joining under the same name is refused. `token` is the holder's; `updated_at` is
+        # refreshed while it plays, so a crashed holder's claim goes stale.
+        """CREATE TABLE claims (
+            room       TEXT NOT NULL,
+            team       TEXT NOT NULL,
+            token      TEXT NOT NULL,
+            claimed_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (room, team))""",
     ],
 }
 
@@ -197,12 +231,15 @@ class RunRecord:
     finished_at: str
     duration_s: float | None
     seed: int | None = None  # the card order's seed (schema 3 on)
+    practice: bool = False  # a later run of the same team and level in a room: not ranked
     moves: list[MoveRecord] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class RankRow:
-    """One team of a room: points summed over its runs; score and adherence of its last run."""
+    """One team of a room: points summed over its counted runs (the first of each level), the
+    score and adherence of the last of those; `practice_runs` counts its later runs of a level
+    it had already played, which are kept but not ranked."""
 
     team: str
     points: int
@@ -210,6 +247,7 @@ class RankRow:
     mot_score: int
     adherence: int
     finished_at: str
+    practice_runs: int = 0
 
 
 @dataclass(frozen=True)
@@ -246,12 +284,152 @@ class Progress:
     started_at: str
 
 
+class StoreError(Exception):
+    """A save file that cannot be used, said plainly: `code` (S001…, see above), `messages`
+    {"en": …, "zh": …}, and `path`. The error that caused it, if any, is `__cause__`, and its
+    own words appear in the messages where they help (a full disk, anything unexpected)."""
+
+    def __init__(self, code: str, path: str | Path | None = None,
+                 error: BaseException | str | None = None, **values) -> None:
+        from .i18n import t  # only when something went wrong: keeps `import game.store` light
+
+        self.code = code
+        self.path = Path(path) if path is not None else None
+        detail = _error_text(error)
+        self.messages: dict[str, str] = {
+            lang: t(f"store.{code}", lang, path=path, error=detail, **values) for lang in ("en", "zh")}
+        super().__init__(f"[{code}] {self.messages['en']}")
+
+    def message(self, lang: str) -> str:
+        return self.messages.get(lang) or self.messages["en"]
+
+    def line(self, command: str, lang: str) -> str:
+        """The command line's report: `mot results: error[S005]: no database at …`."""
+        return f"mot {command}: error[{self.code}]: {self.message(lang)}"
+
+
+def _error_text(error: BaseException | str | None) -> str:
+    if error is None:
+        return ""
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return str(error) or type(error).__name__
+
+
+def _file_in_the_way(path: Path) -> Path | None:
+    """The nearest existing folder above `path`, when it is a file rather than a folder."""
+    for folder in (path.parent, *path.parent.parents):
+        if folder.exists():
+            return None if folder.is_dir() else folder
+    return None
+
+
+def _writable_folder(folder: Path) -> bool:
+    """Whether a file can be created in `folder` (the nearest existing one above it, if it does
+    not exist yet). As root this says yes to any folder, but then writes succeed too."""
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            return os.access(candidate, os.W_OK | os.X_OK)
+    return True
+
+
+def storage_error(exc: BaseException, path: Path) -> StoreError:
+    """What an OSError or sqlite3 error while opening or writing `path` means for the user."""
+    if isinstance(exc, StoreError):
+        return exc
+    text = str(exc).lower()
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if isinstance(exc, OSError):
+        blocker = _file_in_the_way(path)
+        if exc.errno == errno.ENOSPC:
+            return StoreError(DISK_FULL, path, exc)
+        if blocker is not None or exc.errno in (errno.ENOTDIR, errno.EEXIST):
+            return StoreError(NOT_A_FOLDER, blocker or path.parent, exc)
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return StoreError(READ_ONLY, path.parent, exc)
+        return StoreError(CANNOT_OPEN, path, exc)
+    if name == "SQLITE_FULL" or "disk is full" in text:
+        return StoreError(DISK_FULL, path, exc)
+    if name.startswith("SQLITE_READONLY") or "readonly database" in text:
+        return StoreError(READ_ONLY, path if _writable_folder(path.parent) else path.parent, exc)
+    if name in ("SQLITE_NOTADB", "SQLITE_CORRUPT") or "not a database" in text or "malformed" in text:
+        return StoreError(NOT_A_DATABASE, path, exc)
+    if name.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
+        blocker = _file_in_the_way(path)
+        if blocker is not None:
+            return StoreError(NOT_A_FOLDER, blocker, exc)
+        if not _writable_folder(path.parent):
+            return StoreError(READ_ONLY, path.parent, exc)
+    return StoreError(CANNOT_OPEN, path, exc)
+
+
+# -- is it ours? ------------------------------------------------------------------------------
+
+@functools.cache
+def _expected_shape(version: int) -> dict[str, frozenset[str]]:
+    """Our tables and their columns at schema `version`, built from MIGRATIONS in memory."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        for target in range(1, version + 1):
+            for statement in MIGRATIONS[target]:
+                conn.execute(statement)
+        return _shape(conn)
+    finally:
+        conn.close()
+
+
+def _shape(conn: sqlite3.Connection) -> dict[str, frozenset[str]]:
+    """The file's own tables (not SQLite's) and their columns."""
+    names = [row[0] for row in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")]
+    return {name: frozenset(row[0] for row in conn.execute(
+        "SELECT name FROM pragma_table_info(?)", (name,))) for name in names}
+
+
+def _inspect(conn: sqlite3.Connection) -> tuple[int, dict[str, frozenset[str]]]:
+    """The schema version and the tables, read in one snapshot (another process may be
+    creating the schema at this very moment)."""
+    conn.execute("BEGIN")
+    try:
+        found = conn.execute("PRAGMA user_version").fetchone()[0], _shape(conn)
+    except BaseException:
+        _rollback_quietly(conn)
+        raise
+    conn.execute("COMMIT")
+    return found
+
+
+def _is_ours(shape: dict[str, frozenset[str]], version: int) -> bool:
+    """Version 0 is ours only while empty; versions we know must have our tables, column for
+    column (other tables may sit beside them)."""
+    if version == 0:
+        return not shape
+    return all(shape.get(table) == columns for table, columns in _expected_shape(version).items())
+
+
+def _looks_like_a_newer_save(shape: dict[str, frozenset[str]]) -> bool:
+    """A file with a version we do not know: ours from a newer game if it has no tables yet or
+    still has players and runs as we know them; another program's otherwise."""
+    players, runs = shape.get("players", frozenset()), shape.get("runs", frozenset())
+    return not shape or ({"id", "name"} <= players and {"uuid", "level_id", "mot_score"} <= runs)
+
+
 class _SetAside(Exception):
     """The file is not a save we can use (`kind` is "corrupt" or "newer")."""
 
     def __init__(self, kind: str) -> None:
         super().__init__(kind)
         self.kind = kind
+
+
+def _rollback_quietly(conn: sqlite3.Connection) -> None:
+    """Undo an open transaction while another error is on its way up: that error is the one
+    that matters, so a failing ROLLBACK must not replace it."""
+    if conn.in_transaction:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
 
 
 def _is_lock_error(exc: sqlite3.Error) -> bool:
@@ -263,30 +441,51 @@ class Store:
     """One open database. Use as a context manager, or call `close()`.
 
     `notice` is None, or {"en": …, "zh": …} when the old file had to be moved aside
-    (`moved_to` is then its new path).
+    (`moved_to` is then its new path). A file that cannot be used raises `StoreError`.
+    `readonly=True` (or `Store.open_readonly`) only reads: see `_open_readonly`.
     """
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(self, path: str | Path | None = None, *, readonly: bool = False) -> None:
         self.path = Path(path) if path else default_db_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.readonly = readonly
         self.notice: dict[str, str] | None = None
         self.moved_to: Path | None = None
         self._lock = threading.RLock()  # the TUI may call from worker threads
-        for attempt in range(3):
-            try:
-                self._conn = self._open()
-                break
-            except _SetAside as problem:
-                if attempt == 2:
-                    raise RuntimeError(f"cannot open a usable database at {self.path}") from None
-                if self._same_file():  # not already replaced by another process
-                    self.moved_to = self._move_aside(problem.kind)
-                    self.notice = {lang: text.format(path=self.moved_to)
-                                   for lang, text in _NOTICES[problem.kind].items()}
+        self._conn: sqlite3.Connection | None = None
+        self._claims: dict[tuple[str, str], str] = {}  # (room, team) → token, claimed here
+        self._immutable = False  # read-only, and no writer had the file open (see _open_readonly)
+        if readonly:
+            self._conn = self._open_readonly()
+            return
+        try:
+            blocker = _file_in_the_way(self.path)
+            if blocker is not None:
+                raise StoreError(NOT_A_FOLDER, blocker)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            for attempt in range(3):
+                try:
+                    self._conn = self._open()
+                    break
+                except _SetAside as problem:
+                    if attempt == 2:
+                        raise StoreError(CANNOT_OPEN, self.path,
+                                         "the file keeps being replaced while it is opened") from None
+                    if self._same_file():  # not already replaced by another process
+                        self.moved_to = self._move_aside(problem.kind)
+                        self.notice = {lang: text.format(path=self.moved_to)
+                                       for lang, text in _NOTICES[problem.kind].items()}
+        except (sqlite3.Error, OSError) as exc:
+            raise storage_error(exc, self.path) from exc
 
     @classmethod
     def open(cls, path: str | Path | None = None) -> "Store":
         return cls(path)
+
+    @classmethod
+    def open_readonly(cls, path: str | Path | None = None) -> "Store":
+        """Open only to read (`mot results`, `mot scoreboard`): nothing is created, migrated,
+        moved or renamed; a missing, foreign, damaged or newer file raises `StoreError`."""
+        return cls(path, readonly=True)
 
     def __enter__(self) -> "Store":
         return self
@@ -305,30 +504,82 @@ class Store:
     def _open(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
                                check_same_thread=False)
-        self._inode = os.stat(self.path).st_ino
         try:
+            self._inode = os.stat(self.path).st_ino
             conn.row_factory = sqlite3.Row
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            self._retry(lambda: conn.execute("PRAGMA journal_mode = WAL").fetchone())
             conn.execute("PRAGMA foreign_keys = ON")
             if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise _SetAside("corrupt")
-            if conn.execute("PRAGMA user_version").fetchone()[0] > SCHEMA_VERSION:
-                raise _SetAside("newer")
-            self._retry(lambda: self._migrate(conn))
+            # Whose file is it? Asked before anything is written (WAL changes the header).
+            version, shape = self._retry(lambda: _inspect(conn))
+            if version > SCHEMA_VERSION:
+                if _looks_like_a_newer_save(shape):
+                    raise _SetAside("newer")
+                raise StoreError(FOREIGN, self.path)
+            if not _is_ours(shape, version):
+                raise StoreError(FOREIGN, self.path)
+            self._retry(lambda: conn.execute("PRAGMA journal_mode = WAL").fetchone())
+            self._retry(lambda: self._migrate(conn, self.path))
             return conn
         except sqlite3.DatabaseError as exc:
             conn.close()
             if isinstance(exc, sqlite3.OperationalError):
-                raise  # locked, unwritable, …: a real problem, not a bad file
+                raise  # locked, unwritable, full, …: a real problem, not a bad file
             raise _SetAside("corrupt") from exc
         except BaseException:
             conn.close()
             raise
 
+    def _open_readonly(self) -> sqlite3.Connection:
+        """`mode=ro`: SQLite itself refuses every write. Versions 1 … SCHEMA_VERSION of our
+        schema are read as they are (what an older file lacks reads as empty).
+
+        While no `-wal` file lies beside the database, no connection has it open and the file
+        alone holds everything: it is then read as `immutable`, which creates no `-wal`/`-shm`
+        (and works in a folder we may not write). `_query` switches to a plain read-only
+        connection as soon as a writer appears (its `-wal` does), so a scoreboard stays live."""
+        if not self.path.exists():
+            raise StoreError(NO_DATABASE, self.path)
+        if not self.path.is_file():
+            raise StoreError(NOT_A_DATABASE, self.path, "not a file")
+        immutable = not os.path.exists(f"{self.path}-wal")
+        uri = f"{self.path.absolute().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
+        try:
+            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                                   check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise self._reading_error(exc) from exc
+        try:
+            conn.row_factory = sqlite3.Row
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            version, shape = self._retry(lambda: _inspect(conn))
+            if version > SCHEMA_VERSION:
+                raise StoreError(NEWER if _looks_like_a_newer_save(shape) else FOREIGN, self.path)
+            if version == 0:
+                raise StoreError(FOREIGN if shape else EMPTY, self.path)
+            if not _is_ours(shape, version):
+                raise StoreError(FOREIGN, self.path)
+            self._immutable = immutable
+            return conn
+        except BaseException as exc:
+            conn.close()
+            if isinstance(exc, (sqlite3.Error, OSError)):
+                raise self._reading_error(exc) from exc
+            raise
+
+    def _reading_error(self, exc: BaseException) -> StoreError:
+        """A read that failed: "cannot save, read-only" would be the wrong words for it."""
+        error = storage_error(exc, self.path)
+        return StoreError(CANNOT_OPEN, self.path, exc) if error.code == READ_ONLY else error
+
     @staticmethod
-    def _migrate(conn: sqlite3.Connection) -> None:
-        """Create or upgrade the schema in one transaction; another process may win the race."""
+    def _migrate(conn: sqlite3.Connection, path: Path | None = None) -> None:
+        """Create or upgrade the schema in one transaction; another process may win the race.
+
+        If a statement fails (a full disk), SQLite may already have rolled the transaction
+        back, so our ROLLBACK can fail too ("no transaction is active"): the first error is
+        the one raised, never the ROLLBACK's."""
         if conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
             return
         conn.execute("BEGIN IMMEDIATE")
@@ -336,13 +587,15 @@ class Store:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
                 raise _SetAside("newer")
+            if not _is_ours(_shape(conn), version):
+                raise StoreError(FOREIGN, path)
             for target in range(version + 1, SCHEMA_VERSION + 1):
                 for statement in MIGRATIONS[target]:
                     conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback_quietly(conn)
             raise
 
     def _same_file(self) -> bool:
@@ -382,6 +635,9 @@ class Store:
     def _write(self, work) -> object:
         """`work(conn)` inside BEGIN IMMEDIATE … COMMIT, retried whole when locked."""
 
+        if self.readonly:
+            raise RuntimeError("this Store was opened read-only")
+
         def attempt():
             conn = self._conn
             conn.execute("BEGIN IMMEDIATE")
@@ -390,12 +646,14 @@ class Store:
                 conn.execute("COMMIT")
                 return value
             except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
+                _rollback_quietly(conn)
                 raise
 
         with self._lock:
-            return self._retry(attempt)
+            try:
+                return self._retry(attempt)
+            except (sqlite3.Error, OSError) as exc:
+                raise storage_error(exc, self.path) from exc
 
     def record_run(self, player: str, level_id: str, campaign_id: str | None, state, result, *,
                    mode: str = "learn", room: str | None = None, team: str | None = None,
@@ -469,9 +727,78 @@ class Store:
                     steps: str, finished: bool = False) -> None:
         """Record where `team` stands in `level_id` in `room` after a move (one short
         transaction). `steps` are the step letters in order, e.g. "EOA". Starting the level
-        again (moves=0) simply overwrites the row."""
-        self._write(lambda c: self._upsert_live(c, room, team, level_id, moves, perception,
-                                                steps, finished, utc_iso()))
+        again (moves=0) simply overwrites the row. A team claimed through this Store keeps
+        its claim fresh with every move."""
+        token = self._claims.get((room, team))
+
+        def work(c: sqlite3.Connection) -> None:
+            at = utc_iso()
+            self._upsert_live(c, room, team, level_id, moves, perception, steps, finished, at)
+            if token is not None:
+                c.execute("UPDATE claims SET updated_at = ? WHERE room = ? AND team = ? AND token = ?",
+                          (at, room, team, token))
+
+        self._write(work)
+
+    # -- one screen per team ---------------------------------------------------------------
+
+    @staticmethod
+    def _playing_elsewhere(c: sqlite3.Connection, room: str, team: str, token: str | None,
+                           stale_after: float) -> bool:
+        """Whether another screen holds `team` in `room`: a fresh claim with another token, or
+        (unless we hold the claim) an unfinished live row updated within `stale_after` s."""
+        cutoff = utc_iso(datetime.now(timezone.utc) - timedelta(seconds=stale_after))
+        claim = c.execute("SELECT token, updated_at FROM claims WHERE room = ? AND team = ?",
+                          (room, team)).fetchone()
+        if claim is not None and token is not None and claim[0] == token:
+            return False
+        if claim is not None and claim[1] >= cutoff:
+            return True
+        return c.execute("SELECT 1 FROM live WHERE room = ? AND team = ? AND finished = 0"
+                         " AND updated_at >= ? LIMIT 1", (room, team, cutoff)).fetchone() is not None
+
+    def team_playing(self, room: str, team: str, token: str | None = None, *,
+                     stale_after: float = STALE_AFTER_S) -> bool:
+        """Whether `team` is already playing in `room` on another screen (a read, for messages)."""
+        with self._lock:
+            try:
+                return self._playing_elsewhere(self._conn, room, team, token, stale_after)
+            except sqlite3.Error as exc:
+                raise storage_error(exc, self.path) from exc
+
+    def claim_team(self, room: str, team: str, token: str, *, resume: bool = False,
+                   stale_after: float = STALE_AFTER_S) -> bool:
+        """Take `team` of `room` for the screen holding `token`; False when another screen is
+        playing it (see `_playing_elsewhere`). The check and the claim are one BEGIN IMMEDIATE
+        transaction, so of two screens racing for a name exactly one wins. `resume=True` is
+        the team itself coming back (after a crash, or from a new terminal): it always wins."""
+
+        def work(c: sqlite3.Connection) -> bool:
+            if not resume and self._playing_elsewhere(c, room, team, token, stale_after):
+                return False
+            now = utc_iso()
+            c.execute("INSERT INTO claims(room, team, token, claimed_at, updated_at)"
+                      " VALUES (?, ?, ?, ?, ?) ON CONFLICT(room, team) DO UPDATE SET"
+                      " token = excluded.token, claimed_at = excluded.claimed_at,"
+                      " updated_at = excluded.updated_at", (room, team, token, now, now))
+            return True
+
+        won = bool(self._write(work))
+        if won:
+            self._claims[(room, team)] = token
+        return won
+
+    def refresh_claim(self, room: str, team: str, token: str) -> bool:
+        """Keep a claim fresh while the team reads or discusses; False if it is no longer ours."""
+        return bool(self._write(lambda c: c.execute(
+            "UPDATE claims SET updated_at = ? WHERE room = ? AND team = ? AND token = ?",
+            (utc_iso(), room, team, token)).rowcount))
+
+    def release_team(self, room: str, team: str, token: str) -> None:
+        """The game ended or quit: the name is free again (only our own claim is removed)."""
+        self._claims.pop((room, team), None)
+        self._write(lambda c: c.execute(
+            "DELETE FROM claims WHERE room = ? AND team = ? AND token = ?", (room, team, token)))
 
     def set_setting(self, key: str, value: str | None) -> None:
         """Store a setting as text; None removes it."""
@@ -529,7 +856,15 @@ class Store:
 
     def _query(self, sql: str, params: Iterable = ()) -> list[sqlite3.Row]:
         with self._lock:
-            return self._conn.execute(sql, tuple(params)).fetchall()
+            if self.readonly and self._immutable and os.path.exists(f"{self.path}-wal"):
+                fresh = self._open_readonly()  # a writer has opened the file: read it live now
+                self._conn.close()
+                self._conn = fresh
+            try:
+                return self._conn.execute(sql, tuple(params)).fetchall()
+            except sqlite3.Error as exc:
+                raise (self._reading_error(exc) if self.readonly
+                       else storage_error(exc, self.path)) from exc
 
     def get_setting(self, key: str, default: str | None = None) -> str | None:
         rows = self._query("SELECT value FROM settings WHERE key = ?", (key,))
@@ -555,13 +890,17 @@ class Store:
 
     def runs(self, room: str | None = None, player: str | None = None,
              level: str | None = None) -> list[RunRecord]:
-        """Finished runs with their moves, oldest first; each filter is optional."""
+        """Finished runs with their moves, oldest first; each filter is optional. `practice`
+        marks a room's later runs of a team and level (see `ranking`)."""
         where, params = [], []
-        for column, value in (("r.room", room), ("p.name", player), ("r.level_id", level)):
+        for column, value in (("r.room", room), ("r.player", player), ("r.level_id", level)):
             if value is not None:
                 where.append(f"{column} = ?")
                 params.append(value)
-        sql = ("SELECT r.*, p.name AS player FROM runs r JOIN players p ON p.id = r.player_id"
+        sql = ("SELECT * FROM (SELECT runs.*, p.name AS player, runs.room IS NOT NULL AND"
+               " row_number() OVER (PARTITION BY runs.room, coalesce(runs.team, p.name),"
+               " runs.level_id ORDER BY runs.finished_at, runs.id) > 1 AS practice"
+               " FROM runs JOIN players p ON p.id = runs.player_id) AS r"
                + (" WHERE " + " AND ".join(where) if where else "")
                + " ORDER BY r.finished_at, r.id")
         with self._lock:
@@ -574,33 +913,47 @@ class Store:
                         " ORDER BY run_id, seq", ids):
                     record = dict(m)
                     moves.setdefault(record.pop("run_id"), []).append(MoveRecord(**record))
-        flags = ("explored_first", "offered_before_act", "acted", "confirmed_last")
+        flags = ("explored_first", "offered_before_act", "acted", "confirmed_last", "practice")
         return [RunRecord(**{**dict(r), **{f: bool(r[f]) for f in flags}},
                           moves=moves.get(r["id"], [])) for r in rows]
 
     def live(self, room: str) -> list[LiveRow]:
-        """The room's live rows, by team, then the most recently updated first."""
+        """The room's live rows, by team, then the most recently updated first (none in a file
+        of schema 1, opened read-only)."""
+        if self._query("PRAGMA user_version")[0][0] < 2:
+            return []
         rows = self._query("SELECT * FROM live WHERE room = ? ORDER BY team, updated_at DESC,"
                            " level_id", (room,))
         return [LiveRow(**{**dict(r), "finished": bool(r["finished"])}) for r in rows]
 
     def ranking(self, room: str) -> list[RankRow]:
-        """The room's scoreboard: per team (or player, for runs without a team) the sum of
-        points and the count of runs, with the last run's MOT score and adherence; ordered by
-        points, then that MOT score, then name."""
+        """The room's scoreboard: per team (or player, for runs without a team) the points of
+        its counted runs and how many there are, with the last counted run's MOT score and
+        adherence; ordered by points, then that MOT score, then name.
+
+        One run per team and level counts: the first (by finished_at, then id). Later runs of
+        a level the team already played are practice: kept, counted in `practice_runs`, never
+        added, so a retry cannot buy points and the formula on the board stays true per run."""
         rows = self._query(
             """WITH r AS (
-                   SELECT coalesce(runs.team, p.name) AS team, runs.*,
-                          row_number() OVER (PARTITION BY coalesce(runs.team, p.name)
-                                             ORDER BY finished_at DESC, runs.id DESC) AS recent
+                   SELECT coalesce(runs.team, p.name) AS team, runs.id, runs.points,
+                          runs.mot_score, runs.adherence, runs.finished_at,
+                          row_number() OVER (PARTITION BY coalesce(runs.team, p.name), runs.level_id
+                                             ORDER BY runs.finished_at, runs.id) AS attempt
                    FROM runs JOIN players p ON p.id = runs.player_id
-                   WHERE runs.room = ?)
-               SELECT team, sum(points) AS points, count(*) AS runs,
-                      max(CASE WHEN recent = 1 THEN mot_score END) AS mot_score,
-                      max(CASE WHEN recent = 1 THEN adherence END) AS adherence,
-                      max(finished_at) AS finished_at
-               FROM r GROUP BY team
-               ORDER BY points DESC, mot_score DESC, team""", (room,))
+                   WHERE runs.room = ?),
+               counted AS (
+                   SELECT *, row_number() OVER (PARTITION BY team
+                                                ORDER BY finished_at DESC, id DESC) AS recent
+                   FROM r WHERE attempt = 1)
+               SELECT c.team AS team, sum(c.points) AS points, count(*) AS runs,
+                      max(CASE WHEN c.recent = 1 THEN c.mot_score END) AS mot_score,
+                      max(CASE WHEN c.recent = 1 THEN c.adherence END) AS adherence,
+                      max(c.finished_at) AS finished_at,
+                      (SELECT count(*) FROM r WHERE r.team = c.team AND r.attempt > 1)
+                          AS practice_runs
+               FROM counted c GROUP BY c.team
+               ORDER BY points DESC, mot_score DESC, c.team""", (room,))
         return [RankRow(**dict(r)) for r in rows]
 
 

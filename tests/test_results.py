@@ -69,10 +69,10 @@ def test_csv_has_a_bom_keeps_chinese_and_has_the_exact_rows(db, capsysbinary):
     assert tuple(rows[0]) == CSV_COLUMNS
     run_a = [RUN_A, "红队", "红队", "周一班", "first-call", "tutorial", "classroom",
              "2025-03-01T08:57:46.500Z", "2025-03-01T09:00:00.000Z", "133.5", "delighted",
-             "3", "3", "3", "4", "86"]
+             "3", "3", "3", "4", "86", "0"]
     run_c = [RUN_C, "'=蓝队", "'=蓝队", "周一班", "first-call", "tutorial", "classroom",
              "2025-03-01T09:00:00.000Z", "2025-03-01T09:01:05.000Z", "65", "lost",
-             "-3", "-3", "-3", "1", "5"]
+             "-3", "-3", "-3", "1", "5", "0"]
     assert rows[1:] == [
         run_a + ["1", "call", "ask-impact", "explore", "1", "0"],
         run_a + ["2", "needs", "ask-what-success", "explore", "1", "1"],

@@ -98,3 +98,35 @@ async def test_scoreboard_command_parses(tmp_path, monkeypatch):
     assert (args.room, args.lang) == ("R", "zh")
     with pytest.raises(SystemExit):
         build_parser().parse_args(["scoreboard"])  # --room is required
+
+
+async def test_a_retry_shows_as_practice_and_adds_no_points(tmp_path, level):
+    db = tmp_path / "room.sqlite3"
+    with Store(db) as store:
+        for path in (["offer-refund", "ask-whose-fault", "loaners-and-note", "five-cs",
+                      "close-ticket"], IDEAL):  # 10 points, then a retry worth 86
+            state = Game(level).play(path)
+            store.record_run("红队", level.id, level.campaign, state, score(level, state),
+                             mode="classroom", room="周一班", team="红队")
+    store = Store.open_readonly(db)
+    app = ScoreboardApp("周一班", db, lang="en", library=tutorial_library(), store=store)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, ScoreboardScreen)
+                         and app.screen.query(RankCard) and app.screen.query(".points"))
+        (card,) = app.screen.query(RankCard)
+        assert (card.row.points, card.row.runs, card.row.practice_runs) == (10, 1, 1)
+        assert str(card.query_one(".points").value) == "10"
+        assert "Runs 1 · MOT score -3 · Adherence 2/4 · 1 practice (not counted)" in screen_text(app)
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: "练习 1 局（不计分）" in screen_text(app))
+    store.close()
+
+
+async def test_scoreboard_command_refuses_a_missing_database(tmp_path, capsys, monkeypatch):
+    from game.cli import main as mot
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MOT_LANG", "en")
+    assert mot(["scoreboard", "--room", "R", "--db", "typo/x.sqlite3"]) == 1
+    assert "mot scoreboard: error[S005]: no database at typo/x.sqlite3" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

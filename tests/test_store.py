@@ -106,11 +106,11 @@ def test_ranking_order_with_exact_numbers(tmp_path, level):
         assert store.room("other").level_id == "first-call"
         assert store.room("nowhere") is None
     at = lambda m: (T0 + timedelta(minutes=m)).isoformat(timespec="milliseconds")[:-6] + "Z"  # noqa: E731
-    assert ranking == [
-        RankRow("蓝队", 91, 2, 3, 4, at(5)),    # 5 + 86, last run A
-        RankRow("红队", 91, 2, -3, 1, at(2)),   # 86 + 5, last run C: same points, lower score
-        RankRow("amber", 61, 1, 1, 3, at(3)),   # ties 绿队 on points and score: by name
+    assert ranking == [  # one run per team and level counts: the first; the retry is practice
+        RankRow("红队", 86, 1, 3, 4, at(0), 1),   # A counts; the later C does not
+        RankRow("amber", 61, 1, 1, 3, at(3)),     # ties 绿队 on points and score: by name
         RankRow("绿队", 61, 1, 1, 3, at(4)),
+        RankRow("蓝队", 5, 1, -3, 1, at(1), 1),   # C counts; the later A does not buy 86 points
     ]
 
 
@@ -269,10 +269,11 @@ def test_twenty_processes_record_into_one_room_at_once(tmp_path, level):
         assert [m.choice for m in run.moves] == PATHS[key]
         assert [m.seq for m in run.moves] == list(range(1, len(PATHS[key]) + 1))
     at = lambda m: (T0 + timedelta(minutes=m)).isoformat(timespec="milliseconds")[:-6] + "Z"  # noqa: E731
-    assert ranking == [
-        RankRow("蓝队", 262, 4, 1, 2, at(16)),    # B+A+B+D = 61+86+61+54
-        RankRow("amber", 231, 4, 3, 4, at(18)),   # D+A+C+A: ties 红队, wins by name
-        RankRow("红队", 231, 4, 3, 4, at(15)),    # A+C+D+A
-        RankRow("blue", 213, 4, -3, 1, at(19)),   # B+A+B+C
-        RankRow("绿队", 157, 4, 3, 4, at(17)),    # C+C+B+A
+    assert [r.practice for r in runs] == [i >= 5 for i in range(20)]  # same level: first counts
+    assert ranking == [  # each team's first run (minutes 0–4) counts; its 3 later ones are practice
+        RankRow("红队", 86, 1, 3, 4, at(0), 3),     # A
+        RankRow("blue", 61, 1, 1, 3, at(4), 3),     # B: ties 蓝队, wins by name
+        RankRow("蓝队", 61, 1, 1, 3, at(1), 3),     # B
+        RankRow("amber", 54, 1, 1, 2, at(3), 3),    # D
+        RankRow("绿队", 5, 1, -3, 1, at(2), 3),     # C
     ]

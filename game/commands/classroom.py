@@ -3,6 +3,11 @@
     mot classroom --teams "红队,蓝队,绿队" [--level ID | --campaign ID] [--timer 60] [--exam]
     mot classroom --room NAME --team NAME [--db PATH] [--level ID | --campaign ID]
     mot classroom --room NAME --ask-team        (what `mot serve` runs for each browser tab)
+
+A team of a room plays on one screen at a time: joining under a name that is already playing
+(claimed by another screen, or moved there within the last ten minutes) is refused with
+`error[S010]` unless `--resume` says it is that team coming back. A save file that cannot be
+used is reported with its code (`error[S00x]`, exit 1).
 """
 
 from __future__ import annotations
@@ -24,6 +29,9 @@ def add_parser(parser) -> None:
     parser.add_argument("--room", default=None, help="room name (hot-seat default: classroom-<date>-<time>)")
     parser.add_argument("--team", default=None, help="play as this team of the room, on this screen")
     parser.add_argument("--ask-team", action="store_true", help="ask the team name first (browser tabs)")
+    parser.add_argument("--resume", action="store_true",
+                        help="with --team: this is that team coming back (another screen or a "
+                             "crash left the name taken)")
     parser.add_argument("--lang", choices=("zh", "en"), default=None)
     parser.add_argument("--levels", default=None, help="levels folder (default: levels/)")
     parser.add_argument("--seed", type=seed_arg, default=None,
@@ -59,8 +67,9 @@ def pick_levels(library, level_id: str | None, campaign_id: str | None):
 
 
 def run(args) -> int:
+    from ..i18n import default_language
     from ..library import Library, load_library
-    from ..store import Store, default_db_path
+    from ..store import TEAM_TAKEN, Store, StoreError, default_db_path
 
     teams = [t.strip() for t in (args.teams or "").split(",") if t.strip()]
     if args.teams is not None and not teams:
@@ -79,18 +88,33 @@ def run(args) -> int:
         return fail(error)
     entry = library.campaign_of(levels[0].id)
     room = args.room or datetime.now().strftime("classroom-%Y%m%d-%H%M")
-    store = Store(Path(args.db) if args.db else default_db_path())
-    seed = args.seed
-    if args.team or args.ask_team:  # one order for every screen of the room: the room's seed
-        from ..engine import new_seed
+    lang = args.lang or default_language()
+    try:
+        store = Store(Path(args.db) if args.db else default_db_path())
+        seed = args.seed
+        if args.team or args.ask_team:  # one order for every screen of the room: the room's seed
+            from ..engine import new_seed
 
-        seed = store.ensure_room(room, seed=seed if seed is not None else new_seed()).seed
+            seed = store.ensure_room(room, seed=seed if seed is not None else new_seed()).seed
+    except StoreError as error:
+        print(error.line("classroom", lang), file=sys.stderr)
+        return 1
     from ..tui.classroom_app import ClassroomApp
 
     app = ClassroomApp(levels=levels, teams=teams, timer=args.timer, ask_team=args.ask_team,
                        library=Library(library.root, campaigns=[entry]), store=store, lang=args.lang,
                        exam=args.exam, room=room, team=args.team, seed=seed)
-    app.run()
+    try:
+        if args.team and not app.claim(args.team, resume=args.resume):
+            print(StoreError(TEAM_TAKEN, store.path, team=args.team, room=room).line("classroom", lang),
+                  file=sys.stderr)
+            return 1
+        app.run()
+    except StoreError as error:
+        print(error.line("classroom", lang), file=sys.stderr)
+        return 1
+    finally:
+        app.release()
     if teams:
         print(f"mot classroom: results are in room {room!r} of {store.path}: "
               f"mot results --room {room} --format csv")

@@ -31,11 +31,21 @@ def run(args) -> int:
         app = PlaytestApp(Path(args.file), lang=args.lang, exam=args.exam,
                           data_dir=Path(args.data_dir) if args.data_dir else None, seed=args.seed)
     else:
+        import sys
+
+        from ..i18n import default_language
+        from ..store import Store, StoreError, default_db_path
+
+        try:  # before the screen: a read-only or full disk is a message, not a traceback
+            store = Store(default_db_path(Path(args.data_dir) if args.data_dir else None))
+        except StoreError as error:
+            print(error.line("play", args.lang or default_language()), file=sys.stderr)
+            return 1
         from ..tui.app import MotApp
 
         app = MotApp(levels_dir=Path(args.levels) if args.levels else None,
                      data_dir=Path(args.data_dir) if args.data_dir else None,
                      lang=args.lang, exam=args.exam, player=args.player, unlock_all=args.unlock_all,
-                     seed=args.seed)
+                     seed=args.seed, store=store)
     app.run()
     return app.return_code or 0

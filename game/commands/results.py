@@ -1,11 +1,13 @@
 """`mot results [--db PATH] [--room NAME] [--player NAME] [--level ID] --format csv|xapi [-o FILE]
 [--homepage URL] [--unfinished]`: every finished run with its moves, for a spreadsheet or an LRS.
+The database is opened read-only: nothing is created, upgraded or moved (`store.open_readonly`).
 
 A run is *finished* when it reached an ending; `--unfinished` adds the ones stopped before (a
 trainer ending the round). Runs come oldest first, moves in the order they were made.
 
 CSV: UTF-8 with a byte-order mark, so Excel opens Chinese intact; one row per move, the run's
-columns repeated on each (a run without moves has one row with empty move columns). Player,
+columns repeated on each (a run without moves has one row with empty move columns). `practice`
+is 1 for a room's later run of a team and level (not ranked: the first run counts), else 0. Player,
 team and room names are typed by learners: one that starts with = + - @ gets a leading `'`, so
 a spreadsheet never runs it as a formula.
 
@@ -21,7 +23,8 @@ xAPI: xAPI 1.0.3 statements, one JSON object per line, ready to POST to an LRS:
 - Actors are accounts {homePage, name} on the configurable home page; activity and extension
   ids are IRIs under it (…/levels/<id>, …/levels/<id>/scenes/<scene>, …/campaigns/<id>,
   …/xapi/ext/step); `context.registration` is the run's uuid and the campaign is the parent
-  context activity. Statement ids are uuid5 of the run's uuid and the statement's place in the
+  context activity; a practice run (see CSV) has the context extension …/xapi/ext/practice = true.
+  Statement ids are uuid5 of the run's uuid and the statement's place in the
   run, so exporting twice gives the same ids and an LRS can drop the duplicates.
 """
 
@@ -54,7 +57,7 @@ LANGUAGE_TAGS = {"en": "en-US", "zh": "zh-CN", "*": "und"}
 
 CSV_COLUMNS = ("run_uuid", "player", "team", "room", "level", "campaign", "mode", "started_at",
                "finished_at", "duration_s", "ending", "mot_score", "peak", "end", "adherence",
-               "points", "seq", "scene", "choice", "step", "delta", "perception")
+               "points", "practice", "seq", "scene", "choice", "step", "delta", "perception")
 
 
 def add_parser(parser) -> None:
@@ -79,18 +82,19 @@ def add_parser(parser) -> None:
 
 def run(args) -> int:
     lang = default_language()
-    from ..store import Store, default_db_path
+    from ..store import Store, StoreError, default_db_path
 
     db = Path(args.db) if args.db else default_db_path()
-    if not db.is_file():
-        print(f"mot results: {t('results.no_db', lang, path=db)}", file=sys.stderr)
-        return 1
     homepage = args.homepage.rstrip("/")
     if not _is_absolute_iri(homepage):
         print(f"mot results: {t('results.bad_homepage', lang, url=args.homepage)}", file=sys.stderr)
         return 2
-    with Store(db) as store:
-        runs = store.runs(room=args.room, player=args.player, level=args.level)
+    try:  # read-only: a missing, foreign or damaged file is reported, never created or moved
+        with Store.open_readonly(db) as store:
+            runs = store.runs(room=args.room, player=args.player, level=args.level)
+    except StoreError as error:
+        print(error.line("results", lang), file=sys.stderr)
+        return 1
     runs = [r for r in runs if args.unfinished or r.ending is not None]
     if args.format == "csv":
         data = csv_bytes(runs)
@@ -127,7 +131,7 @@ def csv_rows(runs) -> list[list]:
         head = [r.uuid, _safe_text(r.player), _safe_text(r.team), _safe_text(r.room), r.level_id,
                 r.campaign_id or "", r.mode, r.started_at or "", r.finished_at,
                 "" if r.duration_s is None else _number(r.duration_s), r.ending or "",
-                r.mot_score, r.peak, r.end_value, r.adherence, r.points]
+                r.mot_score, r.peak, r.end_value, r.adherence, r.points, int(r.practice)]
         if not r.moves:
             rows.append(head + [""] * 6)
         for m in r.moves:
@@ -230,6 +234,8 @@ def _run_statements(run, homepage: str, level, campaign_def=None) -> list[dict]:
         extensions[ext("room")] = run.room
     if run.team is not None:
         extensions[ext("team")] = run.team
+    if run.practice:  # a later run of a level the team already played: not ranked
+        extensions[ext("practice")] = True
 
     def statement(key: str, verb: str, obj: dict, result: dict, timestamp: str, parent: dict | None,
                   grouping: dict | None = None) -> dict:

@@ -102,9 +102,13 @@ def run(args) -> int:
         return 1
     result = score(level, state)
     if args.db or args.room or args.team:
-        from ..store import record_headless  # only when asked: keeps plain runs free of SQLite
+        from ..store import StoreError, record_headless  # only when asked: plain runs skip SQLite
 
-        record_headless(args.db, args.room, args.team, level, state, result, seed=game.seed)
+        try:
+            record_headless(args.db, args.room, args.team, level, state, result, seed=game.seed)
+        except StoreError as error:  # read-only, full, another program's file: said, not a traceback
+            print(error.line("run", lang), file=sys.stderr)
+            return 1
     if args.json:
         json.dump(result_json(result, state, lang, game), sys.stdout, ensure_ascii=False, indent=2)
         print()

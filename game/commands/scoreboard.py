@@ -1,7 +1,12 @@
 """`mot scoreboard --room NAME [--db PATH] [--lang zh|en]`: a room's ranking and every team's
-position, live from the shared database (see game/tui/scoreboard.py)."""
+position, live from the shared database (see game/tui/scoreboard.py).
+
+The database is opened read-only before the screen starts: a missing, foreign or damaged file
+is reported (`error[S00x]`, exit 1), and nothing is created, upgraded or moved."""
 
 from __future__ import annotations
+
+import sys
 
 
 def add_parser(parser) -> None:
@@ -11,7 +16,19 @@ def add_parser(parser) -> None:
 
 
 def run(args) -> int:
+    from ..i18n import default_language
+    from ..store import Store, StoreError, default_db_path
+
+    lang = args.lang or default_language()
+    try:
+        store = Store.open_readonly(args.db or default_db_path())
+    except StoreError as error:
+        print(error.line("scoreboard", lang), file=sys.stderr)
+        return 1
     from ..tui.scoreboard import ScoreboardApp
 
-    ScoreboardApp(args.room, args.db, lang=args.lang).run()
+    try:
+        ScoreboardApp(args.room, args.db, lang=args.lang, store=store).run()
+    finally:
+        store.close()
     return 0

@@ -1,8 +1,11 @@
 """`mot scoreboard`: a small Textual app that shows one room of a shared database, live.
 
-It only reads. Every `POLL_SECONDS` a worker thread reads the room's ranking and live rows
-(WAL readers never wait for the writers), and the screen redraws when they changed, so a
-finished move shows within about a second. Ctrl+Q quits, F2 switches 中文/English.
+It only reads, through `Store.open_readonly`: it never creates, upgrades or moves the file.
+Every `POLL_SECONDS` a worker thread reads the room's ranking and live rows (WAL readers never
+wait for the writers), and the screen redraws when they changed, so a finished move shows within
+about a second. A file that cannot be read (not there yet, another program's) is said in the
+status line, in the screen's language, and tried again at the next poll. Ctrl+Q quits, F2
+switches 中文/English.
 """
 
 from __future__ import annotations
@@ -50,13 +53,6 @@ class ScoreboardApp(App):
 
     def on_mount(self) -> None:
         localize_bindings(self, self.lang)
-        if self.store is None:
-            from ..store import Store, default_db_path
-
-            self.store = Store(self.db or default_db_path())
-            if self.store.notice:
-                self.notify(self.store.notice.get(self.lang, self.store.notice["en"]),
-                            severity="warning", timeout=15)
         self.poll()
         self.set_interval(self.poll_seconds, self.poll)
         if self.library is None:
@@ -77,9 +73,16 @@ class ScoreboardApp(App):
 
     @work(thread=True, group="poll")
     def read_room(self) -> None:
+        from ..store import Store, StoreError, default_db_path
+
         try:
+            if self.store is None:  # read-only: a file that is not there yet is not created
+                self.store = Store.open_readonly(self.db or default_db_path())
             ranking, live = tuple(self.store.ranking(self.room)), tuple(self.store.live(self.room))
             error = None
+        except StoreError as exc:  # said in both languages; the last picture stays
+            ranking = live = None
+            error = exc.messages
         except Exception as exc:  # a locked or vanished file: keep the last picture
             ranking = live = None
             error = f"{type(exc).__name__}: {exc}"
@@ -101,6 +104,8 @@ class ScoreboardApp(App):
                 screen.live = live
             screen.status = t("board.updated", self.lang, time=self.clock().strftime("%H:%M:%S"))
         else:
+            if isinstance(error, dict):  # a StoreError's messages, by language
+                error = error.get(self.lang) or error["en"]
             screen.status = t("board.db_error", self.lang, error=error)
 
     def _board(self):

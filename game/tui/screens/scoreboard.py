@@ -3,6 +3,8 @@
 Numbers are drawn with `Digits` (three rows tall) and names in bold on their own line, so the
 back of the room can read them. The screen holds the last data it was given (`ranking`,
 `live`) and recomposes only when it changes; the app polls the database and sets them.
+Each team's points are those of its first run of each level (the formula under the columns holds
+for each of them); later runs of a level are practice, shown as a count on the team's card.
 """
 
 from __future__ import annotations
@@ -55,9 +57,11 @@ class RankCard(Horizontal):
         yield Digits(str(self.place), classes="place")
         with Vertical(classes="who"):
             yield Static(Content.styled(self.row.team, "bold"), classes="team")
-            yield Static(Content(f"{tr('board.runs')} {self.row.runs} · {tr('board.score')} "
-                                 f"{self.row.mot_score:+d} · {tr('board.adherence')} {self.row.adherence}/4"),
-                         classes="details")
+            details = (f"{tr('board.runs')} {self.row.runs} · {tr('board.score')} "
+                       f"{self.row.mot_score:+d} · {tr('board.adherence')} {self.row.adherence}/4")
+            if self.row.practice_runs:  # retries of a level: shown, never added to the points
+                details += f" · {tr('board.practice', n=self.row.practice_runs)}"
+            yield Static(Content(details), classes="details")
         yield Digits(str(self.row.points), classes="points")
 
 
