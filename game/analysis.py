@@ -23,7 +23,10 @@ from .model import STEPS, Level, ending_of
 from .positions import PositionIndex
 from .scoring import fold_peak, mot_score, score_of
 
-DEFAULT_MAX_STATES = 500_000
+DEFAULT_MAX_STATES = 200_000  # the largest shipped level has ~3,000
+# The memory bound: a state costs ~0.3 KB, each of its outgoing moves ~0.1 KB more, so the walk
+# also stops at this many moves per state on average (~0.9 GB at the default cap, at most).
+EDGES_PER_STATE = 4
 MAX_SCENARIOS = 4096
 
 
@@ -53,6 +56,8 @@ class Analysis:
     paths: int | None = None  # None: infinitely many (the level loops) or not counted
     ideal: PathInfo | None = None
     ideal_problems: list[tuple[str, str]] = field(default_factory=list)  # (scene, "none"|"many")
+    ideal_loops: str | None = None  # the scene where the ideal path comes round again, if it does
+    moves: int = 0  # moves between states explored (the walk's other memory bound)
     steps_used: set[str] = field(default_factory=set)
     # The explored graph, for the balancing report (game.balance): state → [(choice, child)],
     # state → (parent state, choice id) for evidence paths, and terminal state → (score, ending).
@@ -86,9 +91,11 @@ class Analysis:
     def as_dict(self) -> dict:
         return {
             "level": self.level, "states": self.states, "complete": self.complete,
-            "endings": self.endings, "unreachable_scenes": self.unreachable_scenes,
-            "unused_choices": [f"{s}/{c}" for s, c in self.unused_choices],
-            "stuck_scenes": self.stuck_scenes,
+            "endings": {e: ok or (False if self.complete else None) for e, ok in self.endings.items()},
+            "unreachable_scenes": self.unreachable_scenes if self.complete else None,
+            # Stopped early, nothing is proved about unused choices or paths: null, not a guess.
+            "unused_choices": [f"{s}/{c}" for s, c in self.unused_choices] if self.complete else None,
+            "stuck_scenes": self.stuck_scenes if self.complete else None,
             "best": self.best.as_dict() if self.best else None,
             "worst": self.worst.as_dict() if self.worst else None,
             "paths": self.paths, "ideal": self.ideal.as_dict() if self.ideal else None,
@@ -239,6 +246,28 @@ def analyse(level: Level, max_states: int = DEFAULT_MAX_STATES,
     taken: set[tuple[str, str]] = set()
     terminals: dict[tuple, tuple[int, str]] = {}  # end state → (score, ending)
     stuck: set[str] = set()
+    edge_count = 0
+    # A `when` is decided by what it reads: states that agree on that share one verdict.
+    # (Keyed by identity: a condition's own hash walks its whole tree every time.)
+    whens = [c.when for scene in level.scenes.values() for c in scene.choices if c.when is not None]
+    reads_of = {id(w): (i, bool(w.flags()), w.uses_perception(), bool(w.levels()))
+                for i, w in enumerate(whens)}
+    verdicts: dict[tuple, bool] = {}
+    flag_sets: dict[frozenset, frozenset] = {none: none}
+    flag_steps: dict[tuple, frozenset] = {}
+
+    def next_flags(flags: frozenset, adds: frozenset, keep: frozenset) -> frozenset:
+        """The flags a child state carries, shared: states hold references to one copy of each
+        distinct set, and each (set, move, scene) is worked out once. A move that sets a
+        thousand flags otherwise gave every one of half a million states its own big set."""
+        step = (flags, adds, keep)
+        out = flag_steps.get(step)
+        if out is None:
+            out = (flags | adds) & keep if adds else flags & keep
+            out = flag_sets.setdefault(out, out)
+            flag_steps[step] = out
+        return out
+
     while queue:
         state = queue.popleft()
         scene, perception, peak, flags, sc = state
@@ -247,19 +276,24 @@ def analyse(level: Level, max_states: int = DEFAULT_MAX_STATES,
         out = []
         for choice, when, delta, adds, destinations, key in table.get(scene, ()):
             if when is not None:
-                if env is None:
-                    env = Env(flags=flags, perception=perception, scores=scenarios[sc])
-                if not when.evaluate(env):
+                index, by_flags, by_meter, by_scores = reads_of[id(when)]
+                asked = (index, flags if by_flags else None, perception if by_meter else None,
+                         sc if by_scores else None)
+                ok = verdicts.get(asked)
+                if ok is None:
+                    if env is None:
+                        env = Env(flags=flags, perception=perception, scores=scenarios[sc])
+                    ok = verdicts[asked] = when.evaluate(env)
+                if not ok:
                     continue
             taken.add(key)
             p = perception + delta
             p = 3 if p > 3 else -3 if p < -3 else p  # clamp
             new_peak = fold_peak(peak, perception, p)
-            full = flags | adds if adds else flags
             if len(destinations) == 1:
                 _, nxt, ending, keep = destinations[0]
             else:  # branches read the state after this move
-                after = Env(flags=full, perception=p, scores=scenarios[sc])
+                after = Env(flags=flags | adds if adds else flags, perception=p, scores=scenarios[sc])
                 _, nxt, ending, keep = next(d for d in destinations if d[0] is None or d[0].evaluate(after))
             if ending is not None:
                 # Flags no longer matter once the level has ended; whether the last move was a
@@ -271,25 +305,22 @@ def analyse(level: Level, max_states: int = DEFAULT_MAX_STATES,
                     result.endings[ending] = True
                 out.append((choice, end_state))
                 continue
-            if adds:
-                child_flags = full & keep
-            elif flags and flags - keep:
-                child_flags = flags & keep
-            else:
-                child_flags = flags
+            child_flags = next_flags(flags, adds, keep) if flags or adds else flags
             child = (nxt, p, new_peak, child_flags, sc)
             out.append((choice, child))
             if child not in parent:
                 parent[child] = (state, choice.id)
-                if len(parent) > max_states:
-                    result.complete = False
-                    queue.clear()
-                    break
                 queue.append(child)
+        edges[state] = out
+        edge_count += len(out)
+        if len(parent) > max_states or edge_count > max_states * EDGES_PER_STATE:
+            result.complete = False
+            break
         edges[state] = out
         if not out and scene in level.scenes:
             stuck.add(scene)
     result.states = len(parent)
+    result.moves = edge_count
     result.unreachable_scenes = [s for s in level.scenes if s not in seen_scenes]
     result.unused_choices = [(s, c.id) for s, scene in level.scenes.items() for c in scene.choices
                              if (s, c.id) not in taken]
@@ -351,9 +382,14 @@ def _ideal(level: Level, scenarios: list[dict], result: Analysis) -> None:
     best_scores = {k: 3 for k in scenarios[0]} if scenarios and scenarios[0] else {}
     game = Game(level, best_scores)
     state = game.start()
-    for _ in range(10_000):
-        if state.finished:
-            break
+    seen = set()
+    while not state.finished:
+        # The ideal pick depends only on this much, so meeting it again means a loop forever.
+        here = (state.scene, state.perception, state.flags, state.found)
+        if here in seen:
+            result.ideal_loops = state.scene
+            return
+        seen.add(here)
         ideals = [c for c in game.choices(state) if c.ideal]
         if len(ideals) != 1:
             result.ideal_problems.append((state.scene, "none" if not ideals else "many"))
@@ -376,7 +412,11 @@ def warnings(level: Level, positions: PositionIndex | None, analysis: Analysis) 
         out.append(Diagnostic(shown, line, col, code, message))
 
     if not analysis.complete:
-        warn("W109", f"stopped after {analysis.states:,} states; reachability warnings skipped", ("level",))
+        warn("W109", f"stopped after {analysis.states:,} states and {analysis.moves:,} moves (the "
+                     "memory bound); reachability and balancing warnings skipped", ("level",))
+    elif not analysis.terminals:
+        out.append(Diagnostic(shown, *(positions.value(("level", "start")) if positions else (1, 1)), "E025",
+                              "no ending can be reached: on every path some `when` closes the way out"))
     else:
         for sid in analysis.unreachable_scenes:
             warn("W101", f"scene {sid!r} can never be reached", ("scene", sid))
@@ -388,6 +428,9 @@ def warnings(level: Level, positions: PositionIndex | None, analysis: Analysis) 
     missing = [s for s in STEPS if s not in analysis.steps_used]
     if missing:
         warn("W106", f"the level never uses the step(s): {', '.join(missing)}", ("level",))
+    if analysis.ideal_loops:
+        warn("W116", f"the ideal path comes back to scene {analysis.ideal_loops!r} as it was and "
+                     "never reaches an ending: mark a way out `ideal = true`", ("scene", analysis.ideal_loops))
     for sid, problem in analysis.ideal_problems:
         what = "no available ideal choice" if problem == "none" else "more than one ideal choice"
         warn("W107", f"scene {sid!r} is on the ideal path but has {what}", ("scene", sid))

@@ -66,7 +66,11 @@ class Condition:
     tree: tuple
 
     def evaluate(self, env: Env) -> bool:
-        return bool(_eval(self.tree, env))
+        test = self.__dict__.get("_test")
+        if test is None:  # compiled on first use: the analyser asks millions of times
+            test = _compile(self.tree)
+            object.__setattr__(self, "_test", test)
+        return bool(test(env))
 
     def flags(self) -> set[str]:
         return {node[1] for node in _walk(self.tree) if node[0] == "flag"}
@@ -106,6 +110,49 @@ def _eval(node: tuple, env: Env) -> int:
         return 1 if _eval(node[1], env) or _eval(node[2], env) else 0
     if kind == "cmp":
         return 1 if _OPS[node[1]](_eval(node[2], env), _eval(node[3], env)) else 0
+    raise AssertionError(f"unknown node {kind}")  # pragma: no cover
+
+
+def _chain(node: tuple, kind: str) -> list[tuple]:
+    """The operands of a chain `a or b or c` (nested two by two in the tree), in order."""
+    out, todo = [], [node]
+    while todo:
+        n = todo.pop()
+        if n[0] == kind:
+            todo += [n[2], n[1]]
+        else:
+            out.append(n)
+    return out
+
+
+def _compile(node: tuple) -> Callable[[Env], int]:
+    """A closure that computes what `_eval` does, without walking the tree each time; a chain
+    of `or`/`and` becomes one loop, and a chain of flags one set operation."""
+    kind = node[0]
+    if kind == "int":
+        value = node[1]
+        return lambda env: value
+    if kind == "flag":
+        name = node[1]
+        return lambda env: 1 if name in env.flags else 0
+    if kind == "perception":
+        return lambda env: env.perception
+    if kind == "score":
+        level = node[1]
+        return lambda env: env.score(level)
+    if kind == "not":
+        inner = _compile(node[1])
+        return lambda env: 0 if inner(env) else 1
+    if kind in ("and", "or"):
+        parts = _chain(node, kind)
+        names = frozenset(p[1] for p in parts if p[0] == "flag")
+        rest = [_compile(p) for p in parts if p[0] != "flag"]
+        if kind == "or":
+            return lambda env: 1 if (not names.isdisjoint(env.flags) or any(f(env) for f in rest)) else 0
+        return lambda env: 1 if (names <= env.flags and all(f(env) for f in rest)) else 0
+    if kind == "cmp":
+        op, left, right = _OPS[node[1]], _compile(node[2]), _compile(node[3])
+        return lambda env: 1 if op(left(env), right(env)) else 0
     raise AssertionError(f"unknown node {kind}")  # pragma: no cover
 
 

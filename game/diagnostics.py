@@ -33,6 +33,8 @@ CODES: dict[str, str] = {
     "E021": "unknown discovery kind",
     "E022": "campaign problem (a listed level is missing, or a level is in the wrong campaign)",
     "E023": "unknown ending tone",
+    "E024": "a key or table header has too many dotted parts",
+    "E025": "no ending can be reached: every path loops forever",
     "W101": "scene can never be reached",
     "W102": "ending can never be reached",
     "W103": "a reachable state has no available choice (the player is stuck)",
@@ -48,6 +50,7 @@ CODES: dict[str, str] = {
     "W113": "on the ideal path, the ideal is the only choice of its step in more than half the scenes",
     "W114": "an ending's tone is contradicted by a score that reaches it",
     "W115": "a flag is set that no `when` reads",
+    "W116": "the ideal path never reaches an ending: it loops",
 }
 
 

@@ -64,9 +64,11 @@ class Library:
         return [lv for c in self.campaigns for lv in c.levels]
 
 
-def _read_levels(folder: Path) -> dict[Path, tuple]:
-    """Parse every level file of a folder once; the ids pre-pass and the loading share it."""
-    return {file: read_toml(file) for file in sorted(folder.glob("*.toml")) if file.name != CAMPAIGN_FILE}
+def _read_levels(folder: Path, inside: Path | None = None) -> dict[Path, tuple]:
+    """Parse every level file of a folder once; the ids pre-pass and the loading share it.
+    Every file must be a regular file within `inside` (default: the folder itself)."""
+    return {file: read_toml(file, inside or folder) for file in sorted(folder.glob("*.toml"))
+            if file.name != CAMPAIGN_FILE}
 
 
 def _ids_of(parsed: dict[Path, tuple]) -> set[str]:
@@ -83,15 +85,17 @@ def _level_ids_in(folder: Path) -> set[str]:
     return _ids_of(_read_levels(folder))
 
 
-def load_folder(folder: Path, assets: Path | None = None) -> tuple[CampaignEntry, list[LoadResult]]:
-    """Load one campaign folder (campaign.toml optional)."""
+def load_folder(folder: Path, assets: Path | None = None,
+                inside: Path | None = None) -> tuple[CampaignEntry, list[LoadResult]]:
+    """Load one campaign folder (campaign.toml optional); its files must lie within `inside`
+    (default: the folder) once links are followed."""
     assets = assets or default_assets_dir()
     results: list[LoadResult] = []
     campaign: Campaign | None = None
     broken: list[Broken] = []
     campaign_file = folder / CAMPAIGN_FILE
     if campaign_file.exists():
-        cres = load_campaign(campaign_file)
+        cres = load_campaign(campaign_file, inside)
         results.append(cres)
         campaign = cres.campaign
         if cres.errors:
@@ -101,7 +105,7 @@ def load_folder(folder: Path, assets: Path | None = None) -> tuple[CampaignEntry
         if not cid[0].isalpha():
             cid = "c-" + cid
         campaign = Campaign(id=cid, title=Text.plain(folder.name), path=folder)
-    parsed = _read_levels(folder)
+    parsed = _read_levels(folder, inside)
     known = _ids_of(parsed)
     levels: list[Level] = []
     for file, pre in parsed.items():
@@ -180,7 +184,7 @@ def load_library(root: Path | None = None, assets: Path | None = None) -> Librar
     if any(root.glob("*.toml")):
         folders.insert(0, root)
     for folder in folders:
-        entry, results = load_folder(folder, assets)
+        entry, results = load_folder(folder, assets, inside=root)
         library.results.extend(results)
         # E022 found after loading makes a level broken too.
         for res in results[1:] if (folder / CAMPAIGN_FILE).exists() else results:

@@ -37,11 +37,13 @@ from .model import (
     Scene,
     Text,
     clean_text,
+    ending_of,
 )
-from .positions import PositionIndex
+from .paths import UnsafeFile, read_regular
+from .positions import MAX_KEY_PARTS, PositionIndex, long_key
 
 FORMAT_VERSION = 1
-MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_FILE_BYTES = 2 * 1024 * 1024  # 25 times the largest level; keeps tomllib under ~2 s
 
 # Key specs: name -> (type, required). Types: text, str, int, bool, id, ids, texts, table, tables.
 LEVEL_FILE = {"format": ("int", True), "level": ("table", True), "characters": ("tables", False),
@@ -220,15 +222,15 @@ def _dotted(keypath: tuple) -> str:
     return out
 
 
-def read_toml(path: Path) -> tuple[dict | None, PositionIndex | None, list[Diagnostic]]:
-    """Read and parse a TOML file; on failure return diagnostics E001/E002 instead of data."""
+def read_toml(path: Path, inside: Path | None = None) -> tuple[dict | None, PositionIndex | None, list[Diagnostic]]:
+    """Read and parse a TOML file; on failure return diagnostics (E001/E002/E024) instead of
+    data. With `inside`, the file must be a regular file within that folder (see
+    `paths.read_regular`); the text is checked for keys too long to parse before tomllib sees it."""
     shown = display_path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, None, [Diagnostic(shown, 1, 1, "E002",
-                                           f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")]
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_FILE_BYTES, inside)
+    except UnsafeFile as exc:
+        return None, None, [Diagnostic(shown, 1, 1, "E002", exc.reason)]
     except OSError as exc:
         return None, None, [Diagnostic(shown, 1, 1, "E002", f"cannot read file: {exc.strerror or exc}")]
     try:
@@ -239,6 +241,12 @@ def read_toml(path: Path) -> tuple[dict | None, PositionIndex | None, list[Diagn
         return None, None, [Diagnostic(shown, line, col, "E002", "file is not UTF-8 text")]
     if source.startswith("\ufeff"):
         source = source[1:]
+    too_long = long_key(source)
+    if too_long is not None:
+        line, col, parts = too_long
+        return None, None, [Diagnostic(shown, line, col, "E024",
+                                       f"a key or table header of {parts:,} dotted parts; "
+                                       f"the limit is {MAX_KEY_PARTS}")]
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
@@ -267,7 +275,7 @@ def load_level(path: Path, known_levels: set[str] | None = None, assets: Path | 
     """Load one level file. `known_levels` are the ids `score.<level>` may name; `parsed` is
     what `read_toml(path)` already returned, when the caller read the file before."""
     path = Path(path)
-    data, positions, diagnostics = parsed if parsed is not None else read_toml(path)
+    data, positions, diagnostics = parsed if parsed is not None else read_toml(path, inside=path.parent)
     result = LoadResult(path, list(diagnostics), positions=positions)
     if data is None:
         return result
@@ -277,14 +285,35 @@ def load_level(path: Path, known_levels: set[str] | None = None, assets: Path | 
     except RecursionError:
         reader.report("E005", "values are nested too deeply", ())
     result.diagnostics.extend(reader.diagnostics)
+    if result.level is not None and not result.errors and not _has_way_out(result.level):
+        reader.diagnostics = []
+        reader.report("E025", "no ending can be reached from the start scene "
+                              f"{result.level.start!r}: every path loops forever", ("level", "start"), "value")
+        result.diagnostics.extend(reader.diagnostics)
     if result.errors:
         result.level = None
     return result
 
 
-def load_campaign(path: Path) -> LoadResult:
+def _has_way_out(level: Level) -> bool:
+    """Whether some ending can be reached from the start, were every `when` true. If not, no
+    player can ever finish (the analyser finds the cases where conditions close the way)."""
+    seen, todo = {level.start}, [level.start]
+    while todo:
+        scene = level.scenes.get(todo.pop())
+        for choice in scene.choices if scene else ():
+            for target in choice.targets:
+                if ending_of(target) is not None:
+                    return True
+                if target not in seen:
+                    seen.add(target)
+                    todo.append(target)
+    return False
+
+
+def load_campaign(path: Path, inside: Path | None = None) -> LoadResult:
     path = Path(path)
-    data, positions, diagnostics = read_toml(path)
+    data, positions, diagnostics = read_toml(path, inside=inside or path.parent)
     result = LoadResult(path, diagnostics, positions=positions)
     if data is None:
         return result

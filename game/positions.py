@@ -9,25 +9,37 @@ callers fall back to the nearest enclosing path that it did see. It never raises
 from __future__ import annotations
 
 import re
+import sys
+from array import array
 from bisect import bisect_right
 
 Path_ = tuple  # a key path: str keys and int array indices
 
 # One match per token: leading blanks and a comment are skipped inside the match. The source is
 # scanned with a "\n" appended, so every match ends on a token and no position is retried.
+# Strings use possessive repeats (Python 3.11+): a 15 MB string is one cheap match, where a
+# backtracking `(?:a|b)*` kept a frame per character (gigabytes). Python 3.10 gets the unrolled
+# form, linear in time though not in memory for strings made of escapes.
+_POSSESSIVE = sys.version_info >= (3, 11)
+_P = "+" if _POSSESSIVE else ""
 _TOKEN = re.compile(
-    r"""[ \t\r]*(?:\#[^\n]*)?
+    rf"""[ \t\r]*{_P}(?:\#[^\n]*{_P})?
     ( \n
-    | \"\"\"(?:\\[\s\S]|[^\\])*?\"\"\"\"{0,2}
-    | '''[\s\S]*?''''{0,2}
-    | "(?:[^"\\\n]|\\.)*"
-    | '[^'\n]*'
-    | [\[\]{}=,.]
-    | [A-Za-z0-9_+\-:]+
+    | \"\"\"[^"\\]*{_P}(?:(?:\\[\s\S]|"(?!""))[^"\\]*{_P})*{_P}\"\"\"\"{{0,2}}
+    | '''[^']*{_P}(?:'(?!'')[^']*{_P})*{_P}''''{{0,2}}
+    | "[^"\\\n]*{_P}(?:\\.[^"\\\n]*{_P})*{_P}"
+    | '[^'\n]*{_P}'
+    | [\[\]{{}}=,.]
+    | [A-Za-z0-9_+\-:]+{_P}
     | .
     )""",
     re.VERBOSE,
 )
+_LINE = re.compile(r"[^\n]*")
+MAX_KEY_PARTS = 64  # a level needs 4; tomllib slows with the square of a key's parts
+_BREAKS = frozenset("\n[]{}=,")
+MAX_RECORDED = 250_000  # positions kept per table: a 2 MB file of tiny values stays small
+
 _BARE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-:")
 _VALUE_END = frozenset((",", "]", "}", "\n", ""))
 
@@ -57,6 +69,68 @@ def _unescape(match: re.Match) -> str:
         except ValueError:
             return ""
     return _ESCAPES.get(code, code)
+
+
+def long_key(source: str) -> tuple[int, int, int] | None:
+    """(line, column, parts) of the first dotted key or table header with more parts than
+    MAX_KEY_PARTS, or None. Checked before tomllib sees the text, which would take time and
+    memory growing with the square of the parts (100,000 parts: gigabytes).
+
+    Any run `x.y.z…` of tokens counts: outside keys, valid TOML has at most two (`1.5`), and a
+    dot inside a string is part of the string's token. Only a file with a line holding that many
+    dots is tokenised at all, so levels pay one pass of `str.count`."""
+    if not any(source.count(".", m.start(), m.end()) >= MAX_KEY_PARTS for m in _LINE.finditer(source)):
+        return None
+    tk = _Tokens(source)
+    parts, start, after_dot = 0, 0, False
+    while tk.text:
+        text = tk.text
+        if text == ".":
+            after_dot = parts > 0
+        elif text in _BREAKS:
+            parts, after_dot = 0, False
+        else:
+            if after_dot:
+                parts += 1
+            else:
+                parts, start = 1, tk.offset
+            after_dot = False
+            if parts > MAX_KEY_PARTS:
+                line = source.count("\n", 0, start) + 1
+                return line, start - (source.rfind("\n", 0, start) + 1) + 1, _count_parts(source, tk)
+        tk.next()
+    return None
+
+
+def _count_parts(source: str, tk: "_Tokens") -> int:
+    """How many parts the over-long key has in all (it is reported with its size)."""
+    parts = MAX_KEY_PARTS + 1
+    tk.next()
+    while tk.text == ".":
+        tk.next()
+        if not tk.text or tk.text in _BREAKS:
+            break
+        parts += 1
+        tk.next()
+    return parts
+
+
+class _Tokens:
+    """The source's tokens, one at a time (a list of them would cost more than the file)."""
+
+    __slots__ = ("_matches", "text", "offset", "_end")
+
+    def __init__(self, source: str) -> None:
+        self._matches = _TOKEN.finditer(source + "\n")
+        self._end = len(source) + 1
+        self.next()
+
+    def next(self) -> None:
+        match = next(self._matches, None)
+        if match is None:  # the end: "" is never a real token
+            self.text, self.offset = "", self._end
+        else:
+            self.text, self.offset = match.group(1), match.start(1)
 
 
 class _Stop(Exception):
@@ -120,31 +194,35 @@ class PositionIndex:
         duplicates: list[tuple[tuple, int]] = []
         defined: set[tuple] = set()
         self._keys, self._values = keys, values
-        self._line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
-        toks = [(m.group(1), m.start(1)) for m in _TOKEN.finditer(source + "\n")]
-        toks.append(("", len(source) + 1))  # the end: "" is never a real token
-        i = 0  # the next token
+        self._line_starts = array("q", [0])
+        self._line_starts.extend(m.end() for m in re.finditer("\n", source))
+        tk = _Tokens(source)
+
+        def record(table: dict, path: tuple, offset: int) -> None:
+            if len(table) >= MAX_RECORDED:  # a giant file: later positions fall back to parents
+                raise _Stop
+            table[path] = offset
 
         def expect(text: str) -> None:
-            nonlocal i
-            if toks[i][0] != text:
+            if tk.text != text:
                 raise _Stop
-            i += 1
+            tk.next()
 
         def key_path() -> list[tuple[str, int]]:
             """A dotted key: its parts with the offset of each."""
-            nonlocal i
             parts = []
             while True:
-                text, offset = toks[i]
-                i += 1
+                text, offset = (tk.text, tk.offset)
+                tk.next()
                 key = _key_text(text)
                 if key is None:
                     raise _Stop
                 parts.append((key, offset))
-                if toks[i][0] != ".":
+                if len(parts) > MAX_KEY_PARTS:
+                    raise _Stop
+                if tk.text != ".":
                     return parts
-                i += 1
+                tk.next()
 
         def header(parts: list, array_counts: dict, is_array: bool) -> tuple:
             """Resolve a table header to its key path, inserting the current index after every
@@ -167,7 +245,7 @@ class PositionIndex:
                 elif out in defined:
                     duplicates.append((out, offset))
                 # An explicit header wins over a position seen earlier as an implicit parent.
-                keys[out] = offset
+                record(keys, out, offset)
                 defined.add(out)
             return out
 
@@ -176,7 +254,7 @@ class PositionIndex:
             for part, offset in key_path():
                 path = path + (part,)
                 if path not in keys:
-                    keys[path] = offset
+                    record(keys, path, offset)
             if path in defined:
                 duplicates.append((path, offset))
             defined.add(path)
@@ -184,60 +262,58 @@ class PositionIndex:
             value(path)
 
         def value(path: tuple) -> None:
-            nonlocal i
-            text, offset = toks[i]
+            text, offset = (tk.text, tk.offset)
             if text == "\n" or text == "":
                 raise _Stop
             if path not in values:
-                values[path] = offset
+                record(values, path, offset)
             if text == "{":
-                i += 1
-                while toks[i][0] != "}":
-                    if toks[i][0] in ("\n", ""):
+                tk.next()
+                while tk.text != "}":
+                    if tk.text in ("\n", ""):
                         raise _Stop
                     keyval(path)
-                    if toks[i][0] == ",":
-                        i += 1
-                i += 1
+                    if tk.text == ",":
+                        tk.next()
+                tk.next()
             elif text == "[":
-                i += 1
+                tk.next()
                 index = 0
                 while True:
-                    while toks[i][0] == "\n":
-                        i += 1
-                    if toks[i][0] == "]":
-                        i += 1
+                    while tk.text == "\n":
+                        tk.next()
+                    if tk.text == "]":
+                        tk.next()
                         return
                     value(path + (index,))
                     index += 1
-                    while toks[i][0] == "\n":
-                        i += 1
-                    if toks[i][0] == ",":
-                        i += 1
+                    while tk.text == "\n":
+                        tk.next()
+                    if tk.text == ",":
+                        tk.next()
             else:
                 # A scalar: everything up to the end of the line or the next separator. A value
                 # that is only a separator (`[1, }`) is not TOML; stop rather than loop on it.
                 if text in _VALUE_END:
                     raise _Stop
-                i += 1
-                while toks[i][0] not in _VALUE_END:
-                    i += 1
+                tk.next()
+                while tk.text not in _VALUE_END:
+                    tk.next()
 
         def document() -> None:
-            nonlocal i
             table: tuple = ()
             array_counts: dict[tuple, int] = {}
             while True:
-                text = toks[i][0]
+                text = tk.text
                 if text == "":
                     return
                 if text == "\n":
-                    i += 1
+                    tk.next()
                 elif text == "[":
-                    i += 1
-                    is_array = toks[i][0] == "["
+                    tk.next()
+                    is_array = tk.text == "["
                     if is_array:
-                        i += 1
+                        tk.next()
                     parts = key_path()
                     expect("]")
                     if is_array:

@@ -94,7 +94,8 @@ def _describe(report) -> str:
     lines = [f"\n{report.level}: {report.states:,} states"
              + ("" if report.complete else " (stopped early)")]
     for ending, ok in report.endings.items():
-        lines.append(f"  ending {ending}: {'reachable' if ok else 'UNREACHABLE'}")
+        verdict = "reachable" if ok else "UNREACHABLE" if report.complete else "not reached before the stop"
+        lines.append(f"  ending {ending}: {verdict}")
     for name, info in (("best", report.best), ("worst", report.worst), ("ideal", report.ideal)):
         if info:
             assumed = f"  (assuming {info.scores})" if info.scores else ""
