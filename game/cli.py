@@ -94,6 +94,13 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # never a traceback for the user
+        from .store import StoreError
+
+        if isinstance(exc, StoreError):  # a save that cannot be used: said plainly, not "report it"
+            from .i18n import default_language
+
+            print(exc.line(args.command, getattr(args, "lang", None) or default_language()), file=sys.stderr)
+            return 1
         print(f"mot: internal error ({type(exc).__name__}: {exc}). Please report it.", file=sys.stderr)
         return 1
 

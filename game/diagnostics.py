@@ -62,6 +62,14 @@ class Diagnostic:
     code: str
     message: str
 
+    def __post_init__(self) -> None:
+        # Messages quote keys, ids and paths from the file: never a raw control character or an
+        # invisible format character on the way to a terminal, in the CLI or the TUI.
+        from .model import clean_text
+
+        for name in ("path", "message"):
+            object.__setattr__(self, name, clean_text(getattr(self, name)).replace("\n", " "))
+
     @property
     def severity(self) -> str:
         return "error" if self.code.startswith("E") else "warning"

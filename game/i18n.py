@@ -34,6 +34,13 @@ STEP_MEANINGS = {
 }
 
 STRINGS: dict[str, dict[str, str]] = {
+    "store.not_saved": {"en": "Not saved", "zh": "未能保存"},
+    "crash.line": {"en": "mot: the game stopped on an unexpected error ({error}). Nothing you saved is lost. "
+                         "Details: {log} — please send that file with a report.",
+                   "zh": "mot：游戏因意外错误而停止（{error}）。已保存的内容没有丢失。"
+                         "详情见：{log}——报告问题时请附上这个文件。"},
+    "crash.no_log": {"en": "mot: the game stopped on an unexpected error ({error}). Nothing you saved is lost.",
+                     "zh": "mot：游戏因意外错误而停止（{error}）。已保存的内容没有丢失。"},
     "cli.summary": {"en": "{levels} levels, {errors} errors, {warnings} warnings",
                     "zh": "{levels} 个关卡，{errors} 个错误，{warnings} 个警告"},
     "cli.no_choice": {"en": "choice {choice!r} is not available in scene {scene!r}; available: {available}",

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # the engine is imported when a level is played, not at start
 
 from ..i18n import default_language, other_language, t
 from .commands import LevelCommands
+from .crash import CrashReport
 from .localize import localize_bindings
 
 
@@ -39,7 +40,7 @@ PALETTE_COMMANDS = {
 }
 
 
-class MotApp(App):
+class MotApp(CrashReport, App):
     CSS_PATH = Path(__file__).parent / "app.tcss"  # absolute: subclasses may live elsewhere
     TITLE = "Moment of Truth · 关键时刻"
     COMMANDS = App.COMMANDS | {LevelCommands}
@@ -108,7 +109,7 @@ class MotApp(App):
         saved_lang = self.store.get_setting("lang")
         if saved_lang in ("zh", "en") and not self._lang_forced and saved_lang != self.lang:
             self.lang = saved_lang
-        self.theme_changed_signal.subscribe(self, lambda theme: self.store.set_setting("theme", theme.name))
+        self.theme_changed_signal.subscribe(self, lambda theme: self.write(self.store.set_setting, "theme", theme.name))
         self.library_ready.set()
 
     async def wait_for_library(self):
@@ -121,7 +122,7 @@ class MotApp(App):
 
     async def watch_lang(self, lang: str) -> None:
         if self.store is not None:
-            self.store.set_setting("lang", lang)
+            self.write(self.store.set_setting, "lang", lang)
         localize_bindings(self, lang)
         for screen in list(self.screen_stack):
             if hasattr(screen, "refresh_language"):
@@ -193,12 +194,12 @@ class MotApp(App):
     def set_show_steps(self, on: bool) -> None:
         self.show_steps = on
         if self.store is not None:
-            self.store.set_setting("show_steps", "1" if on else "0")
+            self.write(self.store.set_setting, "show_steps", "1" if on else "0")
 
     def set_name_step(self, on: bool) -> None:
         self.name_step = on
         if self.store is not None:
-            self.store.set_setting("name_step", "1" if on else "0")
+            self.write(self.store.set_setting, "name_step", "1" if on else "0")
 
     def steps_before_choice(self, level: Level) -> bool:
         """Whether cards show their step before the choice. Never in exam mode or a classroom
@@ -221,14 +222,28 @@ class MotApp(App):
 
         self.push_screen(BriefingScreen(level))
 
+    def write(self, action, *args, **kwargs):
+        """A write to the save that may fail (disk full, folder gone read-only): the game goes
+        on, and the player is told once, in their language, what was not saved and why."""
+        from ..store import StoreError
+
+        try:
+            return action(*args, **kwargs)
+        except StoreError as error:
+            if error.code != getattr(self, "_write_failed", None):
+                self._write_failed = error.code
+                self.notify(error.message(self.lang), title=t("store.not_saved", self.lang),
+                            severity="error", timeout=20, markup=False)
+            return None
+
     def record_move(self, level: Level, team: str, state: State) -> None:
         """In a room, every move goes live to the scoreboard (other screens read it within 2 s)."""
         if self.room and self.store is not None:
             from ..i18n import STEP_LETTERS
 
             steps = "".join(STEP_LETTERS[s] for s in state.steps)
-            self.store.update_live(self.room, team, level.id, len(state.moves), state.perception, steps,
-                                   finished=state.finished)
+            self.write(self.store.update_live, self.room, team, level.id, len(state.moves), state.perception,
+                       steps, finished=state.finished)
 
     def record_run(self, player: str, level: Level, state: State, started_at: datetime | None = None,
                    team: str | None = None, seed: int | None = None) -> Result:
@@ -238,8 +253,8 @@ class MotApp(App):
         if self.store is not None:
             entry = self.library.campaign_of(level.id) if self.library else None
             mode = "classroom" if self.room else ("exam" if self.exam else "learn")
-            self.store.record_run(
-                player, level.id, entry.campaign.id if entry else None, state, result, mode=mode,
+            self.write(
+                self.store.record_run, player, level.id, entry.campaign.id if entry else None, state, result, mode=mode,
                 room=self.room, team=team or self.team or (player if self.room else None),
                 started_at=started_at, finished_at=datetime.now(timezone.utc), seed=seed,
             )
@@ -253,13 +268,14 @@ class MotApp(App):
             return score(level, state)
         result = self.record_run(self.player, level, state, started_at, seed=seed)
         if self.store is not None and not self.room:
-            self.store.clear_progress(self.player)
+            self.write(self.store.clear_progress, self.player)
         return result
 
     def save_progress(self, level: Level, seed: int | None, state: State, started_at: datetime) -> None:
         """After every move: the level in progress, so Continue resumes it after Ctrl+Q or a crash."""
         if self.store is not None and not self.room and not state.finished:
-            self.store.save_progress(self.player, level.id, seed, [m.choice for m in state.moves], started_at)
+            self.write(self.store.save_progress, self.player, level.id, seed, [m.choice for m in state.moves],
+                       started_at)
 
     def resume_screen(self):
         """The scene the player left, replayed from the saved choices; None when there is none

@@ -19,12 +19,13 @@ from textual.binding import Binding
 from textual.reactive import reactive
 
 from ..i18n import default_language, other_language, t
+from .crash import CrashReport
 from .localize import localize_bindings
 
 POLL_SECONDS = 1.0
 
 
-class ScoreboardApp(App):
+class ScoreboardApp(CrashReport, App):
     TITLE = "Moment of Truth · 关键时刻"
     CSS_PATH = Path(__file__).parent / "app.tcss"
     BINDINGS = [

@@ -9,6 +9,7 @@ from textual.content import Content
 from textual.widgets import Header, LoadingIndicator, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ...model import clean_name
 from ...scoring import label, word_of_mouth
 from ..widgets.footer import MotFooter
 from ..widgets.meter import tone
@@ -113,7 +114,7 @@ class CampaignMapScreen(GameScreen):
             for broken in entry.broken:
                 key = f"broken:{broken.path}"
                 self._entries[key] = broken
-                options.append(Option(Content.styled(f" ✗ {broken.path.name}", "$error"), id=key))
+                options.append(Option(Content.styled(f" ✗ {clean_name(broken.path.name)}", "$error"), id=key))
             options.append(None)
         if not options:
             options.append(Option(self.tr("map.empty", root=str(app.library.root)), disabled=True))
