@@ -166,7 +166,7 @@ class CampaignMapScreen(GameScreen):
             lines.append(self.tr("map.locked"))
         else:
             lines.append(self.tr("map.enter"))
-        status.update("\n" + "\n".join(lines))
+        status.update(Content("\n" + "\n".join(lines)))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self._open(event.option_id)
