@@ -34,7 +34,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterable, Sequence
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 DB_NAME = "mot.sqlite3"
 APP_NAME = "moment-of-truth"
 MODES = ("learn", "exam", "classroom", "headless")
@@ -146,6 +146,34 @@ MIGRATIONS: dict[int, list[str]] = {
             claimed_at TEXT NOT NULL,
             updated_at TEXT NOT NULL,
             PRIMARY KEY (room, team))""",
+    ],
+    5: [
+        # Vote mode (the issue "Classroom 2"): every phone that joins a room is a participant,
+        # known by a random token its page keeps; one vote per participant per decision.
+        """CREATE TABLE participants (
+            room      TEXT NOT NULL,
+            token     TEXT NOT NULL,
+            nickname  TEXT NOT NULL,
+            lang      TEXT NOT NULL DEFAULT 'zh',
+            joined_at TEXT NOT NULL,
+            PRIMARY KEY (room, token))""",
+        """CREATE TABLE votes (
+            room        TEXT NOT NULL,
+            round       INTEGER NOT NULL DEFAULT 1,
+            level_id    TEXT NOT NULL,
+            decision    INTEGER NOT NULL,
+            scene       TEXT NOT NULL,
+            participant TEXT NOT NULL,
+            choice      TEXT NOT NULL,
+            voted_at    TEXT NOT NULL,
+            PRIMARY KEY (room, round, level_id, decision, participant))""",
+        # A classroom round in progress (hot-seat, teams, vote), as JSON, so a trainer can stop
+        # and `mot classroom --resume` it; `finished` once the podium was reached or it ended.
+        """CREATE TABLE rounds (
+            room       TEXT PRIMARY KEY,
+            state      TEXT NOT NULL,
+            finished   INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL)""",
     ],
 }
 
