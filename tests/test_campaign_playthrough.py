@@ -13,8 +13,8 @@ from game.store import Store
 from game.tui.app import MotApp
 from game.tui.screens.briefing import BriefingScreen
 from game.tui.screens.debrief import DebriefScreen
-from game.tui.screens.scene import SceneScreen
 from tests.test_campaigns import LIBRARY, report
+from tests.tui_helpers import choose, go_on, open_map, wait_for_scene, wait_for_screen
 
 CAMPAIGN = LIBRARY.campaign("who-killed-the-order")
 FINALE = CAMPAIGN.levels[-1]
@@ -26,30 +26,24 @@ async def play_campaign(tmp_path: Path, pick) -> dict[str, str]:
     app = MotApp(lang="zh", library=library, store=Store(tmp_path / "mot.sqlite3"), player="class")
     endings: dict[str, str] = {}
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("m")
-        await pilot.pause()
+        await open_map(pilot)
         await pilot.press("enter")  # the first level of the campaign
-        await pilot.pause()
         for level in CAMPAIGN.levels:
-            assert isinstance(app.screen, BriefingScreen) and app.screen.level.id == level.id
+            briefing = await wait_for_screen(pilot, BriefingScreen, what=f"the briefing of {level.id}")
+            assert briefing.level.id == level.id
             await pilot.press("enter")
-            await pilot.pause()
-            scene = app.screen
-            assert isinstance(scene, SceneScreen)
+            scene = await wait_for_scene(pilot)
             while not scene.state.finished:
                 choice_id = pick(level, scene)
                 available = [c.id for c in scene.game.offered(scene.state)]
-                await pilot.press(str(available.index(choice_id) + 1))
-                await pilot.pause()
-                await pilot.press("enter")
-                await pilot.pause()
-            debrief = app.screen
-            assert isinstance(debrief, DebriefScreen)
+                await choose(pilot, available.index(choice_id) + 1)
+                assert scene.state.moves[-1].choice == choice_id
+                await go_on(pilot)
+            debrief = await wait_for_screen(pilot, DebriefScreen, what=f"the debrief of {level.id}")
             endings[level.id] = debrief.result.ending
             if level is FINALE:
                 break
             await pilot.press("n")
-            await pilot.pause()
     return endings, app.store.best_scores("class")
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from game.classroom import Round
@@ -13,7 +11,10 @@ from game.tui.classroom_app import ClassroomApp
 from game.tui.screens.classroom import ClassroomScreen
 from game.tui.screens.podium import PodiumScreen
 from game.tui.widgets.countdown import Countdown
-from tests.tui_helpers import tutorial_library
+from textual.widgets import Static
+
+from game.tui.widgets.choice_card import ChoiceCard
+from tests.tui_helpers import FakeClock, choose, go_on, tutorial_library, wait_for, wait_for_screen
 
 TEAMS = ["红队", "蓝队", "绿队"]
 
@@ -25,45 +26,74 @@ def make_classroom(tmp_path, timer: int, teams=TEAMS, **kwargs) -> ClassroomApp:
                         store=Store(tmp_path / "room.sqlite3"), lang="zh", room="r1", **kwargs)
 
 
-async def test_three_teams_to_the_podium_with_pause_and_timeout(tmp_path):
+def round_ready(screen) -> bool:
+    """The team whose turn it is sees its cards: the ones the round offers now."""
+    if not isinstance(screen, ClassroomScreen) or screen.last is not None or screen.round.over:
+        return False
+    shown = [card.choice.id for card in screen.query(ChoiceCard)]
+    return bool(shown) and shown == [c.id for c in screen.round.choices()]
+
+
+def note_up(screen) -> bool:
+    """The last move's note is up with its Continue button focused."""
+    buttons = screen.query("#continue")
+    return screen.last is not None and bool(buttons) and screen.focused is buttons.first()
+
+
+async def test_three_teams_to_the_podium_with_pause_and_timeout(tmp_path, monkeypatch):
+    clock = FakeClock()
+    monkeypatch.setattr(Countdown, "default_clock", clock)  # time moves only when the test says
     app = make_classroom(tmp_path, timer=2)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ClassroomScreen)
+        screen = await wait_for_screen(pilot, ClassroomScreen, round_ready)
         rnd = screen.round
         countdown = screen.query_one(Countdown)
-        assert rnd.current.name == "红队" and countdown.remaining == 2
+        assert rnd.current.name == "红队" and countdown.remaining == 2 and not countdown.paused
+        clock.advance(0.6)
+        countdown.tick()
+        assert countdown.remaining == 2  # 1.4 s left shows as 2
         # The trainer pauses: time stands still, the turn stays.
         await pilot.press("p")
-        await asyncio.sleep(1.3)
+        await wait_for(pilot, lambda: countdown.paused, what="the countdown to pause")
+        clock.advance(30)
+        countdown.tick()
         await pilot.pause()
         assert countdown.paused and countdown.remaining == 2 and rnd.current.name == "红队"
+        assert str(screen.query_one("#countdown-state", Static).content) == app.tr("class.paused")
         await pilot.press("p")
-        # The timer runs out: red's turn passes to blue, red keeps its place and loses nothing.
-        for _ in range(100):  # two seconds on a quiet machine; a busy one gets up to ten
-            await asyncio.sleep(0.1)
-            if rnd.current.name != "红队":
-                break
+        await wait_for(pilot, lambda: not countdown.paused, what="the countdown to resume")
+        clock.advance(1.0)  # 0.4 s left: not yet up
+        countdown.tick()
         await pilot.pause()
+        assert countdown.remaining == 1 and rnd.current.name == "红队" and rnd.teams[0].passes == 0
+        # The timer runs out: red's turn passes to blue, red keeps its place and loses nothing.
+        clock.advance(0.5)
+        countdown.tick()
+        await wait_for(pilot, lambda: rnd.current.name != "红队", what="red's turn to pass when the time ran out")
         assert rnd.current.name == "蓝队"
         red = rnd.teams[0]
         assert red.passes == 1 and red.state.moves == () and red.state.scene == "call"
-        assert countdown.remaining == 2  # a fresh clock for blue
-        # Everyone plays the ideal path, one decision per turn, until the podium.
+        await wait_for_screen(pilot, ClassroomScreen, round_ready, what="blue's cards")
+        assert countdown.remaining == 2 and not countdown.paused  # a fresh clock for blue
+        clock.advance(1.5)
+        countdown.tick()
+        assert countdown.remaining == 1  # and it runs
+        # Everyone plays the ideal path, one decision per turn, until the podium (the fake
+        # clock no longer moves, so no other turn times out).
         turns = 0
         while isinstance(app.screen, ClassroomScreen):
-            countdown.paused = True  # keep the rest of the test free of timing
             choices = rnd.choices()
             number = next(i for i, c in enumerate(choices, 1) if c.ideal)
             team = rnd.current
             before = len(team.state.moves)
             await pilot.press(str(number))
-            await pilot.pause()
-            assert len(team.state.moves) == before + 1
+            await wait_for_screen(pilot, ClassroomScreen, note_up, what=f"{team.name}'s move {before + 1}")
+            assert len(team.state.moves) == before + 1 and countdown.paused  # a move stops the clock
             assert "feedback" in {w.id for w in screen.query("#feedback")}  # coach mode shows the note
             await pilot.press("enter")
-            await pilot.pause()
+            await wait_for_screen(pilot, (ClassroomScreen, PodiumScreen),
+                                  lambda s: isinstance(s, PodiumScreen) or round_ready(s),
+                                  what="the next team's cards or the podium")
             turns += 1
         assert turns == 15
         assert isinstance(app.screen, PodiumScreen)
@@ -78,44 +108,95 @@ async def test_three_teams_to_the_podium_with_pause_and_timeout(tmp_path):
     assert [row.points for row in app.store.ranking("r1")] == [86, 86, 86]
 
 
+async def test_countdown_extends_restarts_and_expires_once(tmp_path):
+    """The widget alone, on a clock the test moves: +30 s, a restart, one `Expired` per run-out."""
+    from textual.app import App
+
+    clock = FakeClock()
+    expired = []
+
+    class One(App):
+        def compose(self):
+            yield Countdown(5, clock=clock)
+
+        def on_countdown_expired(self, event) -> None:
+            expired.append(clock())
+
+    app = One()
+    async with app.run_test() as pilot:
+        countdown = app.query_one(Countdown)
+        clock.advance(4.5)
+        countdown.tick()
+        assert countdown.remaining == 1 and countdown.has_class("-low")
+        countdown.extend(30)
+        assert countdown.remaining == 31
+        clock.advance(31)
+        countdown.tick()
+        countdown.tick()
+        await wait_for(pilot, lambda: expired, what="Expired")
+        assert countdown.remaining == 0 and len(expired) == 1
+        countdown.extend(30)  # after zero: counts on again
+        clock.advance(10)
+        countdown.tick()
+        assert countdown.remaining == 20
+        countdown.restart()
+        assert countdown.remaining == 5
+        clock.advance(2)
+        countdown.tick()
+        assert countdown.remaining == 3
+        countdown.toggle()  # paused: restart gives the full time and keeps it
+        countdown.restart()
+        clock.advance(100)
+        countdown.tick()
+        assert countdown.remaining == 5 and countdown.paused
+        countdown.toggle()
+        clock.advance(5)
+        countdown.tick()
+        await wait_for(pilot, lambda: len(expired) == 2, what="the second Expired")
+
+
 async def test_exam_mode_holds_feedback_and_trainer_can_reveal(tmp_path):
+    from game.tui.screens.note import NoteScreen
+
     app = make_classroom(tmp_path, timer=0, teams=["A", "B"], exam=True)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        screen = app.screen
+        screen = await wait_for_screen(pilot, ClassroomScreen, round_ready)
         assert not screen.query_one(Countdown).display  # timer 0 = no countdown
         await pilot.press("2")
-        await pilot.pause()
+        await wait_for_screen(pilot, ClassroomScreen, note_up, what="A's move")
+        assert screen.round.teams[0].state.moves[-1].choice == "offer-refund"
         assert not screen.query("#feedback")  # held back
         await pilot.press("f")
-        await pilot.pause()
-        from game.tui.screens.note import NoteScreen
-
-        assert isinstance(app.screen, NoteScreen)
-        assert any("太早" in p for p in app.screen.paragraphs)  # the offer-refund coach note
-        await pilot.press("escape", "enter")
-        await pilot.pause()
+        note = await wait_for_screen(pilot, NoteScreen)
+        assert any("太早" in p for p in note.paragraphs)  # the offer-refund coach note
+        await pilot.press("escape")
+        await wait_for_screen(pilot, ClassroomScreen, note_up, what="back on the round")
+        await pilot.press("enter")
+        await wait_for_screen(pilot, ClassroomScreen, round_ready, what="B's cards")
         assert screen.round.current.name == "B"
 
 
 async def test_trainer_ends_round_early_and_skips(tmp_path):
+    from game.tui.screens.confirm import ConfirmScreen
+    from game.tui.screens.note import NoteScreen
+
     app = make_classroom(tmp_path, timer=60, teams=["A", "B"])
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        screen = app.screen
+        screen = await wait_for_screen(pilot, ClassroomScreen, round_ready)
         await pilot.press("s")  # skip A
-        await pilot.pause()
-        assert screen.round.current.name == "B" and screen.round.teams[0].passes == 1
+        await wait_for_screen(pilot, ClassroomScreen, lambda s: s.round.current.name == "B" and round_ready(s),
+                              what="B's turn after the skip")
+        assert screen.round.teams[0].passes == 1
         await pilot.press("d")  # discussion questions
-        await pilot.pause()
-        assert "Grace" in " ".join(app.screen.paragraphs)
+        note = await wait_for_screen(pilot, NoteScreen)
+        assert "Grace" in " ".join(note.paragraphs)
         await pilot.press("escape")
+        await wait_for_screen(pilot, ClassroomScreen, round_ready, what="back on the round")
         await pilot.press("e")
-        await pilot.pause()
+        await wait_for_screen(pilot, ConfirmScreen)
         await pilot.press("y")
-        await pilot.pause()
-        assert isinstance(app.screen, PodiumScreen)
-        assert not any(s.finished for s in app.screen.round.standings())
+        podium = await wait_for_screen(pilot, PodiumScreen)
+        assert not any(s.finished for s in podium.round.standings())
 
 
 def test_round_rules_exact():
@@ -162,28 +243,27 @@ async def test_team_on_its_own_screen_goes_live_to_the_room(tmp_path):
     app = ClassroomApp(shuffle=False, levels=[library.level("first-call")], ask_team=True, library=library,
                        store=store, lang="en", room="r1")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
         from game.tui.screens.briefing import BriefingScreen
+        from game.tui.screens.debrief import DebriefScreen
         from game.tui.screens.team_name import TeamNameScreen
 
-        assert isinstance(app.screen, TeamNameScreen)
-        await pilot.press("enter")  # an empty name is refused
-        await pilot.pause()
+        await wait_for_screen(pilot, TeamNameScreen)
+        await pilot.press("enter")  # an empty name is refused, with a word why
+        await wait_for(pilot, lambda: any(n.message == app.tr("team.empty") for n in app._notifications),
+                       what="the empty-name warning")
         assert isinstance(app.screen, TeamNameScreen)
         await pilot.press(*"Team [red]", "enter")
-        await pilot.pause()
-        assert isinstance(app.screen, BriefingScreen) and app.player == "Team [red]"
+        await wait_for_screen(pilot, BriefingScreen)
+        assert app.player == "Team [red]"
         await pilot.press("enter")
-        await pilot.pause()
-        await pilot.press("1")
-        await pilot.pause()
+        await choose(pilot, 1)
         live = Store(tmp_path / "room.sqlite3").live("r1")  # another connection, as the scoreboard
         assert [(row.team, row.moves, row.perception) for row in live] == [("Team [red]", 1, 0)]
+        await go_on(pilot)
         for _ in range(4):
-            await pilot.press("enter", "1")
-            await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+            await choose(pilot, 1)
+            await go_on(pilot)
+        await wait_for_screen(pilot, DebriefScreen)
     runs = Store(tmp_path / "room.sqlite3").runs(room="r1")
     assert [(r.team, r.mot_score, len(r.moves)) for r in runs] == [("Team [red]", 3, 5)]
 
@@ -216,19 +296,21 @@ async def test_campaign_rounds_carry_points_to_the_next_level(tmp_path):
                        library=Library(LIBRARY.root, campaigns=[entry]),
                        store=Store(tmp_path / "room.sqlite3"), room="cf")
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        screen = app.screen
+        screen = await wait_for_screen(pilot, ClassroomScreen, round_ready)
         assert screen.round.level.id == "silent-smile"
         while isinstance(app.screen, ClassroomScreen):
             choices = screen.round.choices()
+            team, moves = screen.round.current, len(screen.round.current.state.moves)
             await pilot.press(str(next(i for i, c in enumerate(choices, 1) if c.ideal)))
-            await pilot.pause()
+            await wait_for_screen(pilot, ClassroomScreen, note_up, what=f"{team.name}'s move {moves + 1}")
+            assert len(team.state.moves) == moves + 1
             await pilot.press("enter")
-            await pilot.pause()
-        assert isinstance(app.screen, PodiumScreen)
+            await wait_for_screen(pilot, (ClassroomScreen, PodiumScreen),
+                                  lambda s: isinstance(s, PodiumScreen) or round_ready(s),
+                                  what="the next team's cards or the podium")
         first = app.classroom_totals()
         assert first == {"A": first["A"], "B": first["A"]} and first["A"] > 0
         await pilot.press("n")
-        await pilot.pause()
-        assert isinstance(app.screen, ClassroomScreen) and app.screen.round.level.id == "late-gold-phone"
+        screen = await wait_for_screen(pilot, ClassroomScreen, round_ready, what="round two")
+        assert screen.round.level.id == "late-gold-phone"
         assert app.classroom_totals() == first  # no move yet in round two: no points for it yet

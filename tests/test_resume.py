@@ -6,9 +6,11 @@ from __future__ import annotations
 from game.store import Store
 from game.tui.app import MotApp
 from game.tui.screens.briefing import BriefingScreen
+from game.tui.screens.debrief import DebriefScreen
 from game.tui.screens.scene import SceneScreen
+from game.tui.screens.title import TitleScreen
 from game.tui.widgets.meter import PerceptionMeter
-from tests.tui_helpers import tutorial_library
+from tests.tui_helpers import choose, go_on, tutorial_library, wait_for, wait_for_scene, wait_for_screen
 
 
 def app_on(tmp_path, **kwargs) -> MotApp:
@@ -16,35 +18,29 @@ def app_on(tmp_path, **kwargs) -> MotApp:
                   player="tester", **kwargs)
 
 
-async def wait_for(pilot, condition, tries: int = 200) -> None:
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.01)
-    assert condition()
+async def _title(app, pilot) -> None:
+    """The title, once the start-up worker has loaded the levels and the save file."""
+    await wait_for(pilot, app.library_ready.is_set, what="the levels and the save file to load")
+    await wait_for_screen(pilot, TitleScreen)
 
 
 async def test_continue_after_ctrl_q_reopens_the_same_scene_and_meter(tmp_path):
     app = app_on(tmp_path, seed=21)
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.wait_for_library()
+        await _title(app, pilot)
         app.push_screen(SceneScreen(app.library.level("first-call")))
-        await wait_for(pilot, lambda: isinstance(app.screen, SceneScreen) and app.screen.game is not None)
-        scene = app.screen
-        await pilot.press("2")
-        await wait_for(pilot, lambda: scene.last_choice is not None)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: scene.last_choice is None and len(scene.state.moves) == 1)
-        await pilot.press("1")
-        await wait_for(pilot, lambda: len(scene.state.moves) == 2)
+        scene = await choose(pilot, 2)
+        await go_on(pilot)
+        assert len(scene.state.moves) == 1
+        await choose(pilot, 1)
+        assert len(scene.state.moves) == 2
         left = (scene.state.scene, scene.state.perception, [m.choice for m in scene.state.moves])
         await pilot.press("ctrl+q")
     again = app_on(tmp_path, seed=99)  # another seed now: the saved play keeps its own
     async with again.run_test(size=(80, 24)) as pilot:
-        await again.wait_for_library()
+        await _title(again, pilot)
         await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(again.screen, SceneScreen))
-        scene = again.screen
+        scene = await wait_for_screen(pilot, SceneScreen, what="the resumed scene")
         assert (scene.state.scene, scene.state.perception, [m.choice for m in scene.state.moves]) == left
         assert scene.game.seed == 21
         assert scene.query_one(PerceptionMeter).value == left[1]
@@ -53,25 +49,22 @@ async def test_continue_after_ctrl_q_reopens_the_same_scene_and_meter(tmp_path):
 async def test_finishing_the_level_clears_the_progress_and_continue_goes_on(tmp_path):
     app = app_on(tmp_path, shuffle=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.wait_for_library()
+        await _title(app, pilot)
         app.push_screen(SceneScreen(app.library.level("first-call")))
-        await wait_for(pilot, lambda: isinstance(app.screen, SceneScreen) and app.screen.game is not None)
-        scene = app.screen
+        scene = await wait_for_scene(pilot)
         for choice_id in ["ask-impact", "ask-what-success", "loaners-and-note", "five-cs", "call-grace"]:
             number = [c.id for c in scene.game.offered(scene.state)].index(choice_id) + 1
-            await pilot.press(str(number))
-            await wait_for(pilot, lambda: scene.last_choice is not None)
-            await pilot.press("enter")
-            await wait_for(pilot, lambda: scene.last_choice is None)
-        await wait_for(pilot, lambda: not isinstance(app.screen, SceneScreen))
+            await choose(pilot, number)
+            await go_on(pilot)
+        await wait_for_screen(pilot, DebriefScreen)
         assert app.store.progress("tester") is None
         assert app.store.last_played("tester") == "first-call"
     again = app_on(tmp_path)
     async with again.run_test(size=(80, 24)) as pilot:
-        await again.wait_for_library()
+        await _title(again, pilot)
         await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(again.screen, BriefingScreen))
-        assert again.screen.level.id == "follow-up"
+        briefing = await wait_for_screen(pilot, BriefingScreen)
+        assert briefing.level.id == "follow-up"
 
 
 def test_progress_round_trip(tmp_path):

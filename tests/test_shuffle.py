@@ -21,7 +21,9 @@ from game.loader import load_level
 from game.store import Store
 from game.tui.app import MotApp
 from game.tui.screens.scene import SceneScreen
+from game.tui.screens.title import TitleScreen
 from game.tui.widgets.choice_card import ChoiceCard
+from tests.tui_helpers import choose, wait_for, wait_for_scene, wait_for_screen
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = ROOT / "tests" / "fixtures" / "balance" / "base-balanced.toml"
@@ -111,13 +113,11 @@ async def test_cards_follow_the_seed_and_keys_follow_the_cards(tmp_path):
     async with app.run_test(size=(100, 30)) as pilot:
         level = app.library.campaigns[0].levels[1]
         app.push_screen(SceneScreen(level))
-        await pilot.pause()
-        scene = app.screen
+        scene = await wait_for_scene(pilot)
         assert scene.game.seed == 11
         expected = [c.id for c in Game(level, scene.game.scores, seed=11).offered(scene.state)]
         assert card_ids(scene) == expected
-        await pilot.press("2")
-        await pilot.pause()
+        await choose(pilot, 2)
         assert scene.state.moves[-1].choice == expected[1]
     # The run's seed is stored with it when the level ends (checked in test_store); here, a
     # second app with the same seed shows the same first cards, and one with another seed differs.
@@ -128,8 +128,7 @@ async def test_cards_follow_the_seed_and_keys_follow_the_cards(tmp_path):
         async with app.run_test(size=(100, 30)) as pilot:
             level = app.library.campaigns[0].levels[1]
             app.push_screen(SceneScreen(level))
-            await pilot.pause()
-            shown.append(card_ids(app.screen))
+            shown.append(card_ids(await wait_for_scene(pilot)))
     assert shown[0] == expected
     assert [c.id for c in Game(level, {}, seed=12).offered(Game(level).start())] == shown[1]
 
@@ -139,40 +138,42 @@ async def test_story_cards_show_no_step_before_the_choice_and_show_it_after(tmp_
     async with app.run_test(size=(100, 30)) as pilot:
         level = app.library.campaigns[0].levels[1]
         app.push_screen(SceneScreen(level))
-        await pilot.pause()
-        scene = app.screen
+        scene = await wait_for_scene(pilot)
         cards = list(scene.query(ChoiceCard))
         assert cards and not any(card.show_step for card in cards)
         for card in cards:
             prefix = card.render().plain.split("\n")[0][:12]
             assert not any(word in prefix for word in STEP_WORDS), prefix
         chosen = cards[0].choice
-        await pilot.press("1")
-        await pilot.pause()
+        await choose(pilot, 1)
         coach = str(scene.query_one("#coach-choice").render())
         step_name = {"explore": "Explore", "offer": "Offer", "act": "Act", "confirm": "Confirm"}[chosen.step]
         assert step_name in coach  # revealed once chosen
         assert chosen.step in scene.query_one("#badges").lit
 
 
+async def _title(app, pilot) -> None:
+    """The title, once the start-up worker has loaded the save file and its settings."""
+    await wait_for(pilot, app.library_ready.is_set, what="the levels and the save file to load")
+    await wait_for_screen(pilot, TitleScreen)
+
+
 async def test_title_setting_shows_steps_and_is_remembered_but_not_in_exam(tmp_path):
     app = story_app(tmp_path, seed=3)
     async with app.run_test(size=(100, 30)) as pilot:
-        await app.wait_for_library()
-        await pilot.pause()
+        await _title(app, pilot)
         await pilot.press("s")  # the title screen's "steps on cards"
-        await pilot.pause()
-        assert app.show_steps and app.store.get_setting("show_steps") == "1"
+        await wait_for(pilot, lambda: app.store.get_setting("show_steps") == "1", what="the setting saved")
+        assert app.show_steps
         app.push_screen(SceneScreen(app.library.campaigns[0].levels[1]))
-        await pilot.pause()
-        assert all(card.show_step for card in app.screen.query(ChoiceCard))
+        assert all(card.show_step for card in (await wait_for_scene(pilot)).query(ChoiceCard))
     again = story_app(tmp_path, seed=3, exam=True)
     async with again.run_test(size=(100, 30)) as pilot:
-        await again.wait_for_library()
+        await _title(again, pilot)
         assert again.show_steps  # remembered …
         again.push_screen(SceneScreen(again.library.campaigns[0].levels[1]))
-        await pilot.pause()
-        assert not any(card.show_step for card in again.screen.query(ChoiceCard))  # … but not in exam mode
+        scene = await wait_for_scene(pilot)
+        assert not any(card.show_step for card in scene.query(ChoiceCard))  # … but not in exam mode
 
 
 async def test_the_tutorial_shows_its_steps(tmp_path):
@@ -181,5 +182,5 @@ async def test_the_tutorial_shows_its_steps(tmp_path):
     app = make_app(tmp_path, shuffle=True, seed=5)
     async with app.run_test(size=(100, 30)) as pilot:
         app.push_screen(SceneScreen(app.library.level("first-call")))
-        await pilot.pause()
-        assert all(card.show_step for card in app.screen.query(ChoiceCard))
+        scene = await wait_for_scene(pilot)
+        assert all(card.show_step for card in scene.query(ChoiceCard))

@@ -10,12 +10,12 @@ from game.cli import main as mot
 from game.i18n import meter_text
 from game.scoring import label
 from game.tui.screens.briefing import BriefingScreen
-from game.tui.screens.campaign_map import CampaignMapScreen
 from game.tui.screens.debrief import DebriefScreen
 from game.tui.screens.scene import SceneScreen
 from game.tui.screens.title import TitleScreen
+from game.tui.widgets import meter as meter_module
 from game.tui.widgets.meter import PerceptionMeter
-from tests.tui_helpers import make_app
+from tests.tui_helpers import choose, choosing, coaching, go_on, make_app, open_map, wait_for_scene, wait_for_screen
 
 # Choice numbers as shown on screen (available choices, in order) and the ids they stand for.
 PATHS = {
@@ -33,36 +33,28 @@ def run_json(capsys, ids: list[str]) -> dict:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("name", list(PATHS))
-async def test_playthrough_matches_headless_run(tmp_path, capsys, name, lang):
+async def test_playthrough_matches_headless_run(tmp_path, capsys, monkeypatch, name, lang):
+    monkeypatch.setattr(meter_module, "FLASH_SECONDS", 3600)  # the flash stays until it is read
     expected = run_json(capsys, [cid for _, cid in PATHS[name]])
     app = make_app(tmp_path, lang=lang)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        assert isinstance(app.screen, TitleScreen)
-        await pilot.press("m")
-        await pilot.pause()
-        assert isinstance(app.screen, CampaignMapScreen)
+        await wait_for_screen(pilot, TitleScreen)
+        await open_map(pilot)
         await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, BriefingScreen)
+        await wait_for_screen(pilot, BriefingScreen)
         await pilot.press("enter")
-        await pilot.pause()
-        scene = app.screen
-        assert isinstance(scene, SceneScreen)
+        scene = await wait_for_scene(pilot)
         meter = scene.query_one(PerceptionMeter)
         assert meter.value == -1
         for step, (number, choice_id) in enumerate(PATHS[name]):
-            await pilot.press(str(number))
-            await pilot.pause()
+            await choose(pilot, number)
             assert scene.state.moves[-1].choice == choice_id
             want = expected["path"][step]["perception"]
             assert meter.value == want
             before = expected["path"][step - 1]["perception"] if step else expected["start"]
             assert meter.flash == meter_text(before, want, expected["path"][step]["delta"], lang)
-            await pilot.press("enter")  # past the coach note
-            await pilot.pause()
-        debrief = app.screen
-        assert isinstance(debrief, DebriefScreen)
+            await go_on(pilot)  # past the coach note
+        debrief = await wait_for_screen(pilot, DebriefScreen)
         result = debrief.result
         assert result.mot_score == expected["mot_score"]
         assert (result.peak, result.end) == (expected["peak"], expected["end"])
@@ -79,14 +71,12 @@ async def test_exam_mode_hides_meter_and_feedback(tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         level = app.library.level("first-call")
         app.push_screen(SceneScreen(level))
-        await pilot.pause()
-        scene = app.screen
+        scene = await wait_for_scene(pilot)
         meter = scene.query_one(PerceptionMeter)
         assert meter.hidden
-        await pilot.press("1")
-        await pilot.pause()
+        await choose(pilot, 1)  # in exam mode: waits for the next scene's cards
         assert scene.last_choice is None  # no coach note: straight to the next scene
-        assert scene.state.scene == "needs"
+        assert scene.state.scene == "needs" and len(scene.state.moves) == 1
         assert not scene.query("#feedback")
         assert meter.flash == ""
 
@@ -95,40 +85,41 @@ async def test_language_switch_keeps_the_game(tmp_path):
     app = make_app(tmp_path, lang="en")
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(SceneScreen(app.library.level("first-call")))
-        await pilot.pause()
-        await pilot.press("1", "enter")
-        await pilot.pause()
-        scene = app.screen
+        scene = await choose(pilot, 1)
+        await go_on(pilot)
+        assert scene.query_one("#speaker").text == "Grace Wang" and "展会" not in scene.query_one("#line").text
         await pilot.press("f2")
-        await pilot.pause()
+        await wait_for_screen(pilot, SceneScreen, lambda s: choosing(s) and "展会" in s.query_one("#line").text,
+                              what="the scene redrawn in Chinese")
         assert app.lang == "zh"
         assert scene.state.perception == 0 and scene.state.scene == "needs"
         assert scene.query_one(PerceptionMeter).value == 0
-        assert "展会" in scene.query_one("#line").text
         assert scene.query_one("#speaker").text == "Grace Wang"
 
 
 async def test_mouse_click_chooses(tmp_path):
+    from game.tui.widgets.choice_card import ChoiceCard
+
     app = make_app(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         app.push_screen(SceneScreen(app.library.level("first-call")))
-        await pilot.pause()
-        from game.tui.widgets.choice_card import ChoiceCard
-
-        second = list(app.screen.query(ChoiceCard))[1]
+        scene = await wait_for_scene(pilot)
+        second = list(scene.query(ChoiceCard))[1]
         await pilot.click(second)
-        await pilot.pause()
-        assert app.screen.state.moves[-1].choice == "offer-refund"
+        await wait_for_screen(pilot, SceneScreen, lambda s: len(s.state.moves) == 1 and coaching(s),
+                              what="the clicked card's move")
+        assert scene.state.moves[-1].choice == "offer-refund"
 
 
 async def test_arrow_keys_and_enter_choose(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(SceneScreen(app.library.level("first-call")))
-        await pilot.pause()
+        scene = await wait_for_scene(pilot)
         await pilot.press("down", "down", "enter")
-        await pilot.pause()
-        assert app.screen.state.moves[-1].choice == "blame-courier"
+        await wait_for_screen(pilot, SceneScreen, lambda s: len(s.state.moves) == 1 and coaching(s),
+                              what="the move made with the arrows")
+        assert scene.state.moves[-1].choice == "blame-courier"
 
 
 async def test_locked_level_and_unlock(tmp_path):
@@ -137,25 +128,23 @@ async def test_locked_level_and_unlock(tmp_path):
         first, second = app.library.campaigns[0].levels
         assert app.is_unlocked(first) and not app.is_unlocked(second)
         app.push_screen(SceneScreen(first))
-        await pilot.pause()
         for _ in range(5):
-            await pilot.press("1", "enter")
-            await pilot.pause()
-        assert isinstance(app.screen, DebriefScreen)
+            await choose(pilot, 1)
+            await go_on(pilot)
+        await wait_for_screen(pilot, DebriefScreen)
         assert app.is_unlocked(second)
         await pilot.press("n")
-        await pilot.pause()
-        assert isinstance(app.screen, BriefingScreen) and app.screen.level.id == "follow-up"
+        briefing = await wait_for_screen(pilot, BriefingScreen)
+        assert briefing.level.id == "follow-up"
 
 
 async def test_help_opens_and_closes(tmp_path):
+    from game.tui.screens.help import HelpScreen
+
     app = make_app(tmp_path, lang="zh")
     async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, TitleScreen)
         await pilot.press("f1")
-        await pilot.pause()
-        from game.tui.screens.help import HelpScreen
-
-        assert isinstance(app.screen, HelpScreen)
+        await wait_for_screen(pilot, HelpScreen)
         await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, TitleScreen)
+        await wait_for_screen(pilot, TitleScreen, what="the title again")

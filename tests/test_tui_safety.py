@@ -5,11 +5,11 @@ from __future__ import annotations
 import shutil
 
 from game.library import load_library
-from game.tui.screens.campaign_map import CampaignMapScreen
+from game.tui.screens.briefing import BriefingScreen
 from game.tui.screens.scene import SceneScreen
 from game.tui.widgets.choice_card import ChoiceCard
 from tests.conftest import FIRST_CALL
-from tests.tui_helpers import make_app
+from tests.tui_helpers import make_app, open_map, wait_for, wait_for_scene, wait_for_screen
 
 
 def broken_library(tmp_path):
@@ -24,22 +24,21 @@ async def test_broken_level_is_listed_with_its_error_and_the_rest_plays(tmp_path
     library = broken_library(tmp_path)
     app = make_app(tmp_path, library=library)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("m")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, CampaignMapScreen)
+        screen = await open_map(pilot)
         keys = list(screen._entries)
         assert "level:first-call" in keys and any(k.startswith("broken:") for k in keys)
         await pilot.press("down")  # onto the broken file
-        await pilot.pause()
+        await wait_for(pilot, lambda: "02-broken.toml" in str(screen.query_one("#detail-title").content),
+                       what="the broken file's detail")
         text = screen.query_one("#detail-text").text
         assert "02-broken.toml:1:1: error[E003]: a level file is missing the required key `scene`" in text
         await pilot.press("enter")  # opening it explains instead of crashing
-        await pilot.pause()
-        assert isinstance(app.screen, CampaignMapScreen)
+        await wait_for(pilot, lambda: any("error[E003]" in n.message for n in app._notifications),
+                       what="the broken file's error as a notification")
+        assert app.screen is screen
         await pilot.press("up", "enter")
-        await pilot.pause()
-        assert app.screen.level.id == "first-call"
+        briefing = await wait_for_screen(pilot, BriefingScreen)
+        assert briefing.level.id == "first-call"
 
 
 async def test_level_text_is_data_not_markup_or_terminal_codes(tmp_path):
@@ -53,7 +52,7 @@ async def test_level_text_is_data_not_markup_or_terminal_codes(tmp_path):
     app = make_app(tmp_path, library=library)
     async with app.run_test(size=(100, 30)) as pilot:
         app.push_screen(SceneScreen(library.level("first-call")))
-        await pilot.pause()
+        await wait_for_scene(pilot)
         line = app.screen.query_one("#line").text
         assert "[bold red]they[/]?" in line  # shown literally
         assert "\x1b" not in line and "\x07" not in line  # terminal codes stripped

@@ -36,12 +36,12 @@ async def _to_coach(pilot):
     from game.tui.widgets.meter import PerceptionMeter
 
     await _to_scene(pilot)
-    await pilot.press("1")
-    await _settle(pilot, SceneScreen, lambda screen: screen.query("#continue"))
     meter = pilot.app.screen.query_one(PerceptionMeter)
-    if meter._flash_timer is not None:  # the flash fades on a timer: hold it, whatever the load
-        meter._flash_timer.stop()
-    await _settle(pilot, SceneScreen)
+    # The flash fades on a timer, which a slow machine could let fire before the snapshot:
+    # this meter never clears it, whatever the load.
+    meter._clear_flash = lambda: None
+    await pilot.press("1")
+    await _settle(pilot, SceneScreen, lambda screen: screen.query("#continue") and meter.flash)
 
 
 async def _to_sheet(pilot):
