@@ -27,14 +27,20 @@ class ChoiceKeys:
     def take_choice(self, choice) -> None:
         raise NotImplementedError
 
+    def offers(self, choice) -> bool:
+        """Whether `choice` is one of the moves open now. The cards on screen can be a frame
+        behind the game (a fast Enter then a number, before the next scene is drawn): a card
+        of the scene just left must never be played in this one."""
+        return True
+
     def action_choose(self, number: int) -> None:
         cards = list(self.query(ChoiceCard))
-        if self.can_choose() and 1 <= number <= len(cards):
+        if self.can_choose() and 1 <= number <= len(cards) and self.offers(cards[number - 1].choice):
             self.take_choice(cards[number - 1].choice)
 
     def on_choice_card_chosen(self, event: ChoiceCard.Chosen) -> None:
         event.stop()
-        if self.can_choose():
+        if self.can_choose() and self.offers(event.choice):
             self.take_choice(event.choice)
 
     def choice_cards_shown(self) -> bool:

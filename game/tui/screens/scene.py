@@ -177,6 +177,9 @@ class SceneScreen(ChoiceKeys, GameScreen):
     def take_choice(self, choice: Choice) -> None:
         self.choose(choice)
 
+    def offers(self, choice: Choice) -> bool:
+        return any(c is choice for c in self.game.offered(self.state))
+
     def choose(self, choice: Choice) -> None:
         """Apply a move: the meter changes first, then the coach note or the next scene."""
         self.state = self.game.take(self.state, choice)
