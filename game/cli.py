@@ -21,6 +21,7 @@ COMMANDS = {
     "scoreboard": "Show a classroom room's live ranking.",
     "serve": "Serve the game in the browser, one tab per team (textual-serve).",
     "results": "Export finished runs as CSV or xAPI statements.",
+    "debrief": "Show a classroom room's debrief, scene by scene (what each team chose, the votes).",
 }
 
 

@@ -411,6 +411,49 @@ KEY_LABELS: dict[str, dict[str, str]] = {
 }
 
 
+# The class debrief (game/class_debrief.py, tui/screens/class_debrief.py, `mot debrief`).
+CLASS_DEBRIEF_STRINGS: dict[str, dict[str, str]] = {
+    "cdebrief.title": {"en": "Class debrief · {level}", "zh": "全班复盘 · {level}"},
+    "cdebrief.scene": {"en": "Scene {n} of {total}", "zh": "场景 {n}/{total}"},
+    "cdebrief.page": {"en": "page {n}/{total}", "zh": "第 {n}/{total} 页"},
+    "cdebrief.reached": {"en": "{n} of {total} teams reached this scene", "zh": "{total} 队中有 {n} 队走到了这里"},
+    "cdebrief.heard_by": {"en": "{teams} heard:", "zh": "{teams} 听到的是："},
+    "cdebrief.lost": {"en": "▼ where we lost {name}", "zh": "▼ 我们在这里失去了 {name}"},
+    "cdebrief.coach": {"en": "Coach: {note}", "zh": "教练：{note}"},
+    "cdebrief.was_best": {"en": "★ the best move offered here", "zh": "★ 这是此处最好的一步"},
+    "cdebrief.best": {"en": "★ Best move offered here", "zh": "★ 此处最好的一步"},
+    "cdebrief.best_for": {"en": "★ Best move offered here to {teams}", "zh": "★ 此处对 {teams} 最好的一步"},
+    "cdebrief.keeps": {"en": "(keeps {score} within reach)", "zh": "（仍可达到 {score}）"},
+    "cdebrief.ending": {"en": "→ ending: {title}", "zh": "→ 结局：{title}"},
+    "cdebrief.waiting": {"en": "Still here when the round ended: {teams}", "zh": "本轮结束时仍停在这里：{teams}"},
+    "cdebrief.votes": {"en": "Votes · {n}", "zh": "投票 · {n} 票"},
+    "cdebrief.votes_round": {"en": "Votes · round {round} · {n}", "zh": "投票 · 第 {round} 轮 · {n} 票"},
+    "cdebrief.endings": {"en": "Endings", "zh": "结局"},
+    "cdebrief.teams": {"en": "Teams", "zh": "各队"},
+    "cdebrief.no_ending": {"en": "stopped before an ending ({n} moves)", "zh": "未到结局就停下了（{n} 步）"},
+    "cdebrief.score": {"en": "MOT score", "zh": "关键时刻分数"},
+    "cdebrief.no_drop": {"en": "the meter never fell", "zh": "客户认知从未下降"},
+    "cdebrief.drop": {"en": "where we lost {name}: scene {n}, {meter}", "zh": "我们在这里失去了 {name}：场景 {n}，{meter}"},
+    "cdebrief.discuss": {"en": "Discuss", "zh": "讨论"},
+    "cdebrief.answer": {"en": "Model answer: {text}", "zh": "参考答案：{text}"},
+    "cdebrief.gone": {"en": "(choice “{id}”, no longer in the level)", "zh": "（选项“{id}”，关卡中已没有）"},
+    "cdebrief.no_room": {"en": "there is no room “{room}” in {path}; nothing was created.",
+                         "zh": "{path} 中没有房间“{room}”；没有创建任何内容。"},
+    "cdebrief.no_runs": {"en": "room “{room}” has no runs{of} yet in {path}: play a round first; nothing was changed.",
+                         "zh": "房间“{room}”在 {path} 中还没有{of}对局：请先玩一轮；没有改动任何内容。"},
+    "cdebrief.of_level": {"en": " of {level}", "zh": "关卡 {level} 的"},
+    "cdebrief.no_level": {"en": "level “{level}” is not among the levels in {levels}.",
+                          "zh": "{levels} 中没有关卡“{level}”。"},
+}
+STRINGS.update(CLASS_DEBRIEF_STRINGS)
+KEY_LABELS.update({
+    "page(1)": {"en": "Scenes", "zh": "翻页"},
+    "first_page": {"en": "First", "zh": "首页"},
+    "last_page": {"en": "Last", "zh": "末页"},
+    "class_debrief": {"en": "Class debrief", "zh": "全班复盘"},
+})
+
+
 def default_language() -> str:
     """MOT_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG): Chinese if it says zh, else English."""
     for var in ("MOT_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):

@@ -294,6 +294,22 @@ class LiveRow:
 
 
 @dataclass(frozen=True)
+class VoteRow:
+    """One participant's vote at one decision of a room's round (vote mode), with the
+    participant's nickname (None if the participant row is gone)."""
+
+    room: str
+    round: int
+    level_id: str
+    decision: int
+    scene: str
+    participant: str
+    nickname: str | None
+    choice: str
+    voted_at: str
+
+
+@dataclass(frozen=True)
 class Room:
     name: str
     created_at: str
@@ -953,6 +969,20 @@ class Store:
         rows = self._query("SELECT * FROM live WHERE room = ? ORDER BY team, updated_at DESC,"
                            " level_id", (room,))
         return [LiveRow(**{**dict(r), "finished": bool(r["finished"])}) for r in rows]
+
+    def votes(self, room: str, level_id: str | None = None) -> list[VoteRow]:
+        """The room's votes (of one level, if given) with each participant's nickname, by
+        round, level, decision, then the order they were cast (none before schema 5)."""
+        if self._query("PRAGMA user_version")[0][0] < 5:
+            return []
+        rows = self._query(
+            "SELECT v.room, v.round, v.level_id, v.decision, v.scene, v.participant,"
+            " p.nickname, v.choice, v.voted_at FROM votes v LEFT JOIN participants p"
+            " ON p.room = v.room AND p.token = v.participant WHERE v.room = ?"
+            + (" AND v.level_id = ?" if level_id is not None else "")
+            + " ORDER BY v.round, v.level_id, v.decision, v.voted_at, v.participant",
+            (room,) if level_id is None else (room, level_id))
+        return [VoteRow(**dict(r)) for r in rows]
 
     def ranking(self, room: str) -> list[RankRow]:
         """The room's scoreboard: per team (or player, for runs without a team) the points of

@@ -28,6 +28,7 @@ class PodiumScreen(GameScreen):
     """
     BINDINGS = [
         Binding("n", "next_round", "Next round", id="podium.next"),
+        Binding("c", "class_debrief", "Class debrief", id="podium.class_debrief"),
         Binding("escape,q", "finish", "Finish", id="podium.finish"),
     ]
 
@@ -65,6 +66,13 @@ class PodiumScreen(GameScreen):
         if action == "next_round":
             return bool(getattr(self.app, "has_next_round", lambda: False)())
         return True
+
+    def action_class_debrief(self) -> None:
+        """The round scene by scene (teams, votes, biggest drops, the questions); Esc comes back."""
+        from .class_debrief import ClassDebriefScreen
+
+        self.app.push_screen(ClassDebriefScreen.for_round(self.round, getattr(self.app, "store", None),
+                                                         getattr(self.app, "room", None)))
 
     def action_next_round(self) -> None:
         self.app.next_round()
