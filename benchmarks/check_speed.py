@@ -1,8 +1,8 @@
 """How fast is `mot check` on a very large level, compared with just parsing its TOML?
 
-    python benchmarks/check_speed.py [--scenes 800] [--repeat 3] [--max-ratio 5] [--keep DIR]
+    python benchmarks/check_speed.py [--scenes 400] [--repeat 3] [--max-ratio 5] [--keep DIR]
 
-Generates one level of N scenes (default 800, about 1.8 MB: under the 2 MB file limit) into a temporary folder: three choices per
+Generates one level of N scenes (default 400, about 0.9 MB: under the 1 MB file limit) into a temporary folder: three choices per
 scene with mixed steps and deltas, a few flags and `when` conditions, discoveries, bilingual
 texts and several endings — shaped like a real level, only much longer. Then it times, best of
 `--repeat` runs each:
@@ -145,7 +145,7 @@ def best_of(repeat: int, fn) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scenes", type=int, default=800)
+    parser.add_argument("--scenes", type=int, default=400)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--max-ratio", type=float, default=5.0)
     parser.add_argument("--keep", metavar="DIR", help="write the level here instead of a temp dir")

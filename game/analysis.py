@@ -23,9 +23,9 @@ from .model import STEPS, Level, ending_of
 from .positions import PositionIndex
 from .scoring import fold_peak, mot_score, score_of
 
-DEFAULT_MAX_STATES = 200_000  # the largest shipped level has ~3,000
+DEFAULT_MAX_STATES = 100_000  # the largest shipped level has ~3,000
 # The memory bound: a state costs ~0.3 KB, each of its outgoing moves ~0.1 KB more, so the walk
-# also stops at this many moves per state on average (~0.9 GB at the default cap, at most).
+# also stops at this many moves per state on average (~0.2 GB at the default cap, at most).
 EDGES_PER_STATE = 4
 MAX_SCENARIOS = 4096
 

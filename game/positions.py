@@ -38,7 +38,7 @@ _TOKEN = re.compile(
 _LINE = re.compile(r"[^\n]*")
 MAX_KEY_PARTS = 64  # a level needs 4; tomllib slows with the square of a key's parts
 _BREAKS = frozenset("\n[]{}=,")
-MAX_RECORDED = 250_000  # positions kept per table: a 2 MB file of tiny values stays small
+MAX_RECORDED = 50_000  # positions kept per table (a level has a few thousand): huge files stay cheap
 
 _BARE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-:")
 _VALUE_END = frozenset((",", "]", "}", "\n", ""))

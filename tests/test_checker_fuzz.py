@@ -330,22 +330,22 @@ def test_deep_nesting(tmp_path, capsys, depth, shape, where):
 
 
 def test_largest_allowed_file(tmp_path, capsys):
-    """Just under the 2 MB limit (25 times the largest shipped level) still checks cleanly."""
+    """Just under the 1 MB limit (13 times the largest shipped level) still checks cleanly."""
     source = TUTORIAL.read_text(encoding="utf-8")
-    brief = "The laptops have not arrived. " * (1900 * 1024 // 30)
+    brief = "The laptops have not arrived. " * (900 * 1024 // 30)
     path = tmp_path / "big.toml"
     path.write_text(source.replace('brief = { en = "You are Alex Chen', f'brief = {{ en = "{brief}You are Alex Chen'),
                     encoding="utf-8")
-    assert 1900 * 1024 < path.stat().st_size <= MAX_FILE_BYTES
-    out = check_in_process(path, capsys, "1.9 MB level")
+    assert 900 * 1024 < path.stat().st_size <= MAX_FILE_BYTES
+    out = check_in_process(path, capsys, "0.9 MB level")
     assert "1 levels, 0 errors" in out
-    # 1.9 MB in 1,900 discussion questions of 1 KB each, every one missing its Chinese
+    # 0.9 MB in 900 discussion questions of 1 KB each, every one missing its Chinese
     question = "What did Grace expect? " * 45
-    items = "".join(f'  {{ en = "{i} {question}" }},\n' for i in range(1_900))
+    items = "".join(f'  {{ en = "{i} {question}" }},\n' for i in range(900))
     path.write_text(source.replace("discuss = [\n", "discuss = [\n" + items), encoding="utf-8")
-    assert path.stat().st_size > 1900 * 1024
-    out = check_in_process(path, capsys, "1.9 MB of questions")
-    assert out.count("warning[W104]") == 1_900 and "1 levels, 0 errors, 1900 warnings" in out
+    assert path.stat().st_size > 900 * 1024
+    out = check_in_process(path, capsys, "0.9 MB of questions")
+    assert out.count("warning[W104]") == 900 and "1 levels, 0 errors, 900 warnings" in out
 
 
 def test_too_big_to_read(tmp_path, capsys):
@@ -353,7 +353,7 @@ def test_too_big_to_read(tmp_path, capsys):
     with path.open("wb") as f:
         f.truncate(MAX_FILE_BYTES + 1)  # sparse: costs no disk and no time
     out = check_in_process(path, capsys, "one byte over the limit")
-    assert "error[E002]" in out and "larger than the limit of 2,097,152 bytes" in out
+    assert "error[E002]" in out and "larger than the limit of 1,048,576 bytes" in out
 
 
 def test_a_handful_through_the_real_command(tmp_path):

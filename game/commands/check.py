@@ -57,7 +57,7 @@ def check(paths: list[Path], balancing: bool = False):
             report = analyse(res.level)
             diagnostics.extend(warnings(res.level, res.positions, report))
             diagnostics.extend(always_warnings(res.level, res.positions, report))
-            if balancing:
+            if balancing and report.complete:  # an unfinished walk proves nothing to balance
                 report.balance = balance(res.level, report)
                 diagnostics.extend(report_warnings(res.level, res.positions, report, report.balance))
             reports.append(report)
@@ -77,7 +77,7 @@ def run(args) -> int:
         out = [d.as_dict() for d in diagnostics]
         if args.analyse:
             out = {"diagnostics": out,
-                   "levels": [{**r.as_dict(), "balance": r.balance.as_dict()} for r in reports]}
+                   "levels": [{**r.as_dict(), "balance": r.balance.as_dict() if r.balance else None} for r in reports]}
         json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
         print()
     else:
