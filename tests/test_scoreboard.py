@@ -60,7 +60,8 @@ async def test_scoreboard_follows_another_connection_within_two_seconds(tmp_path
             writer.record_run("红队", level.id, level.campaign, state, score(level, state),
                               mode="classroom", room="周一班", team="红队")
             waited = await wait_until(pilot, lambda: len(app.screen.query(RankCard)) == 1
-                                      and app.screen.query(RankCard).first().query(".points"))  # mounted
+                                      and app.screen.query(RankCard).first().query(".points")  # mounted
+                                      and len(app.screen.query(LiveCard)) == 2)
             (rank,) = app.screen.query(RankCard)
             assert (rank.place, rank.row.team, rank.row.points) == (1, "红队", 86)
             assert str(rank.query_one(".points").value) == "86"
@@ -70,7 +71,9 @@ async def test_scoreboard_follows_another_connection_within_two_seconds(tmp_path
             assert waited <= 2  # the next read or the one after (POLL_SECONDS = 1)
 
             writer.update_live("周一班", "蓝队", level.id, 2, -3, "OO")
-            await wait_until(pilot, lambda: app.screen.query(LiveCard)[0].row.perception == -3)
+            # (Cards are rebuilt on a read: between two frames there may be none, so look for it.)
+            await wait_until(pilot, lambda: any(c.row.team == "蓝队" and c.row.perception == -3
+                                                for c in app.screen.query(LiveCard)))
             state = Game(level).play(["offer-refund", "repeat-policy"])
             writer.record_run("蓝队", level.id, level.campaign, state, score(level, state),
                               mode="classroom", room="周一班", team="蓝队")
