@@ -12,6 +12,7 @@ from game.tui.app import MotApp
 from game.tui.screens.debrief import DebriefScreen
 from game.tui.screens.scene import SceneScreen
 from game.tui.widgets.meter import PerceptionMeter
+from tests.tui_helpers import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,12 +23,8 @@ def story_app(tmp_path, **kwargs) -> MotApp:
                   store=Store(tmp_path / "mot.sqlite3"), player="tester", unlock_all=True, **kwargs)
 
 
-async def until(pilot, condition, tries: int = 300) -> None:
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.01)
-    assert condition()
+async def until(pilot, condition) -> None:
+    await wait_for(pilot, condition)
 
 
 async def play(pilot, app, level, pick) -> DebriefScreen:

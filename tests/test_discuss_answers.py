@@ -10,6 +10,7 @@ from game.library import Library, load_folder
 from game.loader import load_level
 from game.store import Store
 from game.tui.app import MotApp
+from tests.tui_helpers import wait_for
 
 BASE = Path(__file__).resolve().parent / "fixtures" / "balance" / "base-balanced.toml"
 
@@ -54,12 +55,9 @@ async def test_the_debrief_reveals_the_answer_on_demand(tmp_path):
         await pilot.pause()
         debrief = app.screen
         debrief.query_one("#tabs").active = "tab-discuss"
-        for _ in range(100):
-            await pilot.pause(0.01)
-            if debrief.query("#answer-1"):
-                break
+        await wait_for(pilot, lambda: debrief.query("#answer-1"), what="the Discuss tab's answers")
         answer = debrief.query_one("#answer-text-1")
         assert not answer.display
         debrief.query_one("#answer-1").press()
-        await pilot.pause()
+        await wait_for(pilot, lambda: answer.display, what="the model answer to show")
         assert answer.display and "You asked before you offered." in answer.text

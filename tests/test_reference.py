@@ -11,7 +11,7 @@ from game.tui.screens.help import HelpScreen
 from game.tui.screens.reference import ReferenceScreen
 from game.tui.screens.scene import SceneScreen
 from game.tui.widgets.prose import Prose
-from tests.tui_helpers import make_app
+from tests.tui_helpers import make_app, wait_for
 
 EXPECTED = ["four-steps", "scoring-scale", "wins", "expectations", "listening-barriers",
             "listening-habits", "appropriate-offer", "qualifying-questions", "offer-timing",
@@ -80,8 +80,6 @@ async def test_the_command_palette_speaks_chinese(tmp_path):
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "主题" in titles and "退出" in titles and "Theme" not in titles
         await pilot.press("ctrl+p")
-        for _ in range(100):
-            await pilot.pause(0.01)
-            if isinstance(app.screen, CommandPalette):
-                break
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette) and app.screen.query(CommandInput),
+                       what="the command palette")
         assert app.screen.query_one(CommandInput).placeholder == "搜索关卡或命令……"

@@ -44,15 +44,13 @@ def test_check_never_prints_a_raw_escape(tmp_path):
 async def test_the_scoreboard_shows_markup_in_a_room_name_as_text(tmp_path):
     from game.tui.scoreboard import ScoreboardApp
     from game.tui.screens.scoreboard import ScoreboardScreen
-    from tests.tui_helpers import tutorial_library
+    from tests.tui_helpers import tutorial_library, wait_for
 
     room = "[@click=app.quit]周一班[/x]"
     app = ScoreboardApp(room, tmp_path / "room.sqlite3", lang="en", library=tutorial_library())
     async with app.run_test(size=(120, 30)) as pilot:
-        for _ in range(500):
-            await pilot.pause(0.01)
-            if isinstance(app.screen, ScoreboardScreen) and app.screen.query("#banner"):
-                break
+        await wait_for(pilot, lambda: isinstance(app.screen, ScoreboardScreen) and app.screen.query("#banner"),
+                       what="the scoreboard's banner")
         banner = str(app.screen.query_one("#banner").render())
         assert room in banner
         await pilot.click("#banner")

@@ -44,13 +44,24 @@ def idle(app) -> bool:
     return not any(worker.state in (WorkerState.PENDING, WorkerState.RUNNING) for worker in app.workers)
 
 
+def _holds(predicate: Callable[[], object]) -> bool:
+    """A widget the predicate looks at may be between two frames of a recompose (gone, not yet
+    mounted): that is "not yet", not a failure."""
+    from textual.css.query import NoMatches
+
+    try:
+        return bool(predicate())
+    except (NoMatches, IndexError):
+        return False
+
+
 async def wait_for(pilot, predicate: Callable[[], object], timeout: float = WAIT_SECONDS,
                    what: str = "the condition") -> None:
     """Let the app run until `predicate()` is true; fail naming `what` after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while True:
         await pilot.pause()
-        if predicate():
+        if _holds(predicate):
             return
         if time.monotonic() > deadline:
             raise AssertionError(f"waited {timeout:.0f} s for {what}; still not so "
