@@ -16,6 +16,11 @@ Why it looks the way it does:
   nothing: a missing, damaged or foreign file is only reported.
 - In a room's ranking each team's first run of a level counts; later runs of it are practice.
 - A team of a room is claimed by one screen at a time (`claim_team`, atomic under BEGIN IMMEDIATE).
+- A classroom in progress is one JSON document per room (`rounds`): the hot-seat round or
+  campaign under "hotseat" (`save_round`, `round_state`, `finish_round`), and each team of a
+  one-screen-per-team room under "teams" (`save_team_progress`: its level, seed and choices,
+  and whether its screen left mid-level). Each part is rewritten alone, inside one transaction,
+  so screens of one room never overwrite each other's part.
 
 Pure stdlib (plus platformdirs for the default location): no Textual, no TOML.
 """
@@ -24,6 +29,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import json
 import os
 import sqlite3
 import threading
@@ -798,6 +804,8 @@ class Store:
             return False
         if claim is not None and claim[1] >= cutoff:
             return True
+        if claim is None and Store._team_left(c, room, team):
+            return False  # its screen quit and said so: nobody plays it, it may come back
         return c.execute("SELECT 1 FROM live WHERE room = ? AND team = ? AND finished = 0"
                          " AND updated_at >= ? LIMIT 1", (room, team, cutoff)).fetchone() is not None
 
@@ -895,6 +903,109 @@ class Store:
 
         self._write(work)
         return self.room(name)
+
+    # -- a classroom in progress (the rounds table, schema 5) -----------------------------
+
+    @staticmethod
+    def _round_doc(c: sqlite3.Connection, room: str) -> tuple[dict, bool]:
+        """The room's document and its `finished` flag ({} and False when there is none, or
+        the file is older than schema 5)."""
+        try:
+            row = c.execute("SELECT state, finished FROM rounds WHERE room = ?", (room,)).fetchone()
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                return {}, False
+            raise
+        if row is None:
+            return {}, False
+        try:
+            doc = json.loads(row[0])
+        except ValueError:
+            doc = {}
+        return (doc if isinstance(doc, dict) else {}), bool(row[1])
+
+    @staticmethod
+    def _put_round_doc(c: sqlite3.Connection, room: str, doc: dict, finished: bool) -> None:
+        c.execute("INSERT INTO rounds(room, state, finished, updated_at) VALUES (?, ?, ?, ?)"
+                  " ON CONFLICT(room) DO UPDATE SET state = excluded.state,"
+                  " finished = excluded.finished, updated_at = excluded.updated_at",
+                  (room, json.dumps(doc, ensure_ascii=False, sort_keys=True), int(finished), utc_iso()))
+
+    @staticmethod
+    def _team_left(c: sqlite3.Connection, room: str, team: str) -> bool:
+        entry = Store._round_doc(c, room)[0].get("teams", {}).get(team)
+        return isinstance(entry, dict) and bool(entry.get("left"))
+
+    def _read_round_doc(self, room: str) -> tuple[dict, bool]:
+        """`_round_doc` through `_query` (a read-only Store follows a live writer)."""
+        if self._query("PRAGMA user_version")[0][0] < 5:
+            return {}, False
+        rows = self._query("SELECT state, finished FROM rounds WHERE room = ?", (room,))
+        if not rows:
+            return {}, False
+        try:
+            doc = json.loads(rows[0]["state"])
+        except ValueError:
+            doc = {}
+        return (doc if isinstance(doc, dict) else {}), bool(rows[0]["finished"])
+
+    def save_round(self, room: str, state: dict) -> None:
+        """The hot-seat round or campaign of `room` as it stands (after every move): level ids,
+        teams, each team's choices and passes, round number, seed, whose turn. It is in
+        progress again (unfinished) until `finish_round`."""
+
+        def work(c: sqlite3.Connection) -> None:
+            doc, _ = self._round_doc(c, room)
+            doc["hotseat"] = state
+            self._put_round_doc(c, room, doc, False)
+
+        self._write(work)
+
+    def finish_round(self, room: str) -> None:
+        """The hot-seat round or campaign reached its end: nothing left to resume."""
+
+        def work(c: sqlite3.Connection) -> None:
+            doc, _ = self._round_doc(c, room)
+            if doc:
+                self._put_round_doc(c, room, doc, True)
+
+        self._write(work)
+
+    def round_state(self, room: str, *, finished: bool = False) -> dict | None:
+        """The hot-seat round or campaign saved for `room`; None when there is none, or when it
+        finished (unless `finished=True`)."""
+        doc, done = self._read_round_doc(room)
+        state = doc.get("hotseat")
+        if not isinstance(state, dict) or (done and not finished):
+            return None
+        return state
+
+    def save_team_progress(self, room: str, team: str, entry: dict | None) -> None:
+        """One team of a room on its own screen: its level in progress ({"level", "seed",
+        "choices", "started_at", "left"}), or None once it has no level in progress."""
+
+        def work(c: sqlite3.Connection) -> None:
+            doc, done = self._round_doc(c, room)
+            teams = doc.setdefault("teams", {})
+            if entry is None:
+                if team not in teams:
+                    return
+                teams.pop(team)
+            else:
+                teams[team] = entry
+            self._put_round_doc(c, room, doc, done)
+
+        self._write(work)
+
+    def team_progress(self, room: str) -> dict[str, dict]:
+        """Every team of the room with a level in progress on its own screen (see above)."""
+        doc, _ = self._read_round_doc(room)
+        teams = doc.get("teams")
+        return {k: v for k, v in teams.items() if isinstance(v, dict)} if isinstance(teams, dict) else {}
+
+    def rooms(self) -> list[str]:
+        """Every room's name, oldest first (for a hint that names what exists)."""
+        return [r["name"] for r in self._query("SELECT name FROM rooms ORDER BY created_at, name")]
 
     # -- reading -------------------------------------------------------------------------
 

@@ -3,6 +3,11 @@
     mot classroom --teams "红队,蓝队,绿队" [--level ID | --campaign ID] [--timer 60] [--exam]
     mot classroom --room NAME --team NAME [--db PATH] [--level ID | --campaign ID]
     mot classroom --room NAME --ask-team        (what `mot serve` runs for each browser tab)
+    mot classroom --room NAME --resume          (a hot-seat round or campaign, where it stopped)
+
+A room named with `--room` must exist in the database (`--create` starts a new one): a typo
+never opens an empty room. A hot-seat round without `--room` gets a fresh room name, printed
+at the end with the command that resumes it.
 
 A team of a room plays on one screen at a time: joining under a name that is already playing
 (claimed by another screen, or moved there within the last ten minutes) is refused with
@@ -16,6 +21,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from ..i18n import t
 from . import SEED_HELP, seed_arg
 
 
@@ -23,7 +29,9 @@ def add_parser(parser) -> None:
     parser.add_argument("--teams", default=None, help='hot-seat teams, comma-separated: "红队,蓝队,绿队"')
     parser.add_argument("--level", default=None, help="the level to play (default: the campaign's first)")
     parser.add_argument("--campaign", default=None, help="play every level of this campaign, round by round")
-    parser.add_argument("--timer", type=int, default=60, help="seconds of discussion per decision (0 = none)")
+    parser.add_argument("--timer", type=int, default=None,
+                        help="seconds of discussion per decision (default 60; 0 = none; a resumed "
+                             "round keeps its own)")
     parser.add_argument("--exam", action="store_true", help="hold feedback back until the podium/debrief")
     parser.add_argument("--db", default=None, help="the room's SQLite database (shared by several screens)")
     parser.add_argument("--room", default=None, help="room name (hot-seat default: classroom-<date>-<time>)")
@@ -31,7 +39,11 @@ def add_parser(parser) -> None:
     parser.add_argument("--ask-team", action="store_true", help="ask the team name first (browser tabs)")
     parser.add_argument("--resume", action="store_true",
                         help="with --team: this is that team coming back (another screen or a "
-                             "crash left the name taken)")
+                             "crash left the name taken); alone with --room: go on with the "
+                             "room's hot-seat round or campaign where it stopped")
+    parser.add_argument("--create", action="store_true",
+                        help="start a new room (and its database) with --room; without it the "
+                             "room must exist")
     parser.add_argument("--lang", choices=("zh", "en"), default=None)
     parser.add_argument("--levels", default=None, help="levels folder (default: levels/)")
     parser.add_argument("--seed", type=seed_arg, default=None,
@@ -55,6 +67,12 @@ def pick_levels(library, level_id: str | None, campaign_id: str | None):
             ids = [lv.id for lv in levels]
             if level_id not in ids:
                 return None, f"campaign {campaign_id!r} has no level {level_id!r} (levels: {', '.join(ids)})"
+def refuse(message: str) -> int:
+    """A setup that cannot be played (no such room or database): said plainly, exit 1."""
+    print(f"mot classroom: {message}", file=sys.stderr)
+    return 1
+
+
             levels = levels[ids.index(level_id):]
         return levels, None
     if level_id:
@@ -76,21 +94,41 @@ def run(args) -> int:
         return fail("--teams needs at least one team name")
     if len(set(teams)) != len(teams):
         return fail("team names must differ")
-    if not teams and not (args.team or args.ask_team):
-        return fail("give --teams for hot-seat play, or --room with --team / --ask-team")
+    hot_resume = args.resume and args.room and not (teams or args.team or args.ask_team)
+    if not teams and not (args.team or args.ask_team or hot_resume):
+        return fail("give --teams for hot-seat play, or --room with --team / --ask-team "
+                    "(or --room with --resume to go on with a round)")
     if (args.team or args.ask_team) and not args.room:
         return fail("--team and --ask-team need --room NAME")
-    if args.timer < 0:
+    if args.timer is not None and args.timer < 0:
         return fail("--timer is a number of seconds, 0 or more")
-    library = load_library(Path(args.levels) if args.levels else None)
-    levels, error = pick_levels(library, args.level, args.campaign)
+    lang = args.lang or default_language()
+    db = Path(args.db) if args.db else default_db_path()
+    if args.room and not args.create and not db.exists():  # a typo must not start an empty room
+        from ..store import NOT_A_FOLDER, _file_in_the_way
+
+        blocker = _file_in_the_way(db)
+        if blocker is not None:  # not a missing room: a data folder that is a file
+            print(StoreError(NOT_A_FOLDER, blocker).line("classroom", lang), file=sys.stderr)
+            return 1
+        return refuse(t("setup.no_db", lang, path=db))
+    library = load_library(extra=[args.levels] if args.levels else ())
+    saved = None
+    if hot_resume:
+        levels, teams, saved, error = _saved_session(db, args.room, library, lang)
+    else:
+        levels, error = pick_levels(library, args.level, args.campaign)
     if error:
-        return fail(error)
+        return refuse(error) if hot_resume else fail(error)
     entry = library.campaign_of(levels[0].id)
     room = args.room or datetime.now().strftime("classroom-%Y%m%d-%H%M")
-    lang = args.lang or default_language()
+    timer = args.timer if args.timer is not None else int((saved or {}).get("timer", 60))
     try:
-        store = Store(Path(args.db) if args.db else default_db_path())
+        store = Store(db)
+        if args.room and not args.create and store.room(room) is None:
+            rooms = ", ".join(store.rooms()) or t("setup.none", lang)
+            store.close()
+            return refuse(t("setup.no_room", lang, room=room, path=db, rooms=rooms))
         seed = args.seed
         if args.team or args.ask_team:  # one order for every screen of the room: the room's seed
             from ..engine import new_seed
@@ -101,9 +139,10 @@ def run(args) -> int:
         return 1
     from ..tui.classroom_app import ClassroomApp
 
-    app = ClassroomApp(levels=levels, teams=teams, timer=args.timer, ask_team=args.ask_team,
+    app = ClassroomApp(levels=levels, teams=teams, timer=timer, ask_team=args.ask_team,
                        library=Library(library.root, campaigns=[entry]), store=store, lang=args.lang,
-                       exam=args.exam, room=room, team=args.team, seed=seed)
+                       exam=args.exam or bool((saved or {}).get("exam")), room=room, team=args.team,
+                       seed=seed, resume=saved)
     try:
         if args.team and not app.claim(args.team, resume=args.resume):
             print(StoreError(TEAM_TAKEN, store.path, team=args.team, room=room).line("classroom", lang),
@@ -119,3 +158,25 @@ def run(args) -> int:
         print(f"mot classroom: results are in room {room!r} of {store.path}: "
               f"mot results --room {room} --format csv")
     return app.return_code or 0
+        if app._in_progress():
+            db_arg = f" --db {args.db}" if args.db else ""
+            print(f"mot classroom: {t('setup.resume_hint', lang, room=room, db=db_arg)}")
+
+
+def _saved_session(db: Path, room: str, library, lang: str):
+    """The hot-seat session saved in `room` (`--room R --resume`): its levels, teams and state,
+    or an error message."""
+    from ..store import Store, StoreError
+
+    try:
+        with Store.open_readonly(db) as store:
+            saved = store.round_state(room)
+    except StoreError as error:
+        return None, None, None, error.message(lang)
+    if not saved or not saved.get("teams") or not saved.get("levels"):
+        return None, None, None, t("setup.nothing_to_resume", lang, room=room)
+    levels = [library.level(level_id) for level_id in saved["levels"]]
+    missing = [level_id for level_id, lv in zip(saved["levels"], levels) if lv is None]
+    if missing:
+        return None, None, None, t("setup.resume_levels", lang, room=room, missing=", ".join(missing))
+    return levels, [str(name) for name in saved["teams"]], saved, None
