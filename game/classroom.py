@@ -4,6 +4,12 @@ Pure logic (no Textual): whose turn it is, each team's own path through the leve
 turn when the discussion timer runs out (the team keeps its place, nothing is lost), ending
 the round early, and the ranking with points (`scoring.classroom_points`), which never reward
 speed.
+
+Fairness: round r of a campaign starts with team r mod n (`first`), so no team always goes
+first; ending early (`close`) lets every team still playing reach the same number of turns
+before the round ends, and `fewer_turns` names who had fewer when the trainer ends it at once.
+In exam mode the feedback on a decision waits until every team has made it
+(`decision_complete`). A round is saved as plain data (`to_dict`/`from_dict`) after every move.
 """
 
 from __future__ import annotations
@@ -49,6 +55,7 @@ class Round:
     team_names: list[str]
     scores: Mapping[str, Mapping[str, int]] = field(default_factory=dict)  # team → level → score
     seed: int | None = None  # one card order for every team of the round
+    first: int = 0  # the team that opens the round (round r of a campaign: r mod n)
 
     def __post_init__(self) -> None:
         if not self.team_names:
@@ -59,8 +66,10 @@ class Round:
         for name in self.team_names:
             game = Game(self.level, self.scores.get(name, {}), seed=self.seed)
             self.teams.append(Team(name, game, game.start()))
-        self.turn = 0
+        self.first = self.first % len(self.teams)
+        self.turn = self.first
         self.ended = False
+        self.closing_at: int | None = None  # ending: the round ends once every team has had this many turns
 
     @property
     def game(self) -> Game:
@@ -86,12 +95,18 @@ class Round:
         return team
 
     def next_turn(self) -> None:
-        """Hand the turn to the next team that has not finished."""
+        """Hand the turn to the next team that has not finished (or end a closing round once
+        every team has had its turns)."""
         if self.over:
             return
+        if self.closing_at is not None and not self.still_to_play():
+            self.ended = True
+            return
+        behind = self.still_to_play() if self.closing_at is not None else None
         for step in range(1, len(self.teams) + 1):
             candidate = (self.turn + step) % len(self.teams)
-            if not self.teams[candidate].finished:
+            team = self.teams[candidate]
+            if not team.finished and (behind is None or team in behind):
                 self.turn = candidate
                 return
 
@@ -102,6 +117,65 @@ class Round:
 
     def end(self) -> None:
         self.ended = True
+
+    # -- fairness ---------------------------------------------------------------------------
+    @staticmethod
+    def turns(team: Team) -> int:
+        """Turns a team has had: its moves and the turns it lost to the timer."""
+        return len(team.state.moves) + team.passes
+
+    def _playing(self) -> list[Team]:
+        return [t for t in self.teams if not t.finished]
+
+    def still_to_play(self, target: int | None = None) -> list[Team]:
+        """Teams still playing that have had fewer turns than `target` (default: the most any
+        team still playing has had, or the closing target)."""
+        playing = self._playing()
+        if target is None:
+            target = self.closing_at if self.closing_at is not None else max(
+                (self.turns(t) for t in playing), default=0)
+        return [t for t in playing if self.turns(t) < target]
+
+    def close(self) -> bool:
+        """The trainer ends the round: the teams still to play this pass have their turn
+        first. True when nobody is left to play (the round is over now)."""
+        self.closing_at = max((self.turns(t) for t in self._playing()), default=0)
+        if not self.still_to_play():
+            self.ended = True
+        return self.ended
+
+    def fewer_turns(self) -> dict[str, int]:
+        """Unfinished teams that had fewer turns than others still playing: name → how many fewer."""
+        playing = self._playing()
+        most = max((self.turns(t) for t in playing), default=0)
+        return {t.name: most - self.turns(t) for t in playing if self.turns(t) < most}
+
+    def decision_complete(self, n: int) -> bool:
+        """Every team has made its decision `n` (or finished, or the round is over)."""
+        return self.over or all(t.finished or len(t.state.moves) >= n for t in self.teams)
+
+    # -- saving -----------------------------------------------------------------------------
+    def to_dict(self) -> dict:
+        return {"level": self.level.id, "teams": list(self.team_names), "seed": self.seed,
+                "first": self.first, "turn": self.turn, "ended": self.ended,
+                "closing_at": self.closing_at,
+                "choices": {t.name: [m.choice for m in t.state.moves] for t in self.teams},
+                "passes": {t.name: t.passes for t in self.teams}}
+
+    @classmethod
+    def from_dict(cls, level: Level, data: Mapping, scores: Mapping[str, Mapping[str, int]] | None = None) -> "Round":
+        """The round saved by `to_dict`, replayed on `level` (raises engine.ChoiceUnavailable
+        when the level changed so that a saved choice no longer plays)."""
+        rnd = cls(level, list(data["teams"]), scores or {}, seed=data.get("seed"),
+                  first=int(data.get("first", 0)))
+        for team in rnd.teams:
+            team.state = team.game.play(list(data.get("choices", {}).get(team.name, [])))
+            team.passes = int(data.get("passes", {}).get(team.name, 0))
+        rnd.turn = int(data.get("turn", rnd.first)) % len(rnd.teams)
+        rnd.ended = bool(data.get("ended", False))
+        closing = data.get("closing_at")
+        rnd.closing_at = None if closing is None else int(closing)
+        return rnd
 
     def standings(self) -> list[Standing]:
         """Teams by points, then MOT score, then adherence, then name. Ties share a rank."""

@@ -314,6 +314,66 @@ CLASSROOM_STRINGS: dict[str, dict[str, str]] = {
 }
 STRINGS.update(CLASSROOM_STRINGS)
 
+# A round a trainer can trust, projector mode, plain setup errors (the issue "Classroom 2").
+CLASSROOM_TRUST_STRINGS: dict[str, dict[str, str]] = {
+    "class.discussion": {"en": "Discussion", "zh": "讨论"},
+    "class.decide_now": {"en": "Time is up: decide now", "zh": "时间到：请现在决定"},
+    "class.skipped": {"en": "{team}'s turn was skipped: the team keeps its place.",
+                      "zh": "{team} 的回合被跳过：进度保留。"},
+    "class.closing": {"en": "Last turns: {teams}, then the podium", "zh": "最后的回合：{teams}，之后查看排名"},
+    "class.held": {"en": "Feedback on decision {n} is held until every team has made it.",
+                   "zh": "第 {n} 个决定的反馈会在每支队伍都做出这个决定后揭晓。"},
+    "class.close_question": {"en": "End this round? {teams} still play their turn of this pass first, so every "
+                                   "team has as many decisions; then the podium.",
+                             "zh": "结束本轮吗？{teams} 先走完这一轮的回合，让每支队伍的决定一样多；之后查看排名。"},
+    "class.end_now_question": {"en": "End the round right now? The teams still to play keep fewer decisions "
+                                     "(the podium says so).",
+                               "zh": "现在立即结束本轮吗？还没轮到的队伍会少一些决定（排名上会注明）。"},
+    "class.quit_question": {"en": "Quit now? The round is saved: mot classroom --room {room} --resume goes on "
+                                  "from here.",
+                            "zh": "现在退出吗？本轮已保存：mot classroom --room {room} --resume 可从这里继续。"},
+    "class.leave_question": {"en": "Leave now? Your team's place is kept: join room {room} again to go on from "
+                                   "here.",
+                             "zh": "现在离开吗？你们队的进度会保留：再次加入房间 {room} 即可从这里继续。"},
+    "class.briefing": {"en": "Round {n}/{total} · {level} · you play {role}",
+                       "zh": "第 {n}/{total} 轮 · {level} · 你扮演 {role}"},
+    "class.order": {"en": "Order of play: {order}", "zh": "出场顺序：{order}"},
+    "podium.fewer_turns": {"en": "({n} turn(s) fewer)", "zh": "（少了 {n} 个回合）"},
+    "podium.round_n": {"en": "R{n}", "zh": "第{n}轮"},
+    "podium.finish_question": {"en": "Finish the class? The results are saved in room {room}.",
+                               "zh": "结束这堂课吗？结果已保存在房间 {room} 中。"},
+    "podium.pause_question": {"en": "Stop here? The next round waits: mot classroom --room {room} --resume "
+                                    "goes on.",
+                              "zh": "在这里停下吗？下一轮会等着：mot classroom --room {room} --resume 可继续。"},
+    "board.left": {"en": "left", "zh": "已离开"},
+    "setup.no_db": {"en": "no database at {path}: add --create to start a new room there",
+                    "zh": "{path} 处没有数据库：加上 --create 可在那里新建房间"},
+    "setup.no_room": {"en": "room {room!r} does not exist in {path} (rooms: {rooms}): check the name, or "
+                            "add --create to start a new room",
+                      "zh": "{path} 中没有房间 {room!r}（现有房间：{rooms}）：请检查名字，或加上 --create 新建房间"},
+    "setup.no_room_board": {"en": "room {room!r} does not exist in {path} (rooms: {rooms}): check the name; "
+                                  "a new room starts with mot classroom … --create or mot serve … --create",
+                            "zh": "{path} 中没有房间 {room!r}（现有房间：{rooms}）：请检查名字；新房间用 "
+                                  "mot classroom … --create 或 mot serve … --create 创建"},
+    "setup.none": {"en": "none", "zh": "无"},
+    "setup.resume_hint": {"en": "the round is saved; to go on: mot classroom --room {room}{db} --resume",
+                          "zh": "本轮已保存；继续：mot classroom --room {room}{db} --resume"},
+    "setup.nothing_to_resume": {"en": "room {room!r} has no hot-seat round to resume: start one with --teams",
+                                "zh": "房间 {room!r} 没有可以继续的同屏对局：请用 --teams 开始一局"},
+    "setup.resume_levels": {"en": "the levels saved in room {room!r} are not all found ({missing}): give --levels",
+                            "zh": "房间 {room!r} 中保存的关卡没有全部找到（{missing}）：请用 --levels 指定"},
+    "serve.port_busy": {"en": "port {port} is already in use (another program, or another mot serve?): "
+                              "choose another with --port, for example --port {other}",
+                        "zh": "端口 {port} 已被占用（其他程序，或另一个 mot serve？）：请用 --port 换一个，"
+                              "例如 --port {other}"},
+    "serve.cannot_listen": {"en": "cannot listen on {host} port {port}: {error}. Check --host and --port.",
+                            "zh": "无法在 {host} 的端口 {port} 上监听：{error}。请检查 --host 和 --port。"},
+    "serve.page_start": {"en": "Start", "zh": "开始"},
+    "serve.page_ended": {"en": "Session ended.", "zh": "会话已结束。"},
+    "serve.page_restart": {"en": "Restart", "zh": "重新开始"},
+}
+STRINGS.update(CLASSROOM_TRUST_STRINGS)
+
 PLAYTEST_STRINGS: dict[str, dict[str, str]] = {
     "errors.title": {"en": "{file} does not load:", "zh": "{file} 无法加载："},
     "errors.hint": {"en": "Fix the file, save it, and press Ctrl+R to reload.",
@@ -403,6 +463,7 @@ KEY_LABELS: dict[str, dict[str, str]] = {
     "reveal": {"en": "Feedback", "zh": "反馈"},
     "discuss": {"en": "Discuss", "zh": "讨论"},
     "end_round": {"en": "End round", "zh": "结束本轮"},
+    "quit_asking": {"en": "Quit", "zh": "退出"},
     "next_round": {"en": "Next round", "zh": "下一轮"},
     "finish": {"en": "Finish", "zh": "结束"},
     "reload": {"en": "Reload", "zh": "重新加载"},

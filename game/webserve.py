@@ -14,6 +14,11 @@ browser tab) with
 - one process group (session) per tab, with an address-space limit; when the websocket closes
   the tab is asked to quit, then its whole group gets SIGTERM and, after a grace, SIGKILL.
 
+The page itself is ours (`index_page`), not textual-serve's template, which loads a font from
+the internet: it uses only the server's own files (textual-serve's script, style sheet and the
+Roboto Mono it ships, under /static), so a classroom without internet access, or a browser
+that blocks third parties, sees the same page; its few words are in both languages.
+
 It knows nothing of the TUI: it runs whatever command it is given (`mot serve` gives it
 `mot classroom … --ask-team`).
 """
@@ -60,6 +65,96 @@ def new_key() -> str:
 
 def valid_key(key: str) -> bool:
     return bool(KEY_RE.fullmatch(key))
+
+
+class PortBusy(OSError):
+    """The address to listen on is taken (another program, or another `mot serve`)."""
+
+
+def check_listen(host: str, port: int) -> None:
+    """Bind `host`:`port` once and let it go, as the server will (SO_REUSEADDR): raises
+    PortBusy when another socket listens there, OSError for an address that cannot be used."""
+    import errno
+    import socket
+
+    try:
+        addresses = socket.getaddrinfo(host.strip("[]") or None, port, type=socket.SOCK_STREAM,
+                                       flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise OSError(errno.EADDRNOTAVAIL, exc.strerror or str(exc)) from exc
+    for family, kind, proto, _, address in addresses:
+        with socket.socket(family, kind, proto) as probe:
+            if hasattr(socket, "SO_REUSEADDR") and os.name != "nt":
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(address)
+            except OSError as exc:
+                if exc.errno == errno.EADDRINUSE:
+                    raise PortBusy(exc.errno, exc.strerror) from exc
+                raise
+
+
+def index_page(*, title: str, websocket_url: str, static_url: str, font_size: int = 16) -> str:
+    """The page every tab opens: textual-serve's terminal, with nothing from another site."""
+    e = html.escape
+    start = " / ".join(e(t("serve.page_start", lang)) for lang in ("zh", "en"))
+    ended = " / ".join(e(t("serve.page_ended", lang)) for lang in ("zh", "en"))
+    restart = " / ".join(e(t("serve.page_restart", lang)) for lang in ("zh", "en"))
+    static = e(static_url)
+    return f"""<!DOCTYPE html>
+<html lang="zh">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{e(title)}</title>
+<link rel="stylesheet" href="{static}css/xterm.css">
+<script src="{static}js/textual.js"></script>
+<style>
+@font-face {{ font-family: "Roboto Mono"; font-style: normal; font-weight: 100 700;
+  src: url("{static}fonts/RobotoMono-VariableFont_wght.ttf") format("truetype"); }}
+@font-face {{ font-family: "Roboto Mono"; font-style: italic; font-weight: 100 700;
+  src: url("{static}fonts/RobotoMono-Italic-VariableFont_wght.ttf") format("truetype"); }}
+body {{ background: #0c181f; margin: 0; }}
+.dialog-container {{ position: absolute; width: 100vw; height: 100vh; display: flex;
+  align-items: center; justify-content: center; z-index: 10; }}
+.shade {{ position: absolute; width: 100%; height: 100%; background: #0c181f; }}
+.intro {{ width: 640px; max-width: 90vw; min-height: 200px; font-size: 16px; z-index: 20;
+  font-family: "Roboto Mono", menlo, monospace; text-align: center; color: rgba(255, 255, 255, 0.95);
+  background-color: #12232d; display: flex; flex-direction: column; align-items: center;
+  justify-content: center; margin: 32px; padding: 16px; }}
+body.-first-byte .intro-dialog, body.-first-byte .intro-dialog .shade {{ opacity: 0; display: none; }}
+body .textual-terminal {{ opacity: 0; transition: opacity 0.3s ease-out; }}
+body.-first-byte .textual-terminal {{ opacity: 1; }}
+button {{ padding: 16px 32px; background-color: #5e0ba7; color: rgba(255, 255, 255, 0.95); border: none;
+  font-family: "Roboto Mono", menlo, monospace; margin: 16px; display: block; cursor: pointer; }}
+button:hover {{ background: #ac5af4; }}
+.closed-dialog {{ opacity: 0; display: none; }}
+body.-closed .closed-dialog {{ opacity: 1; display: flex; }}
+#start {{ display: none; }}
+#start.-delay {{ display: flex; }}
+</style>
+<script>
+function getStartUrl() {{
+  const url = new URL(window.location.href);
+  const params = new URLSearchParams(url.search);
+  params.delete("delay");
+  return url.pathname + "?" + params.toString();
+}}
+function refresh() {{ window.location.href = getStartUrl(); }}
+</script>
+</head>
+<body>
+<div class="dialog-container intro-dialog"><div class="shade"></div>
+  <div class="intro"><div>{e(title)}</div>
+  <button type="button" onclick="refresh()" id="start">{start}</button></div></div>
+<div class="dialog-container closed-dialog"><div class="shade"></div>
+  <div class="intro"><div class="message">{ended}</div>
+  <button type="button" onclick="refresh()">{restart}</button></div></div>
+<div id="terminal" class="textual-terminal" data-session-websocket-url="{e(websocket_url)}"
+     data-font-size="{int(font_size)}"></div>
+</body>
+</html>
+"""
 
 
 def is_loopback(host: str) -> bool:
@@ -334,7 +429,17 @@ class RoomServer(Server):
             return self._page(403, "forbidden")
         if self.full:
             return self._page(503, "full")
-        response = await super().handle_index(request)
+        try:
+            font_size = max(6, min(64, int(request.query.get("fontsize", "16"))))
+        except ValueError:
+            font_size = 16
+        public = urlsplit(self.public_url)
+        socket_scheme = "wss" if public.scheme == "https" else "ws"
+        prefix = public.path.rstrip("/")
+        page = index_page(title=self.title, font_size=font_size,
+                          websocket_url=f"{socket_scheme}://{public.netloc}{prefix}/ws",
+                          static_url=f"{prefix}/static/")
+        response = web.Response(text=page, content_type="text/html", charset="utf-8")
         response.set_cookie(self.cookie_name, self.key, httponly=True, samesite="Strict",
                             secure=self.public_url.startswith("https:"), path="/")
         response.headers["Cache-Control"] = "no-store"

@@ -46,8 +46,8 @@ cleanup() {
 trap cleanup EXIT
 
 URL="http://127.0.0.1:$PORT/"
-echo "mot serve --room $ROOM --level $LEVEL --db $DB --port $PORT --host 127.0.0.1 --timer 0"
-"$PY" -m game serve --room "$ROOM" --level "$LEVEL" --db "$DB" --port "$PORT" --host 127.0.0.1 --timer 0 \
+echo "mot serve --room $ROOM --level $LEVEL --db $DB --port $PORT --host 127.0.0.1 --timer 0 --create"
+"$PY" -m game serve --room "$ROOM" --level "$LEVEL" --db "$DB" --port "$PORT" --host 127.0.0.1 --timer 0 --create \
     >"$OUT/serve.log" 2>&1 &
 SERVE_PID=$!
 for _ in $(seq 1 100); do

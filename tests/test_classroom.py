@@ -34,6 +34,15 @@ def round_ready(screen) -> bool:
     return bool(shown) and shown == [c.id for c in screen.round.choices()]
 
 
+async def start_round(pilot):
+    """Past the round's briefing ("Round n/N · level · you play …"): the first team's cards."""
+    from game.tui.screens.round_briefing import RoundBriefingScreen
+
+    await wait_for_screen(pilot, RoundBriefingScreen, what="the round's briefing")
+    await pilot.press("enter")
+    return await wait_for_screen(pilot, ClassroomScreen, round_ready, what="the round's first cards")
+
+
 def note_up(screen) -> bool:
     """The last move's note is up with its Continue button focused."""
     buttons = screen.query("#continue")
@@ -45,7 +54,7 @@ async def test_three_teams_to_the_podium_with_pause_and_timeout(tmp_path, monkey
     monkeypatch.setattr(Countdown, "default_clock", clock)  # time moves only when the test says
     app = make_classroom(tmp_path, timer=2)
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = await wait_for_screen(pilot, ClassroomScreen, round_ready)
+        screen = await start_round(pilot)
         rnd = screen.round
         countdown = screen.query_one(Countdown)
         assert rnd.current.name == "红队" and countdown.remaining == 2 and not countdown.paused
@@ -156,24 +165,33 @@ async def test_countdown_extends_restarts_and_expires_once(tmp_path):
 
 
 async def test_exam_mode_holds_feedback_and_trainer_can_reveal(tmp_path):
+    """Exam mode: the feedback on a decision waits until every team has made it."""
     from game.tui.screens.note import NoteScreen
 
     app = make_classroom(tmp_path, timer=0, teams=["A", "B"], exam=True)
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = await wait_for_screen(pilot, ClassroomScreen, round_ready)
+        screen = await start_round(pilot)
         assert not screen.query_one(Countdown).display  # timer 0 = no countdown
         await pilot.press("2")
         await wait_for_screen(pilot, ClassroomScreen, note_up, what="A's move")
         assert screen.round.teams[0].state.moves[-1].choice == "offer-refund"
-        assert not screen.query("#feedback")  # held back
-        await pilot.press("f")
-        note = await wait_for_screen(pilot, NoteScreen)
-        assert any("太早" in p for p in note.paragraphs)  # the offer-refund coach note
-        await pilot.press("escape")
-        await wait_for_screen(pilot, ClassroomScreen, note_up, what="back on the round")
+        assert not screen.query("#feedback") and screen.query("#held")  # held back, and said so
+        await pilot.press("f")  # the trainer cannot reveal it yet either
+        await wait_for(pilot, lambda: any(n.message == app.tr("class.held", n=1) for n in app._notifications),
+                       what="the held-feedback notice")
+        assert not isinstance(app.screen, NoteScreen)
         await pilot.press("enter")
         await wait_for_screen(pilot, ClassroomScreen, round_ready, what="B's cards")
         assert screen.round.current.name == "B"
+        await pilot.press("1")  # B makes decision 1 too: now the feedback shows
+        await wait_for_screen(pilot, ClassroomScreen, lambda s: note_up(s) and s.query("#feedback"),
+                              what="B's move with its feedback")
+        assert not screen.query("#held")
+        await pilot.press("f")
+        note = await wait_for_screen(pilot, NoteScreen)
+        assert any("Grace" in p or "影响" in p for p in note.paragraphs)
+        await pilot.press("escape")
+        await wait_for_screen(pilot, ClassroomScreen, note_up, what="back on the round")
 
 
 async def test_trainer_ends_round_early_and_skips(tmp_path):
@@ -182,21 +200,30 @@ async def test_trainer_ends_round_early_and_skips(tmp_path):
 
     app = make_classroom(tmp_path, timer=60, teams=["A", "B"])
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = await wait_for_screen(pilot, ClassroomScreen, round_ready)
+        screen = await start_round(pilot)
         await pilot.press("s")  # skip A
         await wait_for_screen(pilot, ClassroomScreen, lambda s: s.round.current.name == "B" and round_ready(s),
                               what="B's turn after the skip")
         assert screen.round.teams[0].passes == 1
+        assert app.tr("class.skipped", team="A") in str(screen.query_one("#banner", Static).content)
         await pilot.press("d")  # discussion questions
         note = await wait_for_screen(pilot, NoteScreen)
         assert "Grace" in " ".join(note.paragraphs)
         await pilot.press("escape")
         await wait_for_screen(pilot, ClassroomScreen, round_ready, what="back on the round")
-        await pilot.press("e")
+        await pilot.press("e")  # B has not had its turn of this pass: it plays first
+        await wait_for_screen(pilot, ConfirmScreen)
+        await pilot.press("y")
+        await wait_for_screen(pilot, ClassroomScreen, lambda s: s.round.closing_at == 1 and round_ready(s),
+                              what="the round closing after B's turn")
+        assert screen.round.current.name == "B" and not screen.round.over
+        await pilot.press("e")  # asked again: it ends now, and the podium says B had a turn fewer
         await wait_for_screen(pilot, ConfirmScreen)
         await pilot.press("y")
         podium = await wait_for_screen(pilot, PodiumScreen)
         assert not any(s.finished for s in podium.round.standings())
+        assert podium.round.fewer_turns() == {"B": 1}
+        assert app.tr("podium.fewer_turns", n=1) in " ".join(str(w.content) for w in podium.query(".row"))
 
 
 def test_round_rules_exact():
@@ -273,7 +300,7 @@ async def test_team_on_its_own_screen_goes_live_to_the_room(tmp_path):
     (["--room", "r", "--level", "nope"], "no level 'nope'"),
 ])
 def test_serve_refuses_a_room_without_a_playable_level(capsys, args, message):
-    assert mot(["serve", *args]) == 2
+    assert mot(["serve", "--create", *args]) == 2
     assert message in capsys.readouterr().err
 
 
@@ -296,7 +323,7 @@ async def test_campaign_rounds_carry_points_to_the_next_level(tmp_path):
                        library=Library(LIBRARY.root, campaigns=[entry]),
                        store=Store(tmp_path / "room.sqlite3"), room="cf")
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = await wait_for_screen(pilot, ClassroomScreen, round_ready)
+        screen = await start_round(pilot)
         assert screen.round.level.id == "silent-smile"
         while isinstance(app.screen, ClassroomScreen):
             choices = screen.round.choices()
@@ -311,6 +338,7 @@ async def test_campaign_rounds_carry_points_to_the_next_level(tmp_path):
         first = app.classroom_totals()
         assert first == {"A": first["A"], "B": first["A"]} and first["A"] > 0
         await pilot.press("n")
-        screen = await wait_for_screen(pilot, ClassroomScreen, round_ready, what="round two")
+        screen = await start_round(pilot)
         assert screen.round.level.id == "late-gold-phone"
+        assert screen.round.current.name == "B"  # round two opens with the second team
         assert app.classroom_totals() == first  # no move yet in round two: no points for it yet

@@ -210,7 +210,7 @@ def test_classroom_refuses_a_team_already_playing_unless_resume(tmp_path, capsys
     ran = []
     monkeypatch.setattr(ClassroomApp, "run", lambda app: ran.append((app.claimed, _claims(db))))
     monkeypatch.setenv("MOT_LANG", "en")
-    args = ["classroom", "--db", str(db), "--room", "r", "--level", "first-call", "--team", "红队"]
+    args = ["classroom", "--db", str(db), "--room", "r", "--create", "--level", "first-call", "--team", "红队"]
     assert mot(args) == 1
     err = capsys.readouterr().err
     assert "mot classroom: error[S010]: team “红队” is already playing in room “r”" in err

@@ -344,7 +344,7 @@ async def test_mot_serve_plays_a_real_tab_behind_its_key(tmp_path):
     log = (tmp_path / "serve.log").open("w+b")
     proc = subprocess.Popen([sys.executable, "-m", "game", "serve", "--room", ROOM, "--db", str(db),
                              "--port", str(port), "--level", "first-call", "--lang", "en",
-                             "--key", KEY], cwd=ROOT, stdout=log, stderr=log)
+                             "--key", KEY, "--create"], cwd=ROOT, stdout=log, stderr=log)
     base, groups = f"http://127.0.0.1:{port}", set()
     try:
         async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:

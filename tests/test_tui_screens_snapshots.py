@@ -93,9 +93,12 @@ def classroom_app(tmp_path, lang: str, **kwargs):
 
 async def _round(pilot):
     from game.tui.screens.classroom import ClassroomScreen
+    from game.tui.screens.round_briefing import RoundBriefingScreen
     from game.tui.widgets.choice_card import ChoiceCard
 
-    await _settle(pilot, ClassroomScreen, lambda screen: screen.query(ChoiceCard))
+    await _settle(pilot, RoundBriefingScreen)  # "Round 1/1 · level · you play …"
+    await pilot.press("enter")
+    await _settle(pilot, ClassroomScreen, lambda screen: screen.query(ChoiceCard) and screen.last is None)
 
 
 async def _podium(pilot):
@@ -108,9 +111,13 @@ async def _podium(pilot):
     await _settle(pilot, ClassroomScreen, lambda screen: screen.last is not None)
     await pilot.press("enter")
     await _settle(pilot, ClassroomScreen, lambda screen: screen.last is None and screen.round.turn == 1)
-    await pilot.press("e")
+    await pilot.press("e")  # 蓝队 has its turn of this pass first, then the podium
     await _settle(pilot, ConfirmScreen)
     await pilot.press("y")
+    await _settle(pilot, ClassroomScreen, lambda screen: screen.round.closing_at is not None and screen.last is None)
+    await pilot.press("2")
+    await _settle(pilot, ClassroomScreen, lambda screen: screen.last is not None)
+    await pilot.press("enter")
     await _settle(pilot, PodiumScreen)
 
 

@@ -55,6 +55,12 @@ def fail(message: str) -> int:
     return 2
 
 
+def refuse(message: str) -> int:
+    """A setup that cannot be played (no such room or database): said plainly, exit 1."""
+    print(f"mot classroom: {message}", file=sys.stderr)
+    return 1
+
+
 def pick_levels(library, level_id: str | None, campaign_id: str | None):
     """The levels to play, or an error message naming what exists."""
     if campaign_id:
@@ -67,12 +73,6 @@ def pick_levels(library, level_id: str | None, campaign_id: str | None):
             ids = [lv.id for lv in levels]
             if level_id not in ids:
                 return None, f"campaign {campaign_id!r} has no level {level_id!r} (levels: {', '.join(ids)})"
-def refuse(message: str) -> int:
-    """A setup that cannot be played (no such room or database): said plainly, exit 1."""
-    print(f"mot classroom: {message}", file=sys.stderr)
-    return 1
-
-
             levels = levels[ids.index(level_id):]
         return levels, None
     if level_id:
@@ -157,10 +157,10 @@ def run(args) -> int:
     if teams:
         print(f"mot classroom: results are in room {room!r} of {store.path}: "
               f"mot results --room {room} --format csv")
-    return app.return_code or 0
         if app._in_progress():
             db_arg = f" --db {args.db}" if args.db else ""
             print(f"mot classroom: {t('setup.resume_hint', lang, room=room, db=db_arg)}")
+    return app.return_code or 0
 
 
 def _saved_session(db: Path, room: str, library, lang: str):

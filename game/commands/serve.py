@@ -13,6 +13,11 @@ room's own address. At most `--max-tabs` tabs play at once (the next one is told
 full); each tab's terminal is clamped to 400×200, its process lives in its own process group,
 capped at `--tab-memory` MB, and the group is ended when the tab closes.
 
+A new room needs `--create` (a typo in `--room` must not open an empty room); an existing room
+is served again with its own level when none is given. A port already in use is said plainly,
+with `--port` to choose another (exit 1). The page every tab opens loads nothing from another
+site (see game.webserve.index_page).
+
 Loopback only unless told otherwise: with `--host` other than loopback, `--public-url` (the
 address browsers use, e.g. http://192.168.1.20:8000) is required. The server itself is
 `game.webserve`; this module only reads and checks the options.
@@ -122,6 +127,8 @@ def add_parser(parser) -> None:
                         help="passed on to mot classroom")
     parser.add_argument("--timer", type=timer_arg, default=None, metavar="SECONDS",
                         help="passed on to mot classroom (discussion countdown, 0 … 3600, 0 = none)")
+    parser.add_argument("--create", action="store_true",
+                        help="start a new room (and its database); without it the room must exist")
 
 
 def db_path(args) -> Path:
@@ -152,15 +159,42 @@ def run(args) -> int:
         print(f"mot serve: {t('serve.needs_public_url', lang, host=args.host)}", file=sys.stderr)
         return 2
     from ..library import load_library
-    from ..store import Store
+    from ..store import Store, StoreError
     from .classroom import pick_levels
 
+    db = db_path(args)
+    if not args.create:  # the room must exist: never start an empty one on a typo
+        if not db.exists():
+            print(f"mot serve: {t('setup.no_db', lang, path=db)}", file=sys.stderr)
+            return 1
+        try:
+            with Store.open_readonly(db) as store:
+                room, rooms = store.room(args.room), store.rooms()
+        except StoreError as error:
+            print(error.line("serve", lang), file=sys.stderr)
+            return 1
+        if room is None:
+            print("mot serve: " + t("setup.no_room", lang, room=args.room, path=db,
+                                    rooms=", ".join(rooms) or t("setup.none", lang)), file=sys.stderr)
+            return 1
+        if args.level is None and args.campaign is None:  # served again: the room's own level
+            args.level, args.campaign = room.level_id, room.campaign_id
     # Check the level now: a bad one would otherwise fail in every browser tab.
     _, error = pick_levels(load_library(), args.level, args.campaign)
     if error:
         print(f"mot serve: {error}", file=sys.stderr)
         return 2
-    with Store(db_path(args)) as store:  # create the file and the room before any tab opens
+    try:  # a port already in use: said before anything is printed or created
+        webserve.check_listen(args.host, args.port)
+    except webserve.PortBusy:
+        print(f"mot serve: {_both('serve.port_busy', port=args.port, other=_other_port(args.port))}",
+              file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"mot serve: {_both('serve.cannot_listen', host=args.host, port=args.port, error=error.strerror or error)}",
+              file=sys.stderr)
+        return 1
+    with Store(db) as store:  # create the file and the room before any tab opens
         if store.notice:
             print(f"mot serve: {store.notice[lang]}", file=sys.stderr)
         from ..engine import new_seed
@@ -176,5 +210,17 @@ def run(args) -> int:
         print(t("serve.exposed", lang, host=args.host), file=sys.stderr)
     print(t("serve.start", lang, room=args.room, url=server.join_url), file=sys.stderr)
     print(t("serve.key_note", lang, n=args.max_tabs), file=sys.stderr, flush=True)
-    server.serve()
+    try:
+        server.serve()
+    except OSError as error:  # taken between the check and the start
+        import errno
+
+        key = "serve.port_busy" if error.errno == errno.EADDRINUSE else "serve.cannot_listen"
+        print(f"mot serve: {_both(key, port=args.port, other=_other_port(args.port), host=args.host, error=error.strerror or error)}",
+              file=sys.stderr)
+        return 1
     return 0
+
+
+def _other_port(port: int) -> int:
+    return port + 1 if port < 65535 else port - 1

@@ -80,19 +80,21 @@ class ScoreboardApp(CrashReport, App):
             if self.store is None:  # read-only: a file that is not there yet is not created
                 self.store = Store.open_readonly(self.db or default_db_path())
             ranking, live = tuple(self.store.ranking(self.room)), tuple(self.store.live(self.room))
+            left = frozenset(team for team, entry in self.store.team_progress(self.room).items()
+                             if entry.get("left"))  # their screens quit mid-level
             error = None
         except StoreError as exc:  # said in both languages; the last picture stays
-            ranking = live = None
+            ranking = live = left = None
             error = exc.messages
         except Exception as exc:  # a locked or vanished file: keep the last picture
-            ranking = live = None
+            ranking = live = left = None
             error = f"{type(exc).__name__}: {exc}"
         try:
-            self.call_from_thread(self._show, ranking, live, error)
+            self.call_from_thread(self._show, ranking, live, error, left)
         except RuntimeError:  # the app closed meanwhile
             self._polling = False
 
-    def _show(self, ranking, live, error) -> None:
+    def _show(self, ranking, live, error, left=None) -> None:
         self._polling = False
         self.reads += 1  # completed reads: tests count them instead of watching the clock
         screen = self._board()
@@ -101,6 +103,8 @@ class ScoreboardApp(CrashReport, App):
         if error is None:
             if ranking != screen.ranking:
                 screen.ranking = ranking
+            if left is not None and left != screen.left:
+                screen.left = left
             if live != screen.live:
                 screen.live = live
             screen.status = t("board.updated", self.lang, time=self.clock().strftime("%H:%M:%S"))

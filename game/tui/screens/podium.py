@@ -1,4 +1,8 @@
-"""The podium: every team's MOT score, adherence, discoveries and points, and the formula."""
+"""The podium: every team's MOT score, adherence, discoveries and points, and the formula.
+
+In a campaign it ranks by the running total and shows each round's points; a team that had
+fewer turns than the others when the trainer ended the round at once is marked so. Esc asks
+before it finishes the class."""
 
 from __future__ import annotations
 
@@ -41,12 +45,26 @@ class PodiumScreen(GameScreen):
         with VerticalScroll():
             yield Static(self.text("podium.title", level=self.round.level.title.get(self.lang)), id="podium-title")
             totals = self.app.classroom_totals() if hasattr(self.app, "classroom_totals") else {}
-            for standing in self.round.standings():
-                yield Static(self._row(standing, totals.get(standing.team)), classes="row")
+            campaign = bool(getattr(self.app, "is_campaign", lambda: False)())
+            rounds = self.app.round_points() if campaign else []
+            fewer = self.round.fewer_turns() if self.round.ended else {}
+            for standing in self._ranked(totals) if campaign else self.round.standings():
+                yield Static(self._row(standing, totals.get(standing.team), rounds,
+                                       fewer.get(standing.team, 0)), classes="row")
             yield Static(Content(POINTS_FORMULA[self.lang]), id="formula")
         yield MotFooter()
 
-    def _row(self, standing, total: int | None) -> Content:
+    def _ranked(self, totals: dict[str, int]) -> list:
+        """A campaign's standings by the running total, then this round's points, then name;
+        the same total shares a rank."""
+        rows = sorted(self.round.standings(),
+                      key=lambda s: (-totals.get(s.team, 0), -s.points, s.team))
+        for i, row in enumerate(rows):
+            same = i and totals.get(rows[i - 1].team, 0) == totals.get(row.team, 0)
+            row.rank = rows[i - 1].rank if same else i + 1
+        return rows
+
+    def _row(self, standing, total: int | None, rounds=(), fewer: int = 0) -> Content:
         r, lang = standing.result, self.lang
         medal, colour = MEDALS.get(standing.rank, (f"{standing.rank}.", "$foreground-muted"))
         badges = "".join(STEP_LETTERS[s] if ok else "·" for s, ok in r.adherence.badges.items())
@@ -58,6 +76,14 @@ class PodiumScreen(GameScreen):
                                  (f"{r.mot_score:+d} {r.label(lang)}", f"bold {tone(r.mot_score)}"),
                                  f"  ·  {self.tr('podium.adherence')} {badges} {r.adherence.total}/4",
                                  f"  ·  {self.tr('podium.found')} {len(r.found)}/{len(r.found) + len(r.missed)}")
+        if fewer:
+            line1 = line1 + Content.styled("  " + self.tr("podium.fewer_turns", n=fewer), "bold $warning")
+        if rounds:  # a campaign: every round's points, and the total the ranking is by
+            parts = [f"{self.tr('podium.round_n', n=i)} {points.get(standing.team, 0)}"
+                     for i, (_, points) in enumerate(rounds, 1)]
+            line3 = Content.assemble("    ", ("  ·  ".join(parts), "$foreground-muted"), "  ·  ",
+                                     (self.tr("podium.total", total=total or 0), "bold $accent"))
+            return Content("\n").join([line1, line2, line3])
         if total is not None and total != standing.points:
             line2 = line2 + Content.styled(f"  ·  {self.tr('podium.total', total=total)}", "$foreground-muted")
         return line1 + Content("\n") + line2
@@ -78,4 +104,12 @@ class PodiumScreen(GameScreen):
         self.app.next_round()
 
     def action_finish(self) -> None:
-        self.app.exit()
+        """Finish the class, asking first (the results are in the room already)."""
+        from .confirm import ConfirmScreen
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.app.exit()
+
+        key = "podium.pause_question" if getattr(self.app, "has_next_round", lambda: False)() else "podium.finish_question"
+        self.app.push_screen(ConfirmScreen(self.tr(key, room=getattr(self.app, "room", None) or "")), answer)

@@ -89,6 +89,7 @@ class SceneScreen(ChoiceKeys, GameScreen):
         with Horizontal(id="scene-body"):
             yield DynamicScroll(self._stage, id="stage")
             with Vertical(id="side"):
+                yield from getattr(self.app, "scene_widgets", lambda screen: ())(self)  # a team's countdown
                 customer = self.level.character(self.level.customer)
                 yield PerceptionMeter(self.state.perception, lang=self.lang, hidden=hidden, id="meter",
                                       customer=customer.name.get(self.lang) if customer else "")

@@ -5,6 +5,9 @@ back of the room can read them. The screen holds the last data it was given (`ra
 `live`) and recomposes only when it changes; the app polls the database and sets them.
 Each team's points are those of its first run of each level (the formula under the columns holds
 for each of them); later runs of a level are practice, shown as a count on the team's card.
+A team whose screen quit mid-level shows as "left" until it joins again (it resumes there).
+Below 100 columns the perception's words go under the team's details, so no card is squeezed
+to a letter a line.
 """
 
 from __future__ import annotations
@@ -68,8 +71,9 @@ class RankCard(Horizontal):
 class LiveCard(Horizontal):
     """One team now: name, level and moves, perception in large digits with its label, steps."""
 
-    def __init__(self, row: LiveRow, level_title: str, tr, lang: str) -> None:
-        super().__init__(classes="card finished" if row.finished else "card")
+    def __init__(self, row: LiveRow, level_title: str, tr, lang: str, left: bool = False) -> None:
+        self.left = left and not row.finished
+        super().__init__(classes="card finished" if row.finished else "card left" if self.left else "card")
         self.row = row
         self._title = level_title
         self._tr = tr
@@ -77,12 +81,14 @@ class LiveCard(Horizontal):
 
     def compose(self) -> ComposeResult:
         tr, row = self._tr, self.row
-        status = tr("board.finished") if row.finished else tr("board.playing")
+        status = tr("board.finished") if row.finished else tr("board.left") if self.left else tr("board.playing")
         with Vertical(classes="who"):
             yield Static(Content.assemble((row.team, "bold"), ("  " + status, "$foreground-muted")),
                          classes="team")
             yield Static(Content(f"{self._title} · {tr('board.moves')} {row.moves}"), classes="details")
             yield Static(step_badges(row.steps, self._lang), classes="steps")
+            yield Static(Content.styled(label(row.perception, self._lang), f"bold {tone(row.perception)}"),
+                         classes="label-inline")
         mood = "up" if row.perception > 0 else "down" if row.perception < 0 else "flat"
         yield Digits(f"{row.perception:+d}" if row.perception else "0",
                      classes=f"perception {mood}")
@@ -101,6 +107,13 @@ class ScoreboardScreen(GameScreen):
     ScoreboardScreen .empty { color: $foreground-muted; margin: 1 0; }
     ScoreboardScreen .card { height: auto; border: round $primary; margin: 0 0 0 0; padding: 0 1; }
     ScoreboardScreen .card.finished { border: round $success; }
+    ScoreboardScreen .card.left { border: round $warning; }
+    ScoreboardScreen .label-inline { display: none; }
+    ScoreboardScreen.-narrow .label-inline { display: block; }
+    ScoreboardScreen.-narrow .label { display: none; }
+    ScoreboardScreen.-narrow .column { padding: 0 0 0 1; }
+    ScoreboardScreen.-narrow .card { padding: 0 0 0 1; }
+    ScoreboardScreen.-narrow .place { width: 4; }
     ScoreboardScreen .place { width: 5; color: $accent; }
     ScoreboardScreen .who { width: 1fr; height: auto; }
     ScoreboardScreen .team { text-style: bold; }
@@ -118,6 +131,7 @@ class ScoreboardScreen(GameScreen):
 
     ranking: reactive[tuple[RankRow, ...]] = reactive((), recompose=True)
     live: reactive[tuple[LiveRow, ...]] = reactive((), recompose=True)
+    left: reactive[frozenset] = reactive(frozenset(), recompose=True)  # teams whose screen quit
     status: reactive[str] = reactive("")
 
     def __init__(self, room: str, level_titles=None) -> None:
@@ -140,10 +154,19 @@ class ScoreboardScreen(GameScreen):
                 if not rows:
                     yield Static(self.tr("board.no_live"), classes="empty")
                 for row in rows:
-                    yield LiveCard(row, self.level_titles(row.level_id, self.lang), self.tr, self.lang)
+                    yield LiveCard(row, self.level_titles(row.level_id, self.lang), self.tr, self.lang,
+                                   left=row.team in self.left)
         yield Static(POINTS_FORMULA[self.lang], id="formula")
         yield Static(Content(self.status), id="status")
         yield MotFooter()
+
+    NARROW = 100
+
+    def on_mount(self) -> None:
+        self.set_class(self.app.size.width < self.NARROW, "-narrow")
+
+    def on_resize(self, event) -> None:
+        self.set_class(event.size.width < self.NARROW, "-narrow")
 
     def watch_status(self, status: str) -> None:
         for widget in self.query("#status"):
