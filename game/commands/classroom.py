@@ -112,7 +112,7 @@ def run(args) -> int:
             print(StoreError(NOT_A_FOLDER, blocker).line("classroom", lang), file=sys.stderr)
             return 1
         return refuse(t("setup.no_db", lang, path=db))
-    library = load_library(extra=[args.levels] if args.levels else ())
+    library = load_library(Path(args.levels) if args.levels else None)
     saved = None
     if hot_resume:
         levels, teams, saved, error = _saved_session(db, args.room, library, lang)
