@@ -34,6 +34,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         prog="mot",
         description="Moment of Truth — a terminal training game (关键时刻训练游戏).",
     )
+    parser.add_argument("-V", "--version", action="store_true",
+                        help="print the version (mot <version>) and exit")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, help_text in COMMANDS.items():
         if only is not None and name != only:
@@ -73,10 +75,26 @@ def _has_control(text: str) -> bool:
     return any(ch < " " and ch not in "\n\t" or ch == "\x7f" for ch in text)
 
 
+def version() -> str:
+    """The installed distribution's version, else the package's own (a checkout not installed)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as dist_version
+
+    try:
+        return dist_version("moment-of-truth")
+    except PackageNotFoundError:
+        from . import __version__
+
+        return __version__
+
+
 def main(argv: list[str] | None = None) -> int:
     if not isinstance(sys.stdout, _CleanStream):
         sys.stdout, sys.stderr = _CleanStream(sys.stdout), _CleanStream(sys.stderr)
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] in (["--version"], ["-V"]):
+        print(f"mot {version()}")
+        return 0
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv.insert(0, "play")
     command = argv[0] if argv[0] in COMMANDS else None

@@ -6,6 +6,7 @@ The code table is the contract with authors: codes never change meaning, and
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,9 +94,15 @@ class Diagnostic:
 
 
 def display_path(path: Path | str) -> str:
-    """A path as the user would type it: relative to the working directory when possible."""
+    """A path as the user would type it: relative to the working directory when possible. Links
+    are kept when the path is under the working directory as written (a checkout's `levels/` is
+    a link to `game/levels/`: an author typed `levels/…` and reads `levels/…`)."""
     path = Path(path)
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
-        return str(path)
+        cwd = Path.cwd()
+        for candidate, base in ((Path(os.path.abspath(path)), cwd), (path.resolve(), cwd.resolve())):
+            if candidate.is_relative_to(base):
+                return str(candidate.relative_to(base))
+    except OSError:
+        pass
+    return str(path)

@@ -1,7 +1,9 @@
-"""Find every campaign and level under a levels folder; a broken file never hides the others.
+"""Find every campaign and level under the levels folders; a broken file never hides the others.
 
 Layout: `levels/<campaign>/campaign.toml` plus `levels/<campaign>/NN-<level>.toml`. A folder
 without a campaign.toml is still read: its levels form a campaign named after the folder.
+The game reads the shipped campaigns first, then the user's own folders (game.paths.levels_dirs);
+a user's campaign or level with the id of an earlier one is an error (E007) naming both files.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 from .diagnostics import Diagnostic, display_path
 from .loader import LoadResult, load_campaign, load_level, read_toml
 from .model import Campaign, Level, Text
-from .paths import default_assets_dir, default_levels_dir
+from .paths import default_assets_dir, default_levels_dir, levels_dirs
 
 CAMPAIGN_FILE = "campaign.toml"
 _SAFE_ID = re.compile(r"[^a-z0-9-]+")
@@ -42,9 +44,15 @@ class CampaignEntry:
 
 @dataclass
 class Library:
-    root: Path
+    root: Path  # the first folder read (the shipped campaigns, unless one folder was asked for)
     campaigns: list[CampaignEntry] = field(default_factory=list)
     results: list[LoadResult] = field(default_factory=list)  # every file read, for `mot check`
+    roots: list[Path] = field(default_factory=list)  # every folder read, in order
+
+    @property
+    def where(self) -> str:
+        """The folders read, for messages."""
+        return ", ".join(display_path(r) for r in self.roots or [self.root])
 
     def level(self, level_id: str) -> Level | None:
         return next((lv for c in self.campaigns for lv in c.levels if lv.id == level_id), None)
@@ -170,19 +178,84 @@ def flag_duplicate_ids(results: list[LoadResult]) -> list[LoadResult]:
     return flagged
 
 
+def flag_duplicate_campaigns(results: list[LoadResult]) -> list[LoadResult]:
+    """E007 on every campaign.toml whose id an earlier one already has (a user's campaign with a
+    shipped campaign's id): the two would be merged silently. Returns the results flagged."""
+    seen: dict[str, Path] = {}
+    flagged = []
+    for res in results:
+        if res.campaign is None or res.path.name != CAMPAIGN_FILE:
+            continue
+        first = seen.setdefault(res.campaign.id, res.path)
+        if first != res.path:
+            res.diagnostics.append(_duplicate_campaign(res, res.campaign.id, first))
+            flagged.append(res)
+    return flagged
+
+
+def _duplicate_campaign(res: LoadResult | None, cid: str, first: Path, where: Path | None = None) -> Diagnostic:
+    line, col = res.positions.value(("campaign", "id")) if res is not None and res.positions else (1, 1)
+    return Diagnostic(display_path(res.path if res is not None else where), line, col, "E007",
+                      f"campaign id {cid!r} is also the id of {display_path(first)}: campaign ids "
+                      "must be unique (rename this campaign, or give its folder another name)")
+
+
 def _level_ids_in_results(results: list[LoadResult]) -> set[str]:
     return {r.level.id for r in results if r.level is not None}
 
 
-def load_library(root: Path | None = None, assets: Path | None = None) -> Library:
-    """Every campaign folder under `root` (and loose level files directly in it)."""
-    root = Path(root) if root else default_levels_dir()
-    library = Library(root)
+def load_library(root: Path | None = None, assets: Path | None = None, *,
+                 extra: list | tuple = ()) -> Library:
+    """With `root`: every campaign folder under that one folder (and loose level files directly in
+    it), nothing else. Without: the shipped campaigns, then the user's own folders (`extra`, from
+    --levels, then MOT_LEVELS, then `levels` under the user data folder; see game.paths).
+
+    Ids are unique across everything read: a later campaign or level with an earlier one's id
+    plays not at all, and is listed as broken with an error (E007) naming both files."""
+    roots = [Path(root)] if root else levels_dirs([Path(p) for p in extra if p])
+    library = Library(roots[0] if roots else default_levels_dir(), roots=roots)
+    owner: dict[str, CampaignEntry] = {}  # campaign id -> the entry that has it
+    for top in roots:
+        for entry in _load_root(top, assets, library):
+            first = owner.setdefault(entry.campaign.id, entry)
+            if first is entry:
+                library.campaigns.append(entry)
+            else:
+                _list_under(first, entry, library.results)
+    for res in flag_duplicate_ids(library.results):  # the later file is broken, the first plays
+        for entry in library.campaigns:
+            if res.level in entry.levels:
+                entry.levels.remove(res.level)
+                entry.broken.append(Broken(res.path, res.diagnostics, entry.campaign.id))
+    library.campaigns.sort(key=lambda c: (c.campaign.order, c.campaign.id))
+    return library
+
+
+def _list_under(first: CampaignEntry, dup: CampaignEntry, results: list[LoadResult]) -> None:
+    """A campaign with an earlier campaign's id (say, a copy of a shipped campaign in the user's
+    folder) plays not at all: its files are listed as broken under the first, with an E007 naming
+    both, and the first plays on unchanged. Never merged."""
+    where = dup.campaign.path  # its campaign.toml, or its folder when it has none
+    res = next((r for r in results if r.path == where), None)
+    diagnostic = _duplicate_campaign(res, dup.campaign.id, first.campaign.path or Path(first.campaign.id), where)
+    if res is not None:
+        res.diagnostics.append(diagnostic)
+    files = ([where] if res is not None else []) + [lv.path for lv in dup.levels if lv.path] \
+        + [b.path for b in dup.broken if b.path != where]
+    for file in files:
+        own = next((r.diagnostics for r in results if r.path == file), [])
+        first.broken.append(Broken(file, [diagnostic] + [d for d in own if d is not diagnostic],
+                                   first.campaign.id))
+
+
+def _load_root(root: Path, assets: Path | None, library: Library) -> list[CampaignEntry]:
+    """The campaign entries of one levels folder (their results go to the library)."""
     if not root.is_dir():
-        return library
+        return []
     folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
     if any(root.glob("*.toml")):
         folders.insert(0, root)
+    entries = []
     for folder in folders:
         entry, results = load_folder(folder, assets, inside=root)
         library.results.extend(results)
@@ -192,14 +265,8 @@ def load_library(root: Path | None = None, assets: Path | None = None) -> Librar
                 entry.levels.remove(res.level)
                 entry.broken.append(Broken(res.path, res.diagnostics, entry.campaign.id))
         if entry.levels or entry.broken:
-            library.campaigns.append(entry)
-    for res in flag_duplicate_ids(library.results):  # the later file is broken, the first plays
-        for entry in library.campaigns:
-            if res.level in entry.levels:
-                entry.levels.remove(res.level)
-                entry.broken.append(Broken(res.path, res.diagnostics, entry.campaign.id))
-    library.campaigns.sort(key=lambda c: (c.campaign.order, c.campaign.id))
-    return library
+            entries.append(entry)
+    return entries
 
 
 def resolve_level(spec: str, root: Path | None = None) -> tuple[Level | None, list[Diagnostic], Campaign | None]:
@@ -222,7 +289,7 @@ def resolve_level(spec: str, root: Path | None = None) -> tuple[Level | None, li
         if broken:
             return None, broken.diagnostics, None
         known = ", ".join(lv.id for lv in library.levels) or "none"
-        print(f"mot: no level {spec!r} under {display_path(library.root)} (levels: {known})",
+        print(f"mot: no level {spec!r} under {library.where} (levels: {known})",
               file=sys.stderr)
         return None, [], None
     return level, [], library.campaign_of(level.id).campaign

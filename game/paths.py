@@ -1,8 +1,15 @@
-"""Where the project's folders are. Tiny on purpose: the title screen imports it at start-up."""
+"""Where the project's folders are. Tiny on purpose: the title screen imports it at start-up.
+
+The shipped campaigns and assets are package data (`game/levels`, `game/assets`), found with
+importlib.resources wherever the package is installed: a wheel, pipx, an editable checkout. A
+checkout also has `levels` and `assets` at its root, links to the same folders, for authors.
+A user's own levels add to the shipped ones: `--levels DIR`, MOT_LEVELS and the `levels` folder
+under the user data folder."""
 
 from __future__ import annotations
 
 import os
+from functools import cache
 from pathlib import Path
 
 
@@ -10,19 +17,73 @@ def project_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
-def default_levels_dir() -> Path:
-    """MOT_LEVELS, else ./levels when run from a checkout, else the levels beside the package."""
-    env = os.environ.get("MOT_LEVELS")
-    if env:
-        return Path(env)
+@cache
+def package_dir(name: str) -> Path:
+    """A folder shipped inside the `game` package, as a real path. `files()` gives a Traversable;
+    installed from a wheel it is already a path, and `as_file` extracts it (for the life of the
+    process) when the package is not on disk, such as in a zip."""
+    from importlib.resources import as_file, files
+
+    resource = files("game") / name
+    if isinstance(resource, Path):
+        return resource
+    try:
+        import atexit
+        from contextlib import ExitStack
+
+        stack = ExitStack()
+        atexit.register(stack.close)
+        return stack.enter_context(as_file(resource))
+    except (OSError, AttributeError, TypeError, NotImplementedError):  # pragma: no cover - as_file on a folder needs 3.12
+        return Path(__file__).resolve().parent / name
+
+
+def _checkout_levels() -> Path | None:
+    """./levels when run from a checkout (a `game` folder beside it): an author at work."""
     here = Path.cwd() / "levels"
-    if here.is_dir() and (Path.cwd() / "game").is_dir():
+    return here if here.is_dir() and (Path.cwd() / "game").is_dir() else None
+
+
+def shipped_levels_dir() -> Path:
+    """The campaigns that ship with the game: the checkout's when run from one, else the package's."""
+    return _checkout_levels() or package_dir("levels")
+
+
+def user_levels_dirs(extra: list | tuple = ()) -> list[Path]:
+    """The user's own level folders, added to the shipped ones: `extra` (--levels), MOT_LEVELS
+    (several joined by os.pathsep), then `levels` under the user data folder."""
+    from .store import default_data_dir  # only here: the title screen does not need it
+
+    env = [p for p in os.environ.get("MOT_LEVELS", "").split(os.pathsep) if p]
+    return [Path(p).expanduser() for p in (*extra, *env)] + [default_data_dir() / "levels"]
+
+
+def levels_dirs(extra: list | tuple = ()) -> list[Path]:
+    """Every folder the game reads levels from, shipped first; each folder once, missing ones left out."""
+    out: dict[Path, Path] = {}
+    for folder in (shipped_levels_dir(), *user_levels_dirs(extra)):
+        if folder.is_dir():
+            out.setdefault(folder.resolve(), folder)
+    return list(out.values())
+
+
+def default_levels_dir() -> Path:
+    """Where `mot new --campaign` writes and the default of commands that read one folder:
+    MOT_LEVELS (its first folder), else ./levels in a checkout, else the user data folder's
+    `levels` (never the installed package)."""
+    env = [p for p in os.environ.get("MOT_LEVELS", "").split(os.pathsep) if p]
+    if env:
+        return Path(env[0]).expanduser()
+    here = _checkout_levels()
+    if here is not None:
         return here
-    return project_root() / "levels"
+    from .store import default_data_dir
+
+    return default_data_dir() / "levels"
 
 
 def default_assets_dir() -> Path:
-    return project_root() / "assets"
+    return package_dir("assets")
 
 
 class UnsafeFile(OSError):

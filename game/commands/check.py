@@ -10,13 +10,21 @@ from ..analysis import analyse, warnings
 from ..balance import always_warnings, balance, report_warnings
 from ..diagnostics import Diagnostic, display_path
 from ..i18n import default_language, t
-from ..library import CAMPAIGN_FILE, default_levels_dir, flag_duplicate_ids, load_folder, load_folder_for
+from ..library import (
+    CAMPAIGN_FILE,
+    flag_duplicate_campaigns,
+    flag_duplicate_ids,
+    levels_dirs,
+    load_folder,
+    load_folder_for,
+)
 from ..loader import LoadResult, load_campaign
 
 
 def add_parser(parser) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATH",
-                        help="level files or folders (default: levels/)")
+                        help="level files or folders (default: every folder the game reads: the "
+                             "shipped campaigns, MOT_LEVELS, the user data folder's levels/)")
     parser.add_argument("--analyse", "--analyze", action="store_true", dest="analyse",
                         help="also report every level's endings, best/worst score and paths")
     parser.add_argument("--format", choices=("text", "json"), default="text")
@@ -62,6 +70,7 @@ def check(paths: list[Path], balancing: bool = False):
                 diagnostics.extend(report_warnings(res.level, res.positions, report, report.balance))
             reports.append(report)
     # Ids unique across everything checked (each file is still analysed on its own).
+    diagnostics.extend(res.diagnostics[-1] for res in flag_duplicate_campaigns(results))
     diagnostics.extend(res.diagnostics[-1] for res in flag_duplicate_ids(results))
     levels = sum(1 for r in results if r.path.name != CAMPAIGN_FILE)
     return levels, sorted(set(diagnostics), key=lambda d: (d.path, d.line, d.col, d.code)), reports
@@ -69,7 +78,7 @@ def check(paths: list[Path], balancing: bool = False):
 
 def run(args) -> int:
     lang = args.lang or default_language()
-    paths = [Path(p) for p in args.paths] or [default_levels_dir()]
+    paths = [Path(p) for p in args.paths] or levels_dirs()
     levels, diagnostics, reports = check(paths, balancing=args.analyse)
     errors = sum(d.is_error for d in diagnostics)
     warns = len(diagnostics) - errors

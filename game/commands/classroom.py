@@ -45,7 +45,8 @@ def add_parser(parser) -> None:
                         help="start a new room (and its database) with --room; without it the "
                              "room must exist")
     parser.add_argument("--lang", choices=("zh", "en"), default=None)
-    parser.add_argument("--levels", default=None, help="levels folder (default: levels/)")
+    parser.add_argument("--levels", default=None, metavar="DIR",
+                        help="a folder of your own levels, added to the shipped campaigns")
     parser.add_argument("--seed", type=seed_arg, default=None,
                         help=SEED_HELP + "; a room keeps the first seed it was given")
 
@@ -112,7 +113,7 @@ def run(args) -> int:
             print(StoreError(NOT_A_FOLDER, blocker).line("classroom", lang), file=sys.stderr)
             return 1
         return refuse(t("setup.no_db", lang, path=db))
-    library = load_library(Path(args.levels) if args.levels else None)
+    library = load_library(extra=[args.levels] if args.levels else ())
     saved = None
     if hot_resume:
         levels, teams, saved, error = _saved_session(db, args.room, library, lang)

@@ -19,7 +19,7 @@ def add_parser(parser) -> None:
     parser.add_argument("--level", default=None, help="the level id (default: the room's level)")
     parser.add_argument("--lang", choices=("zh", "en"), default=None)
     parser.add_argument("--levels", default=None, metavar="DIR",
-                        help="where to read the levels (default: the shipped levels)")
+                        help="a folder of your own levels, added to the shipped campaigns")
 
 
 def _fail(lang: str, key: str, **values) -> int:
@@ -56,12 +56,11 @@ def run(args) -> int:
         store.close()
 
     from ..library import load_library
-    from ..paths import default_levels_dir
 
-    library = load_library(args.levels)
+    library = load_library(extra=[args.levels] if args.levels else ())
     level = library.level(level_id)
     if level is None:
-        return _fail(lang, "cdebrief.no_level", level=level_id, levels=args.levels or default_levels_dir())
+        return _fail(lang, "cdebrief.no_level", level=level_id, levels=library.where)
     from ..tui.debrief_app import DebriefApp
 
     DebriefApp(level, runs, votes, room=args.room, lang=lang).run()

@@ -4,8 +4,10 @@ A blank file teaches nothing, so the skeleton is a small complete level, comment
 in English and Chinese: all four steps, a tempting wrong move, a `when` condition, three endings
 and an ideal path that scores +3. It passes `mot check` with no errors and no warnings; the author
 replaces the story and keeps the shape. With --campaign the file goes to
-levels/<campaign>/NN-<id>.toml and the id is appended to that folder's campaign.toml (comments
-and layout kept, with tomlkit).
+<levels>/<campaign>/NN-<id>.toml and the id is appended to that folder's campaign.toml (comments
+and layout kept, with tomlkit). <levels> is MOT_LEVELS, else ./levels in a checkout, else the
+`levels` folder under the user data folder, which the game reads with the shipped campaigns
+(never the installed package's own folder).
 """
 
 from __future__ import annotations
@@ -181,7 +183,8 @@ title = { en = "A customer who shops around", zh = "一位开始货比三家的�
 
 def add_parser(parser) -> None:
     parser.add_argument("level_id", metavar="LEVEL-ID", help="the new level's id, e.g. late-delivery")
-    parser.add_argument("--campaign", metavar="ID", help="write into levels/<ID>/ and list it there")
+    parser.add_argument("--campaign", metavar="ID", help="write into <levels>/<ID>/ and list it there (<levels>: MOT_LEVELS, "
+                        "./levels in a checkout, else your user data folder's levels/)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write this file instead")
     parser.add_argument("--force", action="store_true", help="overwrite an existing file")
 

@@ -11,7 +11,8 @@ def add_parser(parser) -> None:
     parser.add_argument("file", nargs="?", help="play-test this one level file (reload with ctrl+r)")
     parser.add_argument("--lang", choices=("zh", "en"), default=None, help="language (default: locale)")
     parser.add_argument("--exam", action="store_true", help="exam mode: no feedback until the debrief")
-    parser.add_argument("--levels", default=None, help="levels folder (default: levels/)")
+    parser.add_argument("--levels", default=None, metavar="DIR",
+                        help="a folder of your own levels, added to the shipped campaigns")
     parser.add_argument("--data-dir", default=None, help="where progress is saved (or set MOT_HOME)")
     parser.add_argument("--player", default=None, help="player name for saved progress")
     parser.add_argument("--unlock-all", action="store_true", help="open every level (for trainers)")

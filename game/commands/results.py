@@ -76,8 +76,8 @@ def add_parser(parser) -> None:
     parser.add_argument("--unfinished", action="store_true",
                         help="also runs that stopped before an ending (xAPI: `terminated`)")
     parser.add_argument("--levels", default=None, metavar="DIR",
-                        help="xAPI: where to read the levels' titles and choices "
-                             "(default: the shipped levels)")
+                        help="xAPI: a folder of your own levels, read with the shipped campaigns "
+                             "for the levels' titles and choices")
 
 
 def run(args) -> int:
@@ -183,7 +183,7 @@ def _level_lookup(levels_dir: str | None) -> dict:
     try:
         from ..library import load_library
 
-        library = load_library(Path(levels_dir) if levels_dir else None)
+        library = load_library(extra=[levels_dir] if levels_dir else ())
     except Exception:  # a broken library must not stop an export
         return {}
     found: dict = {lv.id: lv for lv in library.levels}

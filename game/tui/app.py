@@ -90,7 +90,7 @@ class MotApp(CrashReport, App):
         if self.library is None:
             from ..library import load_library
 
-            self.library = load_library(self.levels_dir)
+            self.library = load_library(extra=[self.levels_dir] if self.levels_dir else ())
         if self.store is None:
             from ..store import Store, default_db_path
 
