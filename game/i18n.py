@@ -338,7 +338,7 @@ CLASSROOM_TRUST_STRINGS: dict[str, dict[str, str]] = {
     "class.briefing": {"en": "Round {n}/{total} · {level} · you play {role}",
                        "zh": "第 {n}/{total} 轮 · {level} · 你扮演 {role}"},
     "class.order": {"en": "Order of play: {order}", "zh": "出场顺序：{order}"},
-    "podium.fewer_turns": {"en": "({n} turn(s) fewer)", "zh": "（少了 {n} 个回合）"},
+    "podium.fewer_turns": {"en": "(fewer turns: −{n})", "zh": "（少了 {n} 个回合）"},
     "podium.round_n": {"en": "R{n}", "zh": "第{n}轮"},
     "podium.finish_question": {"en": "Finish the class? The results are saved in room {room}.",
                                "zh": "结束这堂课吗？结果已保存在房间 {room} 中。"},

@@ -184,7 +184,7 @@ async def test_an_early_end_is_saved_as_unfinished(tmp_path, capsys):
     assert capsys.readouterr().out.strip().count("\n") == 0  # finished runs only: none
     assert mot(["results", "--db", db, "--room", "r1", "--format", "csv", "--unfinished"]) == 0
     rows = [line.split(",") for line in capsys.readouterr().out.strip().splitlines()[1:]]
-    assert sorted((r[2], r[10], r[19]) for r in rows) == [("A", "", "ask-impact"), ("B", "", "offer-refund")]
+    assert sorted((r[2], r[11], r[20]) for r in rows) == [("A", "", "ask-impact"), ("B", "", "offer-refund")]
 
 
 def test_the_order_rotates_and_an_early_end_evens_the_turns():
@@ -259,8 +259,8 @@ async def test_a_campaign_podium_ranks_by_the_running_total(tmp_path):
         rows = [str(w.content) for w in podium.query(".row")]
         assert rows[0].startswith("① A") and rows[1].startswith("② B")  # … A leads the campaign
         total_a = 86 + round_two["A"]
-        assert f"R1 86  ·  R2 {round_two['A']}  ·  total {total_a}" in rows[0]
-        assert f"R1 10  ·  R2 {round_two['B']}  ·  total {10 + round_two['B']}" in rows[1]
+        assert f"R1 86 · R2 {round_two['A']} · total {total_a}" in rows[0]
+        assert f"R1 10 · R2 {round_two['B']} · total {10 + round_two['B']}" in rows[1]
 
 
 # -- one team per screen -------------------------------------------------------------------------

@@ -58,9 +58,10 @@ class ClassroomScreen(ChoiceKeys, GameScreen):
     ClassroomScreen.-compact #speaker-row { margin-bottom: 0; }
     ClassroomScreen.-compact ChoiceCard { margin-bottom: 0; }
     ClassroomScreen.-compact #choices { margin-top: 1; }
-    ClassroomScreen.-projector #banner { padding: 2 2; }
-    ClassroomScreen.-projector #stage { padding: 1 3; }
-    ClassroomScreen.-projector ChoiceCard { padding: 1 2; text-style: bold; }
+    ClassroomScreen.-projector #banner { padding: 1 2; }
+    ClassroomScreen.-projector #side { width: 40; }
+    ClassroomScreen.-projector #stage { padding: 1 2 0 2; }
+    ClassroomScreen.-projector ChoiceCard { padding: 0 2; text-style: bold; }
     ClassroomScreen.-projector #line { text-style: bold; }
     """
 
@@ -111,7 +112,7 @@ class ClassroomScreen(ChoiceKeys, GameScreen):
         lines = [Content.styled(spaced(head) if projector else head, "bold")]
         if self.notice is not None:
             key, values = self.notice
-            lines.append(Content.styled(self.tr(key, **values), "bold $text-warning"))
+            lines.append(Content.styled(f" {self.tr(key, **values)} ", "bold reverse"))
         if self.round.closing_at is not None and not self.round.over:
             names = ", ".join(t.name for t in self.round.still_to_play())
             lines.append(Content.styled(self.tr("class.closing", teams=names), "italic"))
@@ -152,7 +153,7 @@ class ClassroomScreen(ChoiceKeys, GameScreen):
         self.set_class(projector, "-projector")
         self.set_class(not projector, "-compact")
         if changed and self.is_mounted:
-            self.query_one("#banner", Static).update(self._banner())
+            self._refresh_board()
 
     async def refresh_language(self) -> None:
         """A language switch rebuilds the screen: the countdown keeps its time."""
@@ -178,7 +179,8 @@ class ClassroomScreen(ChoiceKeys, GameScreen):
 
     def _refresh_board(self) -> None:
         current = None if self.round.over else self.round.turn
-        self.query_one(TeamBoard).show(self.round.teams, current, self.lang, self.exam)
+        self.query_one(TeamBoard).show(self.round.teams, current, self.lang, self.exam,
+                                       short=self.has_class("-compact"))
         self.query_one("#banner", Static).update(self._banner())
 
     async def _redraw(self) -> None:

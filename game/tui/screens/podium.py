@@ -74,14 +74,14 @@ class PodiumScreen(GameScreen):
                                  (status, "$foreground-muted"))
         line2 = Content.assemble("    ", self.tr("podium.score"), " ",
                                  (f"{r.mot_score:+d} {r.label(lang)}", f"bold {tone(r.mot_score)}"),
-                                 f"  ·  {self.tr('podium.adherence')} {badges} {r.adherence.total}/4",
-                                 f"  ·  {self.tr('podium.found')} {len(r.found)}/{len(r.found) + len(r.missed)}")
+                                 f" · {self.tr('podium.adherence')} {badges} {r.adherence.total}/4",
+                                 f" · {self.tr('podium.found')} {len(r.found)}/{len(r.found) + len(r.missed)}")
         if fewer:
             line1 = line1 + Content.styled("  " + self.tr("podium.fewer_turns", n=fewer), "bold $warning")
         if rounds:  # a campaign: every round's points, and the total the ranking is by
             parts = [f"{self.tr('podium.round_n', n=i)} {points.get(standing.team, 0)}"
                      for i, (_, points) in enumerate(rounds, 1)]
-            line3 = Content.assemble("    ", ("  ·  ".join(parts), "$foreground-muted"), "  ·  ",
+            line3 = Content.assemble("    ", (" · ".join(parts), "$foreground-muted"), " · ",
                                      (self.tr("podium.total", total=total or 0), "bold $accent"))
             return Content("\n").join([line1, line2, line3])
         if total is not None and total != standing.points:

@@ -34,7 +34,7 @@ class Countdown(Widget):
     Countdown { width: auto; height: auto; align: center top; }
     Countdown #countdown-label { width: 100%; content-align: center middle; text-style: bold;
                                  color: $foreground-muted; }
-    Countdown Digits { width: auto; color: $accent; }
+    Countdown Digits { width: 100%; text-align: center; color: $accent; }
     Countdown.-amber Digits { color: $warning; }
     Countdown.-amber #countdown-label { color: $warning; }
     Countdown.-low Digits { color: $error; }

@@ -12,8 +12,9 @@ from .meter import tone
 from .step_badges import STEP_COLOURS
 
 
-def team_lines(teams, current: int | None, lang: str, hidden: bool) -> Content:
-    """Two lines a team: name and meter; then its step badges, moves and status."""
+def team_lines(teams, current: int | None, lang: str, hidden: bool, short: bool = False) -> Content:
+    """Two lines a team: name and meter; then its step badges, moves and status. `short` (a
+    narrow board) gives the meter as a number only, so no line wraps."""
     lines: list[Content] = [Content.styled(t("class.board", lang), "bold")]
     for i, team in enumerate(teams):
         state = team.state
@@ -23,7 +24,7 @@ def team_lines(teams, current: int | None, lang: str, hidden: bool) -> Content:
             meter = Content.styled("  ?", "$foreground-muted")
         else:
             v = state.perception
-            meter = Content.styled(f"  {v:+d} {label(v, lang)}", f"bold {tone(v)}")
+            meter = Content.styled(f"  {v:+d}" if short else f"  {v:+d} {label(v, lang)}", f"bold {tone(v)}")
         lines.append(Content.assemble(mark, (f" {team.name} ", name_style)) + meter)
         used = set(state.steps)
         badges = [Content.styled(f" {STEP_LETTERS[s]} ", f"reverse {STEP_COLOURS[s]}" if s in used and not hidden else "dim")
@@ -38,5 +39,5 @@ class TeamBoard(Static):
     TeamBoard { height: auto; width: 1fr; }
     """
 
-    def show(self, teams, current: int | None, lang: str, hidden: bool) -> None:
-        self.update(team_lines(teams, current, lang, hidden))
+    def show(self, teams, current: int | None, lang: str, hidden: bool, short: bool = False) -> None:
+        self.update(team_lines(teams, current, lang, hidden, short))
