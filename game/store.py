@@ -15,6 +15,12 @@ Why it looks the way it does:
 - `Store.open_readonly` (for `mot results` and `mot scoreboard`) creates, migrates and moves
   nothing: a missing, damaged or foreign file is only reported.
 - In a room's ranking each team's first run of a level counts; later runs of it are practice.
+- A run keeps what its player saw (schema 6): its language, the level's and campaign's titles,
+  each move's time, the meter before it, the customer's line and the cards offered in every
+  language, the author's ideal and the best move offered there (`game.played`). Exports are a
+  pure function of the stored run: editing a level later changes none of them.
+- `sent` remembers which xAPI statement ids an LRS has confirmed (`mark_sent`, `sent_ids`), so
+  `mot results --lrs` never sends one twice and resumes where a dropped network left it.
 - A team of a room is claimed by one screen at a time (`claim_team`, atomic under BEGIN IMMEDIATE).
 - A classroom in progress is one JSON document per room (`rounds`): the hot-seat round or
   campaign under "hotseat" (`save_round`, `round_state`, `finish_round`), and each team of a
@@ -40,7 +46,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterable, Sequence
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 DB_NAME = "mot.sqlite3"
 APP_NAME = "moment-of-truth"
 MODES = ("learn", "exam", "classroom", "headless")
@@ -181,6 +187,26 @@ MIGRATIONS: dict[int, list[str]] = {
             finished   INTEGER NOT NULL DEFAULT 0,
             updated_at TEXT NOT NULL)""",
     ],
+    6: [
+        # What the player saw, kept with the run (the issue "From pip install to the trainer's
+        # report and a real Learning Record Store"): the workbook and the xAPI statements are a
+        # pure function of the stored run. Language maps are JSON {"en": …, "zh": …, "*": …}.
+        "ALTER TABLE runs ADD COLUMN lang TEXT",         # the language it was played in
+        "ALTER TABLE runs ADD COLUMN titles TEXT",       # JSON {"level": map, "campaign": map}
+        "ALTER TABLE runs ADD COLUMN lost_turns INTEGER",  # hot-seat turns lost to the timer
+        "ALTER TABLE moves ADD COLUMN before INTEGER",   # the meter before the move
+        "ALTER TABLE moves ADD COLUMN line TEXT",        # the customer's line as shown (map)
+        "ALTER TABLE moves ADD COLUMN choice_text TEXT",  # the card chosen (map)
+        "ALTER TABLE moves ADD COLUMN offered TEXT",     # JSON [[id, map], …]: the cards there
+        "ALTER TABLE moves ADD COLUMN ideal TEXT",       # JSON [id, …]: the author's ideal
+        "ALTER TABLE moves ADD COLUMN best TEXT",        # the best move offered (game.advice)
+        # Statements an LRS confirmed (stored, or already there): never sent twice.
+        """CREATE TABLE sent (
+            statement_id TEXT NOT NULL,
+            lrs          TEXT NOT NULL,
+            sent_at      TEXT NOT NULL,
+            PRIMARY KEY (statement_id, lrs))""",
+    ],
 }
 
 _NOTICES = {
@@ -236,6 +262,13 @@ class MoveRecord:
     delta: int
     perception: int
     at: str | None
+    # What the player saw (schema 6; None in older runs): see MIGRATIONS[6] and `game.played`.
+    before: int | None = None
+    line: dict | None = None
+    choice_text: dict | None = None
+    offered: tuple | None = None  # ((id, map), …)
+    ideal: tuple | None = None
+    best: str | None = None
 
 
 @dataclass(frozen=True)
@@ -267,6 +300,9 @@ class RunRecord:
     seed: int | None = None  # the card order's seed (schema 3 on)
     practice: bool = False  # a later run of the same team and level in a room: not ranked
     moves: list[MoveRecord] = field(default_factory=list)
+    lang: str | None = None  # schema 6 on: the language it was played in
+    titles: dict | None = None  # schema 6 on: {"level": map, "campaign": map} at play time
+    lost_turns: int | None = None  # schema 6 on: hot-seat turns lost to the timer
 
 
 @dataclass(frozen=True)
@@ -711,12 +747,16 @@ class Store:
                    finished_at: datetime | str | None = None,
                    run_uuid: str | None = None,
                    move_times: Sequence[datetime | str] | None = None,
-                   seed: int | None = None) -> str:
+                   seed: int | None = None, lang: str | None = None, played=None,
+                   lost_turns: int | None = None) -> str:
         """Save a finished run (an engine `State` and its scoring `Result`) with all its moves.
 
         Returns the run's uuid. Recording a uuid that is already stored does nothing, so a
         caller unsure whether a save went through may simply call again with the same uuid.
-        `move_times` (one per move) default to `finished_at`.
+        `move_times` (one per move) default to `finished_at`, as does a None among them. `lang`
+        is the language it was played in; `played` (a `game.played.Played`) what the player
+        saw, one entry per move;
+        `lost_turns` the hot-seat turns the team lost to the timer.
         """
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
@@ -728,8 +768,20 @@ class Store:
         moves = list(state.moves)
         if move_times is not None and len(move_times) != len(moves):
             raise ValueError("move_times needs one time per move")
-        times = [utc_iso(t) for t in move_times] if move_times is not None else [finished] * len(moves)
+        times = ([utc_iso(t) if t is not None else finished for t in move_times]
+                 if move_times is not None else [finished] * len(moves))
         adh = result.adherence
+        seen = list(played.moves) if played is not None else []
+        if played is not None and len(seen) != len(moves):
+            raise ValueError("played needs one entry per move")
+        titles = _json(played.titles) if played is not None else None
+
+        def seen_columns(i: int) -> tuple:
+            if not seen:
+                return (None,) * 5
+            s = seen[i]
+            return (_json(s.line), _json(s.choice), _json([list(o) for o in s.offered]),
+                    _json(list(s.ideal)), s.best)
 
         def work(conn: sqlite3.Connection) -> str:
             if conn.execute("SELECT 1 FROM runs WHERE uuid = ?", (run_uuid,)).fetchone():
@@ -743,16 +795,19 @@ class Store:
                 "INSERT INTO runs(uuid, player_id, level_id, campaign_id, room, team, mode, ending,"
                 " mot_score, peak, end_value, adherence, explored_first, offered_before_act, acted,"
                 " confirmed_last, found, total_discoveries, points, started_at, finished_at,"
-                " duration_s, seed) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " duration_s, seed, lang, titles, lost_turns)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (run_uuid, player_id, level_id, campaign_id, room, team, mode, result.ending,
                  result.mot_score, result.peak, result.end, adh.total, int(adh.explored_first),
                  int(adh.offered_before_act), int(adh.acted), int(adh.confirmed_last),
                  len(result.found), len(result.found) + len(result.missed), result.points,
-                 started, finished, duration, seed))
+                 started, finished, duration, seed, lang, titles, lost_turns))
             conn.executemany(
-                "INSERT INTO moves(run_id, seq, scene, choice, step, delta, perception, at)"
-                " VALUES (?,?,?,?,?,?,?,?)",
-                [(cursor.lastrowid, seq, m.scene, m.choice, m.step, m.delta, m.perception, at)
+                "INSERT INTO moves(run_id, seq, scene, choice, step, delta, perception, at,"
+                " before, line, choice_text, offered, ideal, best)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [(cursor.lastrowid, seq, m.scene, m.choice, m.step, m.delta, m.perception, at,
+                  getattr(m, "before", None), *seen_columns(seq - 1))
                  for seq, (m, at) in enumerate(zip(moves, times), 1)])
             if room is not None:
                 self._upsert_live(conn, room, team if team is not None else player, level_id,
@@ -1067,10 +1122,27 @@ class Store:
                         f"SELECT * FROM moves WHERE run_id IN ({','.join('?' * len(ids))})"
                         " ORDER BY run_id, seq", ids):
                     record = dict(m)
-                    moves.setdefault(record.pop("run_id"), []).append(MoveRecord(**record))
+                    moves.setdefault(record.pop("run_id"), []).append(_move_record(record))
         flags = ("explored_first", "offered_before_act", "acted", "confirmed_last", "practice")
-        return [RunRecord(**{**dict(r), **{f: bool(r[f]) for f in flags}},
+        return [RunRecord(**{**dict(r), **{f: bool(r[f]) for f in flags},
+                             "titles": _unjson(dict(r).get("titles"))},
                           moves=moves.get(r["id"], [])) for r in rows]
+
+    # -- what an LRS already has (the sent table, schema 6) -------------------------------
+
+    def sent_ids(self, lrs: str) -> set[str]:
+        """The statement ids `lrs` has confirmed (none in a file older than schema 6)."""
+        if self._query("PRAGMA user_version")[0][0] < 6:
+            return set()
+        return {r[0] for r in self._query("SELECT statement_id FROM sent WHERE lrs = ?", (lrs,))}
+
+    def mark_sent(self, lrs: str, statement_ids: Iterable[str]) -> None:
+        """`lrs` confirmed these statements (stored, or already there): one transaction."""
+        at = utc_iso()
+        rows = [(sid, lrs, at) for sid in statement_ids]
+        if rows:
+            self._write(lambda c: c.executemany(
+                "INSERT OR IGNORE INTO sent(statement_id, lrs, sent_at) VALUES (?, ?, ?)", rows))
 
     def live(self, room: str) -> list[LiveRow]:
         """The room's live rows, by team, then the most recently updated first (none in a file
@@ -1126,9 +1198,37 @@ class Store:
         return [RankRow(**dict(r)) for r in rows]
 
 
+def _json(value) -> str | None:
+    """JSON as stored: compact, keys sorted, Chinese as it is (so equal data is equal text)."""
+    if value is None:
+        return None
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _unjson(text: str | None):
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def _move_record(row: dict) -> MoveRecord:
+    """A moves row (any schema) as a MoveRecord, its JSON columns parsed."""
+    offered = _unjson(row.pop("offered", None))
+    ideal = _unjson(row.pop("ideal", None))
+    return MoveRecord(**{**row, "line": _unjson(row.get("line")),
+                         "choice_text": _unjson(row.get("choice_text")),
+                         "offered": tuple((o[0], o[1]) for o in offered) if isinstance(offered, list) else None,
+                         "ideal": tuple(ideal) if isinstance(ideal, list) else None})
+
+
 def record_headless(db, room: str | None, team: str | None, level, state, result,
-                    seed: int | None = None) -> str:
-    """Record a `mot run` into a database (default: the user's), as team `team` in `room`."""
+                    seed: int | None = None, started_at: datetime | str | None = None,
+                    lang: str | None = None, played=None) -> str:
+    """Record a `mot run` into a database (default: the user's), as team `team` in `room`:
+    when it started, its language and what it showed (see `Store.record_run`)."""
     level_id = getattr(level, "id", level)
     campaign_id = getattr(level, "campaign", None)
     with Store(db or default_db_path()) as store:
@@ -1142,4 +1242,4 @@ def record_headless(db, room: str | None, team: str | None, level, state, result
             store.ensure_room(room, level_id, campaign_id)
         return store.record_run(team or "headless", level_id, campaign_id, state, result,
                                 mode="classroom" if room else "headless", room=room, team=team,
-                                seed=seed)
+                                seed=seed, started_at=started_at, lang=lang, played=played)

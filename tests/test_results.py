@@ -16,6 +16,7 @@ import pytest
 from game.cli import main as mot
 from game.commands.results import CSV_COLUMNS, iso_duration, xapi_statements
 from game.engine import Game
+from game.played import played
 from game.scoring import score
 from game.store import Store
 from tests.conftest import FIRST_CALL_IDEAL as IDEAL
@@ -30,15 +31,18 @@ HOME = "https://example.org/mot"
 
 @pytest.fixture
 def db(tmp_path, level) -> Path:
-    """Room 周一班: 红队 plays the ideal path in 2 min 13.5 s; =蓝队 refunds and fails;
-    another room and a run stopped before its ending are there to be left out."""
+    """Room 周一班: 红队 plays the ideal path in 2 min 13.5 s, in Chinese, with what it saw
+    recorded (schema 6); =蓝队 refunds and fails, recorded as an older game did (no language, no
+    texts: rebuilt from the level); another room and a run stopped before its ending are there
+    to be left out."""
     path = tmp_path / "mot.sqlite3"
     with Store(path) as store:
         state = Game(level).play(IDEAL)
         store.record_run("红队", level.id, level.campaign, state, score(level, state),
                          mode="classroom", room="周一班", team="红队", run_uuid=RUN_A,
                          started_at=T0 - timedelta(seconds=133.5), finished_at=T0,
-                         move_times=[T0 - timedelta(seconds=100 - 20 * i) for i in range(5)])
+                         move_times=[T0 - timedelta(seconds=100 - 20 * i) for i in range(5)],
+                         lang="zh", played=played(level, state))
         state = Game(level).play(REFUND)
         store.record_run("=蓝队", level.id, level.campaign, state, score(level, state),
                          mode="classroom", room="周一班", team="=蓝队", run_uuid=RUN_C,
@@ -67,21 +71,29 @@ def test_csv_has_a_bom_keeps_chinese_and_has_the_exact_rows(db, capsysbinary):
     assert "红队".encode("utf-8") in data
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     assert tuple(rows[0]) == CSV_COLUMNS
-    run_a = [RUN_A, "红队", "红队", "周一班", "first-call", "tutorial", "classroom",
-             "2025-03-01T08:57:46.500Z", "2025-03-01T09:00:00.000Z", "133.5", "delighted",
-             "3", "3", "3", "4", "86", "0"]
-    run_c = [RUN_C, "'=蓝队", "'=蓝队", "周一班", "first-call", "tutorial", "classroom",
-             "2025-03-01T09:00:00.000Z", "2025-03-01T09:01:05.000Z", "65", "lost",
-             "-3", "-3", "-3", "1", "5", "0"]
+    assert CSV_COLUMNS[-7:] == ("move_no", "scene", "choice", "step", "delta", "perception",
+                                "moved_at")
+
+    def run_a(points):  # the points column (16) on the run's first row only
+        return [RUN_A, "红队", "红队", "周一班", "first-call", "tutorial", "classroom", "zh",
+                "2025-03-01T08:57:46.500Z", "2025-03-01T09:00:00.000Z", "133.5", "delighted",
+                "3", "3", "3", "4", points, "0"]
+
+    def run_c(points):
+        return [RUN_C, "'=蓝队", "'=蓝队", "周一班", "first-call", "tutorial", "classroom", "",
+                "2025-03-01T09:00:00.000Z", "2025-03-01T09:01:05.000Z", "65", "lost",
+                "-3", "-3", "-3", "1", points, "0"]
+
     assert rows[1:] == [
-        run_a + ["1", "call", "ask-impact", "explore", "1", "0"],
-        run_a + ["2", "needs", "ask-what-success", "explore", "1", "1"],
-        run_a + ["3", "plan", "loaners-and-note", "offer", "2", "3"],
-        run_a + ["4", "deliver", "five-cs", "act", "1", "3"],
-        run_a + ["5", "follow", "call-grace", "confirm", "1", "3"],
-        run_c + ["1", "call", "offer-refund", "offer", "-1", "-2"],
-        run_c + ["2", "needs", "repeat-policy", "offer", "-1", "-3"],
+        run_a("86") + ["1", "call", "ask-impact", "explore", "1", "0", "2025-03-01T08:58:20.000Z"],
+        run_a("") + ["2", "needs", "ask-what-success", "explore", "1", "1", "2025-03-01T08:58:40.000Z"],
+        run_a("") + ["3", "plan", "loaners-and-note", "offer", "2", "3", "2025-03-01T08:59:00.000Z"],
+        run_a("") + ["4", "deliver", "five-cs", "act", "1", "3", "2025-03-01T08:59:20.000Z"],
+        run_a("") + ["5", "follow", "call-grace", "confirm", "1", "3", "2025-03-01T08:59:40.000Z"],
+        run_c("5") + ["1", "call", "offer-refund", "offer", "-1", "-2", "2025-03-01T09:01:05.000Z"],
+        run_c("") + ["2", "needs", "repeat-policy", "offer", "-1", "-3", "2025-03-01T09:01:05.000Z"],
     ]
+    assert sum(int(r[16]) for r in rows[1:] if r[16]) == 86 + 5  # a column sum counts runs once
 
 
 def test_csv_file_filters_and_unfinished(db, tmp_path, capsys, monkeypatch):
@@ -171,6 +183,8 @@ def check_statement(s: dict) -> None:
     # Context: registration is a UUID; context activities are lists of activities.
     context = s["context"]
     assert UUID_RE.match(context["registration"])
+    if "language" in context:
+        assert LANG_TAG_RE.match(context["language"]) and context["language"] != "und"
     for kind, activities in context.get("contextActivities", {}).items():
         assert kind in {"parent", "grouping", "category", "other"}
         assert isinstance(activities, list)
@@ -224,7 +238,9 @@ def test_xapi_export_follows_the_1_0_3_rules(db, capsysbinary):
     level_iri = HOME + "/levels/first-call"
     campaign_iri = HOME + "/campaigns/tutorial"
     for s in statements:
-        assert s["actor"]["account"]["name"] in {"红队", "=蓝队"}
+        # The learner is scoped to the room: the same team name in another class is another account.
+        assert s["actor"]["name"] in {"红队", "=蓝队"}
+        assert s["actor"]["account"]["name"] == "周一班/" + s["actor"]["name"]
         if s["verb"]["id"] == ADL + "answered":
             obj = s["object"]
             definition = obj["definition"]
@@ -249,6 +265,25 @@ def test_xapi_export_follows_the_1_0_3_rules(db, capsysbinary):
             assert s["result"]["completion"] is True
 
     answered_a = by_run[RUN_A][:5]
+    assert {s["context"]["language"] for s in by_run[RUN_A]} == {"zh-CN"}  # played in Chinese
+    assert all("language" not in s["context"] for s in by_run[RUN_C])  # an older run: unknown
+    assert [s["context"]["extensions"][HOME + "/xapi/ext/move"] for s in answered_a] == [1, 2, 3, 4, 5]
+    assert [s["timestamp"] for s in answered_a] == [  # each move's own time
+        "2025-03-01T08:58:20.000Z", "2025-03-01T08:58:40.000Z", "2025-03-01T08:59:00.000Z",
+        "2025-03-01T08:59:20.000Z", "2025-03-01T08:59:40.000Z"]
+    # Readable in both languages: the customer's line names the interaction, cards their text.
+    first = answered_a[0]["object"]["definition"]
+    assert first["name"]["zh-CN"].startswith("你好，我是 FILTEX 的 Grace Wang")
+    assert first["name"]["en-US"].startswith("Hello, Grace Wang from FILTEX")
+    refund = next(c for c in first["choices"] if c["id"] == "offer-refund")
+    assert refund["description"] == {"en-US": "I can cancel the order and refund you today, no "
+                                              "questions asked.",
+                                     "zh-CN": "我可以今天就取消订单、全额退款，没有任何问题。"}
+    assert by_run[RUN_A][5]["object"]["definition"]["name"] == {"en-US": "A First Call",
+                                                               "zh-CN": "第一通电话"}
+    assert [s["object"]["definition"]["correctResponsesPattern"] for s in answered_a] == [
+        [c] for c in IDEAL]
+    assert [s["result"]["extensions"][HOME + "/xapi/ext/before"] for s in answered_a] == [-1, 0, 1, 3, 3]
     assert [s["result"]["response"] for s in answered_a] == IDEAL
     assert [s["result"]["extensions"][HOME + "/xapi/ext/step"] for s in answered_a] == [
         "explore", "explore", "offer", "act", "confirm"]
@@ -293,3 +328,89 @@ def test_unfinished_runs_are_terminated_not_completed(db, capsysbinary):
     assert [s["verb"]["id"] for s in statements] == [ADL + "answered"] * 2 + [ADL + "terminated"]
     assert statements[-1]["result"]["completion"] is False
     assert "success" not in statements[-1]["result"]
+
+
+def test_success_is_measured_against_the_best_move_offered_there(level, tmp_path):
+    """After two poor moves the author's ideal (five-cs) is not offered any more: the coach's best
+    move from that state (come-clean) is the correct response, and taking it succeeds."""
+    path = ["offer-refund", "promise-thursday", "come-clean", "call-grace"]
+    with Store(tmp_path / "b.sqlite3") as store:
+        state = Game(level).play(path)
+        store.record_run("ana", level.id, level.campaign, state, score(level, state), lang="en",
+                         played=played(level, state), finished_at=T0)
+        runs = store.runs()
+    answered = [s for s in xapi_statements(runs, HOME) if s["verb"]["id"] == ADL + "answered"]
+    for s in answered:
+        check_statement(s)
+    assert [s["result"]["success"] for s in answered] == [False, False, True, True]
+    third = answered[2]
+    assert third["object"]["definition"]["correctResponsesPattern"] == ["come-clean"]
+    # Only the cards offered there are listed: the author's ideal was not even on the table.
+    assert {c["id"] for c in third["object"]["definition"]["choices"]} == {"come-clean",
+                                                                          "wait-for-customs"}
+    assert third["actor"]["account"] == {"homePage": HOME, "name": "ana"}  # no room: the player
+    assert third["context"]["language"] == "en-US"
+
+
+def test_statements_are_a_pure_function_of_the_stored_run(db, level):
+    """Re-exporting after the level was edited (title, the customer's line, a card's text, the
+    ideal) gives the very same bytes for a run that stored what its player saw."""
+    import dataclasses
+
+    from game.model import Text
+
+    def dump(levels):
+        with Store.open_readonly(db) as store:
+            runs = [r for r in store.runs(room="周一班") if r.uuid == RUN_A]
+        return json.dumps(xapi_statements(runs, HOME, levels), ensure_ascii=False)
+
+    call = level.scenes["call"]
+    edited_call = dataclasses.replace(
+        call, text=Text({"en": "Reworded.", "zh": "改写了。"}),
+        choices=tuple(dataclasses.replace(c, text=Text.plain("new words"), ideal=not c.ideal)
+                      for c in call.choices))
+    edited = dataclasses.replace(level, title=Text.plain("Renamed"),
+                                 scenes={**level.scenes, "call": edited_call})
+    before = dump({level.id: level})
+    assert dump({level.id: edited}) == before == dump({})
+    assert "Reworded" not in before and "第一通电话" in before
+
+
+def test_headless_runs_record_when_they_started_their_language_and_texts(tmp_path, capsys):
+    db = tmp_path / "h.sqlite3"
+    assert mot(["run", "first-call", "--choices", ",".join(IDEAL), "--db", str(db), "--lang", "zh",
+                "--room", "R1", "--team", "红队"]) == 0
+    with Store.open_readonly(db) as store:
+        (run,) = store.runs()
+    assert run.started_at is not None and run.duration_s is not None and run.duration_s >= 0
+    assert run.lang == "zh" and run.titles["level"]["zh"] == "第一通电话"
+    assert run.moves[0].line["zh"].startswith("你好") and run.moves[0].best == "ask-impact"
+    assert run.moves[0].before == -1 and run.moves[0].offered[0][0] == "ask-impact"
+    completed = [s for s in xapi_statements([run], HOME) if s["verb"]["id"] == ADL + "completed"]
+    assert completed[0]["result"]["duration"].startswith("PT")
+    assert completed[0]["actor"]["account"]["name"] == "R1/红队"
+
+
+async def test_the_game_records_its_language_each_moves_time_and_what_was_shown(tmp_path):
+    """Played in the TUI, in Chinese: the run keeps its language, a real time per move (not
+    the finish time for all), and the line and cards as shown."""
+    from game.tui.screens.debrief import DebriefScreen
+    from game.tui.screens.scene import SceneScreen
+    from tests.tui_helpers import choose, go_on, make_app, wait_for_screen
+
+    app = make_app(tmp_path, lang="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(SceneScreen(app.library.level("first-call")))
+        await choose(pilot, 2)  # offer-refund
+        await go_on(pilot)
+        await choose(pilot, 3)  # repeat-policy: the customer leaves
+        await go_on(pilot)
+        await wait_for_screen(pilot, DebriefScreen)
+    (run,) = app.store.runs()
+    assert run.lang == "zh" and [m.choice for m in run.moves] == REFUND
+    first, second = run.moves
+    assert first.at < second.at <= run.finished_at  # each move's own time
+    assert first.line["zh"].startswith("你好") and first.choice_text["zh"].startswith("我可以今天")
+    assert (first.best, first.before, second.before) == ("ask-impact", -1, -2)
+    assert run.titles == {"level": {"en": "A First Call", "zh": "第一通电话"},
+                          "campaign": {"en": "Tutorial: A First Call", "zh": "入门：第一通电话"}}

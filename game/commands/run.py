@@ -78,6 +78,9 @@ def result_json(result: Result, state, lang: str, game: Game) -> dict:
 
 
 def run(args) -> int:
+    from datetime import datetime, timezone
+
+    started_at = datetime.now(timezone.utc)  # recorded with the run (--db, --room)
     lang = args.lang or default_language()
     level, diagnostics, campaign = resolve_level(args.level)
     if level is None:
@@ -102,10 +105,13 @@ def run(args) -> int:
         return 1
     result = score(level, state)
     if args.db or args.room or args.team:
+        from ..played import played
         from ..store import StoreError, record_headless  # only when asked: plain runs skip SQLite
 
         try:
-            record_headless(args.db, args.room, args.team, level, state, result, seed=game.seed)
+            record_headless(args.db, args.room, args.team, level, state, result, seed=game.seed,
+                            started_at=started_at, lang=lang,
+                            played=played(level, state, scores, campaign))
         except StoreError as error:  # read-only, full, another program's file: said, not a traceback
             print(error.line("run", lang), file=sys.stderr)
             return 1

@@ -237,7 +237,13 @@ class MotApp(CrashReport, App):
             return None
 
     def record_move(self, level: Level, team: str, state: State) -> None:
-        """In a room, every move goes live to the scoreboard (other screens read it within 2 s)."""
+        """In a room, every move goes live to the scoreboard (other screens read it within 2 s).
+        Every move's time is kept for the run's record (`record_run`); a step back drops it."""
+        if not hasattr(self, "_move_times"):
+            self._move_times: dict[tuple[str, str], list] = {}
+        times = self._move_times.setdefault((team, level.id), [])
+        del times[max(0, len(state.moves) - 1):]
+        times.append(datetime.now(timezone.utc))
         if self.room and self.store is not None:
             from ..i18n import STEP_LETTERS
 
@@ -251,12 +257,22 @@ class MotApp(CrashReport, App):
 
         result = score(level, state)
         if self.store is not None:
+            from ..played import played
+
             entry = self.library.campaign_of(level.id) if self.library else None
             mode = "classroom" if self.room else ("exam" if self.exam else "learn")
+            # What the player saw, its moves' times, a hot-seat team's own scores and lost turns.
+            times = getattr(self, "_move_times", {}).pop((player, level.id), [])[-len(state.moves):]
+            hotseat = next((t for t in getattr(getattr(self, "round", None), "teams", ())
+                            if t.name == player), None)
+            scores = dict(hotseat.game.scores) if hotseat is not None else self.scores_for(level)
             self.write(
                 self.store.record_run, player, level.id, entry.campaign.id if entry else None, state, result, mode=mode,
                 room=self.room, team=team or self.team or (player if self.room else None),
                 started_at=started_at, finished_at=datetime.now(timezone.utc), seed=seed,
+                lang=self.lang, played=played(level, state, scores, entry.campaign if entry else None),
+                move_times=[None] * (len(state.moves) - len(times)) + times if state.moves else None,
+                lost_turns=hotseat.passes if hotseat is not None else None,
             )
         return result
 
