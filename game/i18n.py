@@ -504,9 +504,69 @@ STORE_STRINGS: dict[str, dict[str, str]] = {
 }
 STRINGS.update(STORE_STRINGS)
 
+# Vote mode (`mot classroom --vote`): the projector and the command line. The phone's page has
+# its own strings, in both languages, in game/vote/page.py.
+VOTE_STRINGS: dict[str, dict[str, str]] = {
+    "vote.join_at": {"en": "Join on your phone", "zh": "用手机加入"},
+    "vote.code": {"en": "Join code", "zh": "加入码"},
+    "vote.scan": {"en": "Scan the code, or open the address and type the join code.",
+                  "zh": "扫描二维码，或打开网址并输入加入码。"},
+    "vote.counts": {"en": "{joined} joined · {voted} voted", "zh": "已加入 {joined} 人 · 已投票 {voted} 人"},
+    "vote.newest": {"en": "Newest: ", "zh": "最新加入："},
+    "vote.progress": {"en": "{title} · decision {n}", "zh": "{title} · 第 {n} 个决定"},
+    "vote.open_hint": {"en": "Vote on your phones. The trainer locks the vote with l.",
+                       "zh": "请用手机投票。培训师按 l 截止投票。"},
+    "vote.locked": {"en": "Vote locked · {total} votes", "zh": "投票已截止 · 共 {total} 票"},
+    "vote.majority": {"en": "Majority: card {n} ({count} of {total}). Enter plays it; a card's number plays "
+                            "another.",
+                      "zh": "多数票：第 {n} 张（{total} 票中的 {count} 票）。按 Enter 打出它；按其他卡片的数字打出那张。"},
+    "vote.tie": {"en": "A tie between cards {cards}: press the number of the card to play.",
+                 "zh": "第 {cards} 张票数相同：请按要打出的卡片的数字。"},
+    "vote.no_votes": {"en": "No votes: press the number of the card to play.",
+                      "zh": "没有人投票：请按要打出的卡片的数字。"},
+    "vote.no_majority": {"en": "No single majority: press the number of the card to play.",
+                         "zh": "没有唯一的多数票：请按要打出的卡片的数字。"},
+    "vote.played_majority": {"en": "The class played card {n} ({count} of {total} votes).",
+                             "zh": "全班打出了第 {n} 张（{total} 票中的 {count} 票）。"},
+    "vote.played_trainer": {"en": "The trainer played card {n} (the class gave it {count} of {total} votes).",
+                            "zh": "培训师打出了第 {n} 张（全班给了它 {total} 票中的 {count} 票）。"},
+    "vote.ended": {"en": "The end · {title}", "zh": "结局 · {title}"},
+    "vote.score": {"en": "The class's moment-of-truth score: {score} {label}",
+                   "zh": "全班的关键时刻分数：{score} {label}"},
+    "vote.next_level": {"en": "r: the next level ({title}) · q: quit", "zh": "r：下一关（{title}）· q：退出"},
+    "vote.last_level": {"en": "q: quit. The votes: mot results --room {room} --format votes",
+                        "zh": "q：退出。投票记录：mot results --room {room} --format votes"},
+    "vote.quit_question": {"en": "Quit vote mode? The phones will be told the vote has ended.",
+                           "zh": "退出投票模式吗？手机上会显示投票已结束。"},
+    "vote.port_busy": {"en": "port {port} is already in use (another program, or another vote?): choose "
+                             "another with --vote-port, for example --vote-port {other}",
+                       "zh": "端口 {port} 已被占用（其他程序，或另一场投票？）：请用 --vote-port 换一个，"
+                             "例如 --vote-port {other}"},
+    "vote.cannot_listen": {"en": "cannot listen on {host} port {port}: {error}. Check --vote-host and --vote-port.",
+                           "zh": "无法在 {host} 的端口 {port} 上监听：{error}。请检查 --vote-host 和 --vote-port。"},
+    "vote.needs_level": {"en": "vote mode needs the level to play: --level ID or --campaign ID",
+                         "zh": "投票模式需要指定要玩的关卡：--level ID 或 --campaign ID"},
+    "vote.not_with_teams": {"en": "--vote plays as one class: it cannot be combined with --teams, --team or "
+                                  "--ask-team",
+                            "zh": "--vote 以全班为一个整体来玩：不能与 --teams、--team 或 --ask-team 同时使用"},
+    "vote.listening": {"en": "Vote mode: phones join at {url} with the code {code} (room {room}).",
+                       "zh": "投票模式：手机打开 {url}，输入加入码 {code}（房间 {room}）。"},
+    "vote.results": {"en": "the votes are in room {room} of {path}: mot results --room {room} --format votes",
+                     "zh": "投票记录在 {path} 的房间 {room} 中：mot results --room {room} --format votes"},
+    "vote.needs_room": {"en": "--format votes needs --room NAME", "zh": "--format votes 需要 --room 房间名"},
+    "vote.written": {"en": "{n} votes written to {path}", "zh": "已将 {n} 条投票写入 {path}"},
+}
+STRINGS.update(VOTE_STRINGS)
+
 # Footer descriptions by binding action (see tui/localize.py).
 KEY_LABELS: dict[str, dict[str, str]] = {
     "help": {"en": "Help", "zh": "帮助"},
+    "lock": {"en": "Lock vote", "zh": "截止投票"},
+    "play_majority": {"en": "Play majority", "zh": "打出多数票"},
+    "play_card(1)": {"en": "Play card", "zh": "打出此卡"},
+    "next_decision": {"en": "Next", "zh": "下一步"},
+    "toggle_join": {"en": "Join info", "zh": "加入信息"},
+    "quit_vote": {"en": "Quit", "zh": "退出"},
     "toggle_language": {"en": "中文", "zh": "EN"},
     "quit": {"en": "Quit", "zh": "退出"},
     "menu('continue')": {"en": "Continue", "zh": "继续"},

@@ -361,6 +361,17 @@ class Room:
 
 
 @dataclass(frozen=True)
+class ParticipantRecord:
+    """A phone that joined a room in vote mode: its token, nickname and page language."""
+
+    room: str
+    token: str
+    nickname: str
+    lang: str
+    joined_at: str
+
+
+@dataclass(frozen=True)
 class Progress:
     """A level in progress: where Continue takes the player back to."""
 
@@ -958,6 +969,42 @@ class Store:
 
         self._write(work)
         return self.room(name)
+
+    # -- vote mode -----------------------------------------------------------------------
+
+    def join_participant(self, room: str, token: str, nickname: str, lang: str) -> None:
+        """A phone joined `room` (or joined again, renamed or in another language): one row per
+        token, its first `joined_at` kept."""
+        self._write(lambda c: c.execute(
+            "INSERT INTO participants(room, token, nickname, lang, joined_at) VALUES (?,?,?,?,?)"
+            " ON CONFLICT(room, token) DO UPDATE SET nickname = excluded.nickname,"
+            " lang = excluded.lang", (room, token, nickname, lang, utc_iso())))
+
+    def record_vote(self, room: str, round: int, level_id: str, decision: int, scene: str,
+                    participant: str, choice: str) -> bool:
+        """One participant's vote at one decision; False (and nothing written) when that
+        participant already voted there — the primary key keeps one vote per decision."""
+        return bool(self._write(lambda c: c.execute(
+            "INSERT OR IGNORE INTO votes(room, round, level_id, decision, scene, participant,"
+            " choice, voted_at) VALUES (?,?,?,?,?,?,?,?)",
+            (room, int(round), level_id, int(decision), scene, participant, choice,
+             utc_iso())).rowcount))
+
+    def participants(self, room: str) -> list[ParticipantRecord]:
+        """The room's participants, first joined first (none in a file older than schema 5)."""
+        if self._query("PRAGMA user_version")[0][0] < 5:
+            return []
+        rows = self._query("SELECT * FROM participants WHERE room = ? ORDER BY joined_at, token",
+                           (room,))
+        return [ParticipantRecord(**dict(r)) for r in rows]
+
+    def last_vote_round(self, room: str) -> int:
+        """The highest round of `room` with a vote (0 when none): a new vote session of the
+        room starts after it, so its decisions never collide with earlier ones."""
+        if self._query("PRAGMA user_version")[0][0] < 5:
+            return 0
+        return int(self._query("SELECT coalesce(max(round), 0) FROM votes WHERE room = ?",
+                               (room,))[0][0])
 
     # -- a classroom in progress (the rounds table, schema 5) -----------------------------
 

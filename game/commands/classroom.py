@@ -49,6 +49,17 @@ def add_parser(parser) -> None:
                         help="a folder of your own levels, added to the shipped campaigns")
     parser.add_argument("--seed", type=seed_arg, default=None,
                         help=SEED_HELP + "; a room keeps the first seed it was given")
+    from .serve import port_arg, public_url_arg
+
+    parser.add_argument("--vote", action="store_true",
+                        help="vote mode: the projector plays, every participant votes from a phone "
+                             "(a page served on --vote-port; join code and QR code on the projector)")
+    parser.add_argument("--vote-port", type=port_arg, default=8766, metavar="PORT",
+                        help="vote mode: the phones' page port, 1 … 65535 (default 8766)")
+    parser.add_argument("--vote-host", default="0.0.0.0", metavar="HOST",
+                        help="vote mode: address to listen on (default 0.0.0.0: the LAN)")
+    parser.add_argument("--public-url", type=public_url_arg, default=None, metavar="URL",
+                        help="vote mode: the address phones use (default http://<LAN IP>:<port>)")
 
 
 def fail(message: str) -> int:
@@ -90,6 +101,10 @@ def run(args) -> int:
     from ..library import Library, load_library
     from ..store import TEAM_TAKEN, Store, StoreError, default_db_path
 
+    if getattr(args, "vote", False):
+        from .vote import run_vote
+
+        return run_vote(args)
     teams = [t.strip() for t in (args.teams or "").split(",") if t.strip()]
     if args.teams is not None and not teams:
         return fail("--teams needs at least one team name")

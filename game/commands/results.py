@@ -1,6 +1,6 @@
-"""`mot results [--db PATH] [--room NAME] [--player NAME] [--level ID] --format csv|xapi|xlsx
+"""`mot results [--db PATH] [--room NAME] [--player NAME] [--level ID] --format csv|xapi|xlsx|votes
 [-o FILE] [--homepage URL] [--unfinished]`: every finished run with its moves, for a spreadsheet
-or an LRS.
+or an LRS; `--format votes` (with `--room`): every vote of the room's vote mode, one CSV row each.
 `mot results … --lrs URL --lrs-user U --lrs-password-env VAR [--lrs-batch N]` sends the xAPI
 statements to a Learning Record Store instead.
 The database is opened read-only: nothing is created, upgraded or moved (`store.open_readonly`);
@@ -90,10 +90,11 @@ def add_parser(parser) -> None:
     parser.add_argument("--room", default=None, help="only runs of this classroom room")
     parser.add_argument("--player", default=None, help="only runs of this player (or team)")
     parser.add_argument("--level", default=None, help="only runs of this level id")
-    parser.add_argument("--format", choices=("csv", "xapi", "xlsx"), default=None,
+    parser.add_argument("--format", choices=("csv", "xapi", "xlsx", "votes"), default=None,
                         help="csv: one row per move (UTF-8 with BOM); xapi: xAPI 1.0.3 "
                              "statements as JSON lines (passed = MOT score ≥ 1); xlsx: the "
-                             "trainer's workbook (Summary, Runs, Moves, Decisions)")
+                             "trainer's workbook (Summary, Runs, Moves, Decisions); votes: one row "
+                             "per vote of the room's vote mode (needs --room)")
     parser.add_argument("-o", "--output", default=None, metavar="FILE",
                         help="write here instead of standard output")
     parser.add_argument("--homepage", default=DEFAULT_HOMEPAGE, metavar="URL",
@@ -129,6 +130,8 @@ def run(args) -> int:
     if args.format is None:
         print(f"mot results: {t('results.needs_format', lang)}", file=sys.stderr)
         return 2
+    if args.format == "votes":
+        return _export_votes(args, db, lang)
     try:  # read-only: a missing, foreign or damaged file is reported, never created or moved
         with Store.open_readonly(db) as store:
             every = store.runs(room=args.room, player=args.player, level=args.level)
@@ -194,6 +197,52 @@ def csv_bytes(runs) -> bytes:
     writer.writerow(CSV_COLUMNS)
     writer.writerows(csv_rows(runs))
     return out.getvalue().encode("utf-8-sig")
+
+
+VOTE_COLUMNS = ("room", "round", "level", "decision", "scene", "participant", "choice", "step",
+                "voted_at")
+
+
+def vote_rows(votes, levels: dict | None = None) -> list[list]:
+    """One row per vote: the participant by nickname (its token when the nickname is gone), the
+    card's step from the level (empty when the level or the card is no longer there)."""
+    levels = levels or {}
+    rows = []
+    for v in votes:
+        level = levels.get(v.level_id)
+        scene = level.scenes.get(v.scene) if level is not None else None
+        choice = scene.choice(v.choice) if scene is not None else None
+        rows.append([_safe_text(v.room), v.round, v.level_id, v.decision, v.scene,
+                     _safe_text(v.nickname or v.participant), v.choice,
+                     choice.step if choice is not None else "", v.voted_at])
+    return rows
+
+
+def _export_votes(args, db: Path, lang: str) -> int:
+    from ..store import Store, StoreError
+
+    if not args.room:
+        print(f"mot results: {t('vote.needs_room', lang)}", file=sys.stderr)
+        return 2
+    try:
+        with Store.open_readonly(db) as store:
+            votes = store.votes(args.room, args.level)
+    except StoreError as error:
+        print(error.line("results", lang), file=sys.stderr)
+        return 1
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(VOTE_COLUMNS)
+    writer.writerows(vote_rows(votes, _level_lookup(args.levels)))
+    data = out.getvalue().encode("utf-8-sig")
+    if args.output and args.output != "-":
+        Path(args.output).write_bytes(data)
+        print(t("vote.written", lang, n=len(votes), path=args.output), file=sys.stderr)
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    return 0
 
 
 def _number(value: float) -> str:
