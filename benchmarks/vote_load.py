@@ -169,7 +169,7 @@ async def vote_load(n: int, level_id: str) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         server = await asyncio.create_subprocess_exec(
             sys.executable, __file__, "--_server", str(n), level_id, str(Path(tmp) / "bench.sqlite3"),
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=1 << 26)
         try:
             port = json.loads(await server.stdout.readline())["port"]
             base = f"http://127.0.0.1:{port}"
