@@ -183,8 +183,12 @@ async def test_an_early_end_is_saved_as_unfinished(tmp_path, capsys):
     assert mot(["results", "--db", db, "--room", "r1", "--format", "csv"]) == 0
     assert capsys.readouterr().out.strip().count("\n") == 0  # finished runs only: none
     assert mot(["results", "--db", db, "--room", "r1", "--format", "csv", "--unfinished"]) == 0
-    rows = [line.split(",") for line in capsys.readouterr().out.strip().splitlines()[1:]]
-    assert sorted((r[2], r[11], r[20]) for r in rows) == [("A", "", "ask-impact"), ("B", "", "offer-refund")]
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out.lstrip("\ufeff"))))
+    assert sorted((r["team"], r["ending"], r["choice"]) for r in rows) == [("A", "", "ask-impact"),
+                                                                           ("B", "", "offer-refund")]
 
 
 def test_the_order_rotates_and_an_early_end_evens_the_turns():
