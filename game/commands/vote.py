@@ -49,7 +49,7 @@ def run_vote(args) -> int:
         return fail(t("vote.not_with_teams", lang))
     if not (args.level or args.campaign):
         return fail(t("vote.needs_level", lang))
-    library = load_library(Path(args.levels) if args.levels else None)
+    library = load_library(extra=[args.levels] if args.levels else ())
     levels, error = pick_levels(library, args.level, args.campaign)
     if error:
         return fail(error)
