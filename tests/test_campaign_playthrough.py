@@ -1,7 +1,9 @@
-"""Play the whole "Who Killed the Order" campaign through the real app, twice.
+"""Play the "Who Killed the Order" campaign through the real app.
 
-On the ideal path every level scores +3 and the finale reaches its best ending; on a poor path
-(the analyser's worst path in each level) the finale ends somewhere worse.
+On the ideal path every level, played through the app one after the other, scores +3 and the
+finale reaches its best ending. On a poor path (the analyser's worst path in each level, saved
+as the player's runs: every level is played through the app by other tests) the finale, played
+through the app, ends somewhere worse.
 """
 
 from __future__ import annotations
@@ -20,15 +22,19 @@ CAMPAIGN = LIBRARY.campaign("who-killed-the-order")
 FINALE = CAMPAIGN.levels[-1]
 
 
-async def play_campaign(tmp_path: Path, pick) -> dict[str, str]:
-    """Title → map → each level (briefing, scene, debrief, next) → the finale. Returns endings."""
+async def play_campaign(tmp_path: Path, pick, store: Store | None = None,
+                        levels=CAMPAIGN.levels) -> dict[str, str]:
+    """Title → map → each of `levels` (briefing, scene, debrief, next) → the finale. Returns endings."""
     library = Library(LIBRARY.root, campaigns=[CAMPAIGN])
-    app = MotApp(lang="zh", library=library, store=Store(tmp_path / "mot.sqlite3"), player="class")
+    app = MotApp(lang="zh", library=library, store=store or Store(tmp_path / "mot.sqlite3"), player="class")
     endings: dict[str, str] = {}
     async with app.run_test(size=(100, 30)) as pilot:
         await open_map(pilot)
-        await pilot.press("enter")  # the first level of the campaign
-        for level in CAMPAIGN.levels:
+        if levels[0] is CAMPAIGN.levels[0]:
+            await pilot.press("enter")  # the first level of the campaign
+        else:
+            app.open_level(levels[0])
+        for level in levels:
             briefing = await wait_for_screen(pilot, BriefingScreen, what=f"the briefing of {level.id}")
             assert briefing.level.id == level.id
             await pilot.press("enter")
@@ -67,6 +73,13 @@ async def test_ideal_campaign_reaches_the_best_ending(tmp_path):
 
 
 async def test_poor_campaign_reaches_a_worse_ending(tmp_path):
-    endings, best = await play_campaign(tmp_path, worst_pick)
+    from game.engine import Game
+    from game.scoring import score
+
+    store = Store(tmp_path / "mot.sqlite3")
+    for level in CAMPAIGN.levels[:-1]:  # the earlier levels, as the player left them
+        state = Game(level).play(report(level.id).worst.choices)
+        store.record_run("class", level.id, CAMPAIGN.campaign.id, state, score(level, state), mode="learn")
+    endings, best = await play_campaign(tmp_path, worst_pick, store, levels=[FINALE])
     assert max(v for k, v in best.items() if k != FINALE.id) <= -2
     assert endings[FINALE.id] != report(FINALE.id).best.ending
