@@ -34,6 +34,10 @@ STEP_MEANINGS = {
 }
 
 STRINGS: dict[str, dict[str, str]] = {
+    "join.title": {"en": "Join this room", "zh": "加入这个房间"},
+    "join.code": {"en": "Join code", "zh": "加入码"},
+    "join.hint": {"en": "Scan the code or open the address on the same network · Esc closes",
+                  "zh": "在同一网络中扫码或打开地址 · Esc 关闭"},
     "store.not_saved": {"en": "Not saved", "zh": "未能保存"},
     "crash.line": {"en": "mot: the game stopped on an unexpected error ({error}). Nothing you saved is lost. "
                          "Details: {log} — please send that file with a report.",
@@ -561,6 +565,7 @@ STRINGS.update(VOTE_STRINGS)
 # Footer descriptions by binding action (see tui/localize.py).
 KEY_LABELS: dict[str, dict[str, str]] = {
     "help": {"en": "Help", "zh": "帮助"},
+    "join_info": {"en": "Join info", "zh": "加入方式"},
     "lock": {"en": "Lock vote", "zh": "截止投票"},
     "play_majority": {"en": "Play majority", "zh": "打出多数票"},
     "play_card(1)": {"en": "Play card", "zh": "打出此卡"},

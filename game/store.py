@@ -1123,6 +1123,23 @@ class Store:
                 raise (self._reading_error(exc) if self.readonly
                        else storage_error(exc, self.path)) from exc
 
+    def set_join_info(self, room: str, url: str, code: str | None = None) -> None:
+        """How to join a room (the served page with its key, or a vote's page and code), for the
+        scoreboard on the projector to show; the last server started for the room wins."""
+        import json
+
+        self.set_setting(f"join:{room}", json.dumps({"url": url, "code": code}, ensure_ascii=False))
+
+    def join_info(self, room: str) -> dict | None:
+        import json
+
+        text = self.get_setting(f"join:{room}")
+        try:
+            info = json.loads(text) if text else None
+        except ValueError:
+            return None
+        return info if isinstance(info, dict) and isinstance(info.get("url"), str) else None
+
     def get_setting(self, key: str, default: str | None = None) -> str | None:
         rows = self._query("SELECT value FROM settings WHERE key = ?", (key,))
         return rows[0]["value"] if rows else default

@@ -362,6 +362,7 @@ async def test_mot_serve_plays_a_real_tab_behind_its_key(tmp_path):
             assert f"{base}/?key={KEY}" in printed
             with Store(db) as store:
                 assert store.room(ROOM) is not None
+                assert store.join_info(ROOM)["url"].endswith(f"/?key={KEY}")  # the scoreboard's `j`
             async with session.get(f"{base}/?key={KEY}") as response:
                 assert response.status == 200
                 assert f"ws://127.0.0.1:{port}/ws" in await response.text()

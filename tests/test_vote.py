@@ -103,6 +103,7 @@ async def test_thirty_phones_vote_and_the_trainer_plays_the_majority(tmp_path):
         screen = await wait_for_screen(pilot, VoteScreen, screen_open(app, 1), what="decision 1 open")
         room, base = app.vote_room, f"http://127.0.0.1:{app.port}"
         assert app.port and app.join_url == f"{base}/?code={CODE}"
+        assert app.store.join_info(ROOM) == {"url": app.join_url, "code": CODE}  # for the scoreboard's `j`
         assert room.decision.round == 1
 
         # Thirty phones join with the code, concurrently.

@@ -206,6 +206,8 @@ def run(args) -> int:
         host=args.host, port=args.port, public_url=args.public_url,
         title=f"Moment of Truth · 关键时刻 · {args.room}", max_tabs=args.max_tabs,
         tab_memory_mb=args.tab_memory)
+    with Store(db) as store:  # the scoreboard shows the projector how to join (`j`)
+        store.set_join_info(args.room, server.join_url)
     if not webserve.is_loopback(args.host):
         print(t("serve.exposed", lang, host=args.host), file=sys.stderr)
     print(t("serve.start", lang, room=args.room, url=server.join_url), file=sys.stderr)

@@ -30,8 +30,10 @@ class ScoreboardApp(CrashReport, App):
     CSS_PATH = Path(__file__).parent / "app.tcss"
     BINDINGS = [
         Binding("f2", "toggle_language", "中文/EN", id="language", tooltip="Switch language"),
+        Binding("j", "join_info", "Join info", id="join"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
+    join: dict | None = None  # how to join the room, when a server of it said so
 
     lang: reactive[str] = reactive("en", init=False)
 
@@ -67,6 +69,17 @@ class ScoreboardApp(CrashReport, App):
     reads = 0
     clock = staticmethod(datetime.now)  # injectable: a snapshot shows a fixed time
 
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "join_info":  # offered only when a server of the room said how to join
+            return self.join is not None
+        return True
+
+    def action_join_info(self) -> None:
+        from .screens.join_info import JoinInfoScreen
+
+        if self.join is not None and not isinstance(self.screen, JoinInfoScreen):
+            self.push_screen(JoinInfoScreen(self.join["url"], self.join.get("code"), self.lang))
+
     def poll(self) -> None:
         if not self._polling:  # a slow read is never stacked under the next one
             self._polling = True
@@ -80,6 +93,7 @@ class ScoreboardApp(CrashReport, App):
             if self.store is None:  # read-only: a file that is not there yet is not created
                 self.store = Store.open_readonly(self.db or default_db_path())
             ranking, live = tuple(self.store.ranking(self.room)), tuple(self.store.live(self.room))
+            self.join = self.store.join_info(self.room)
             left = frozenset(team for team, entry in self.store.team_progress(self.room).items()
                              if entry.get("left"))  # their screens quit mid-level
             error = None
@@ -97,6 +111,9 @@ class ScoreboardApp(CrashReport, App):
     def _show(self, ranking, live, error, left=None) -> None:
         self._polling = False
         self.reads += 1  # completed reads: tests count them instead of watching the clock
+        if (self.join is not None) != getattr(self, "_join_offered", False):
+            self._join_offered = self.join is not None
+            self.refresh_bindings()  # the Footer offers `j` once there is something to show
         screen = self._board()
         if screen is None:
             return

@@ -50,6 +50,9 @@ class VoteApp(ClassroomApp):
     async def on_mount(self) -> None:
         """Before the first screen (Textual runs the base classes' `on_mount` after this one)."""
         self.port = await self.vote_server.start(self.sock, self.host, self.port)
+        if self.store is not None:  # for `mot scoreboard` on another screen (`j`)
+            self.write(self.store.set_join_info, self.room or self.vote_room.name, self.join_url,
+                       self.vote_room.code)
 
     async def on_unmount(self) -> None:
         await self.vote_server.stop()
