@@ -378,6 +378,7 @@ CLASSROOM_STRINGS: dict[str, dict[str, str]] = {
                       "zh": "{team} 时间到：本回合跳过，进度保留。"},
     "class.feedback_for": {"en": "{team}: the last move", "zh": "{team}：上一步"},
     "class.discuss": {"en": "Discuss", "zh": "讨论"},
+    "class.model_answer": {"en": "→ A model answer:", "zh": "→ 参考答案："},
     "class.no_discuss": {"en": "This level has no discussion questions.", "zh": "本关没有讨论题。"},
     "class.end_question": {"en": "End this round now and go to the podium?", "zh": "现在结束本轮并查看排名吗？"},
     "podium.title": {"en": "Podium · {level}", "zh": "排行榜 · {level}"},

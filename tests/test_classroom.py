@@ -206,11 +206,10 @@ async def test_trainer_ends_round_early_and_skips(tmp_path):
                               what="B's turn after the skip")
         assert screen.round.teams[0].passes == 1
         assert app.tr("class.skipped", team="A") in str(screen.query_one("#banner", Static).content)
-        await pilot.press("d")  # discussion questions
-        note = await wait_for_screen(pilot, NoteScreen)
-        assert "Grace" in " ".join(note.paragraphs)
-        await pilot.press("escape")
-        await wait_for_screen(pilot, ClassroomScreen, round_ready, what="back on the round")
+        assert screen.check_action("discuss", ()) is False  # the questions give the ideal away
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ClassroomScreen)
         await pilot.press("e")  # B has not had its turn of this pass: it plays first
         await wait_for_screen(pilot, ConfirmScreen)
         await pilot.press("y")
@@ -223,6 +222,10 @@ async def test_trainer_ends_round_early_and_skips(tmp_path):
         podium = await wait_for_screen(pilot, PodiumScreen)
         assert not any(s.finished for s in podium.round.standings())
         assert podium.round.fewer_turns() == {"B": 1}
+        await pilot.press("d")  # on the podium: the questions, each with its model answer
+        note = await wait_for_screen(pilot, NoteScreen)
+        text = " ".join(note.paragraphs)
+        assert "Grace" in text and app.tr("class.model_answer") in text
         assert app.tr("podium.fewer_turns", n=1) in " ".join(str(w.content) for w in podium.query(".row"))
 
 

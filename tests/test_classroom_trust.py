@@ -51,7 +51,6 @@ def banner(screen) -> str:
 
 async def test_an_overlay_stops_the_clock(tmp_path, monkeypatch):
     from game.tui.screens.help import HelpScreen
-    from game.tui.screens.note import NoteScreen
 
     clock = FakeClock()
     monkeypatch.setattr(Countdown, "default_clock", clock)
@@ -62,8 +61,8 @@ async def test_an_overlay_stops_the_clock(tmp_path, monkeypatch):
         clock.advance(2)
         countdown.tick()
         assert countdown.remaining == 18
-        for key, overlay in (("d", NoteScreen), ("f1", HelpScreen), ("e", ConfirmScreen)):
-            await pilot.press(key)  # the questions, help, a confirmation: nothing moves under them
+        for key, overlay in (("f1", HelpScreen), ("e", ConfirmScreen)):
+            await pilot.press(key)  # help, a confirmation: nothing moves under them
             await wait_for_screen(pilot, overlay, focus=False)
             assert countdown.held and not countdown.paused  # held, not the trainer's pause
             clock.advance(300)

@@ -200,8 +200,8 @@ async def _scoreboard(pilot):
 async def _note(pilot):
     from game.tui.screens.note import NoteScreen
 
-    await _round(pilot)
-    await pilot.press("d")  # the trainer opens the level's discussion questions
+    await _podium(pilot)
+    await pilot.press("d")  # on the podium: the level's discussion questions and model answers
     await _settle(pilot, NoteScreen)
 
 

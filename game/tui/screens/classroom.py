@@ -196,6 +196,8 @@ class ClassroomScreen(ChoiceKeys, GameScreen):
             return self.last is None and not self.round.over
         if action == "reveal":
             return self._last_move() is not None
+        if action == "discuss":  # the end-of-level questions give the ideal away: after the round
+            return self.round.over
         if action == "focus_choice":
             return self.choice_cards_shown()
         return True
@@ -299,10 +301,10 @@ class ClassroomScreen(ChoiceKeys, GameScreen):
         self.app.push_screen(NoteScreen(self.tr("class.feedback_for", team=team.name), [p for p in parts if p]))
 
     def action_discuss(self) -> None:
-        from .note import NoteScreen
+        if self.round.over:
+            from .note import discussion_note
 
-        prompts = [f"{n}. {p.get(self.lang)}" for n, p in enumerate(self.round.level.discuss, 1)]
-        self.app.push_screen(NoteScreen(self.tr("class.discuss"), prompts or [self.tr("class.no_discuss")]))
+            self.app.push_screen(discussion_note(self.round.level, self.lang))
 
     def action_end_round(self) -> None:
         """End the round, asking first. The teams still to play this pass have their turn

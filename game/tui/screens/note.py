@@ -35,3 +35,16 @@ class NoteScreen(GameModal):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def discussion_note(level, lang: str) -> NoteScreen:
+    """The level's discussion questions, each followed by its model answer where it has one."""
+    from ...i18n import t
+
+    paragraphs = []
+    for n, question in enumerate(level.discuss, 1):
+        paragraphs.append(f"{n}. {question.get(lang)}")
+        answer = level.answers[n - 1].get(lang) if n <= len(level.answers) else ""
+        if answer:
+            paragraphs.append(f"{t('class.model_answer', lang)} {answer}")
+    return NoteScreen(t("class.discuss", lang), paragraphs or [t("class.no_discuss", lang)])

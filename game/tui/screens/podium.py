@@ -32,6 +32,7 @@ class PodiumScreen(GameScreen):
     """
     BINDINGS = [
         Binding("n", "next_round", "Next round", id="podium.next"),
+        Binding("d", "discuss", "Discuss", id="podium.discuss"),
         Binding("c", "class_debrief", "Class debrief", id="podium.class_debrief"),
         Binding("escape,q", "finish", "Finish", id="podium.finish"),
     ]
@@ -92,6 +93,12 @@ class PodiumScreen(GameScreen):
         if action == "next_round":
             return bool(getattr(self.app, "has_next_round", lambda: False)())
         return True
+
+    def action_discuss(self) -> None:
+        """The level's discussion questions, each with its model answer: now they can be read."""
+        from .note import discussion_note
+
+        self.app.push_screen(discussion_note(self.round.level, self.lang))
 
     def action_class_debrief(self) -> None:
         """The round scene by scene (teams, votes, biggest drops, the questions); Esc comes back."""
