@@ -22,10 +22,10 @@ if TYPE_CHECKING:  # the engine is imported when a level is played, not at start
     from ..model import Level
     from ..scoring import Result
 
-from ..i18n import default_language, other_language, t
+from ..i18n import default_language, t
 from .commands import LevelCommands
 from .crash import CrashReport
-from .localize import localize_bindings
+from .localize import SwitchesLanguage, localize_bindings
 
 
 # Textual's built-in palette commands by their English title: (title, help) per language.
@@ -40,7 +40,7 @@ PALETTE_COMMANDS = {
 }
 
 
-class MotApp(CrashReport, App):
+class MotApp(CrashReport, SwitchesLanguage, App):
     CSS_PATH = Path(__file__).parent / "app.tcss"  # absolute: subclasses may live elsewhere
     TITLE = "Moment of Truth · 关键时刻"
     COMMANDS = App.COMMANDS | {LevelCommands}
@@ -117,16 +117,10 @@ class MotApp(CrashReport, App):
         return self.library
 
     # -- language --------------------------------------------------------------------------
-    def action_toggle_language(self) -> None:
-        self.lang = other_language(self.lang)
-
     async def watch_lang(self, lang: str) -> None:
         if self.store is not None:
             self.write(self.store.set_setting, "lang", lang)
-        localize_bindings(self, lang)
-        for screen in list(self.screen_stack):
-            if hasattr(screen, "refresh_language"):
-                await screen.refresh_language()
+        await super().watch_lang(lang)
 
     def get_system_commands(self, screen):
         """Textual's own palette commands, in the player's language."""
@@ -302,21 +296,29 @@ class MotApp(CrashReport, App):
         level = self.library.level(saved.level_id) if saved else None
         if level is None:
             return None
+        screen = self.replay_scene(level, saved.seed, list(saved.choices), saved.started_at)
+        if screen is False:  # the level changed under the saved choices: start it afresh
+            self.store.clear_progress(self.player)
+            return None
+        return screen
+
+    def replay_scene(self, level: Level, seed, choices: list, started_at):
+        """A scene screen where saved choices left a level: None when they already finished
+        it, False when they no longer play (the level was edited since)."""
         from ..engine import ChoiceUnavailable, Game
         from .screens.scene import SceneScreen
 
-        game = Game(level, self.scores_for(level), seed=saved.seed)
+        game = Game(level, self.scores_for(level), seed=seed)
         try:
-            state = game.play(list(saved.choices))
-        except ChoiceUnavailable:
-            self.store.clear_progress(self.player)
-            return None
+            state = game.play([str(c) for c in choices])
+        except (ChoiceUnavailable, KeyError, TypeError, ValueError):  # a save from another version
+            return False
         if state.finished:
             return None
         screen = SceneScreen(level)
         screen.game, screen.state = game, state
         try:
-            screen.started_at = datetime.fromisoformat(saved.started_at.replace("Z", "+00:00"))
+            screen.started_at = datetime.fromisoformat(str(started_at).replace("Z", "+00:00"))
         except ValueError:
             pass
         return screen

@@ -160,22 +160,11 @@ class ClassroomApp(MotApp):
         level = next((lv for lv in self.levels if entry and lv.id == entry.get("level")), None)
         if level is None:
             return None
-        from ..engine import ChoiceUnavailable, Game
-        from .screens.scene import SceneScreen
-
-        game = Game(level, self.scores_for(level), seed=entry.get("seed"))
-        try:
-            state = game.play([str(c) for c in entry.get("choices", [])])
-        except (ChoiceUnavailable, KeyError, TypeError):
+        choices = entry.get("choices")
+        screen = self.replay_scene(level, entry.get("seed"), choices if isinstance(choices, list) else [],
+                                   entry.get("started_at"))
+        if not screen:
             return None
-        if state.finished:
-            return None
-        screen = SceneScreen(level)
-        screen.game, screen.state = game, state
-        try:
-            screen.started_at = datetime.fromisoformat(str(entry.get("started_at")))
-        except ValueError:
-            pass
         self.team_entry = {**entry, "left": False}
         self.write(self.store.save_team_progress, self.room, self.team, self.team_entry)
         return screen

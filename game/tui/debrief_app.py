@@ -12,13 +12,13 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 
-from ..i18n import default_language, other_language
+from ..i18n import default_language
 from ..model import Level
 from .crash import CrashReport
-from .localize import localize_bindings
+from .localize import SwitchesLanguage, localize_bindings
 
 
-class DebriefApp(CrashReport, App):
+class DebriefApp(CrashReport, SwitchesLanguage, App):
     TITLE = "Moment of Truth · 关键时刻"
     CSS_PATH = Path(__file__).parent / "app.tcss"
     BINDINGS = [
@@ -43,11 +43,3 @@ class DebriefApp(CrashReport, App):
         self.push_screen(ClassDebriefScreen(self.level, self.runs, self.votes, room=self.room),
                          callback=lambda _: self.exit())
 
-    def action_toggle_language(self) -> None:
-        self.lang = other_language(self.lang)
-
-    async def watch_lang(self, lang: str) -> None:
-        localize_bindings(self, lang)
-        for screen in list(self.screen_stack):
-            if hasattr(screen, "refresh_language"):
-                await screen.refresh_language()

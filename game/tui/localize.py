@@ -23,3 +23,20 @@ def localize_bindings(node: DOMNode, lang: str) -> None:
             for b in bindings
         ]
     node._bindings = fresh
+
+
+class SwitchesLanguage:
+    """F2 in any of the game's apps: the Footer's keys and every open screen change language.
+    Mixed in before `App`; an app that must do more (save the choice, recompose) extends
+    `watch_lang` and calls this one."""
+
+    def action_toggle_language(self) -> None:
+        from ..i18n import other_language
+
+        self.lang = other_language(self.lang)
+
+    async def watch_lang(self, lang: str) -> None:
+        localize_bindings(self, lang)
+        for screen in list(self.screen_stack):
+            if hasattr(screen, "refresh_language"):
+                await screen.refresh_language()

@@ -18,14 +18,14 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 
-from ..i18n import default_language, other_language, t
+from ..i18n import default_language, t
 from .crash import CrashReport
-from .localize import localize_bindings
+from .localize import SwitchesLanguage, localize_bindings
 
 POLL_SECONDS = 1.0
 
 
-class ScoreboardApp(CrashReport, App):
+class ScoreboardApp(CrashReport, SwitchesLanguage, App):
     TITLE = "Moment of Truth · 关键时刻"
     CSS_PATH = Path(__file__).parent / "app.tcss"
     BINDINGS = [
@@ -159,12 +159,3 @@ class ScoreboardApp(CrashReport, App):
         level = self.library.level(level_id) if self.library is not None else None
         return level.title.get(lang) if level is not None else level_id
 
-    # -- language --------------------------------------------------------------------------
-    def action_toggle_language(self) -> None:
-        self.lang = other_language(self.lang)
-
-    async def watch_lang(self, lang: str) -> None:
-        localize_bindings(self, lang)
-        for screen in list(self.screen_stack):
-            if hasattr(screen, "refresh_language"):
-                await screen.refresh_language()
