@@ -34,6 +34,17 @@ STEP_MEANINGS = {
 }
 
 STRINGS: dict[str, dict[str, str]] = {
+    "strings.not_a_file": {"en": "{file} is not a regular file", "zh": "{file} 不是普通文件"},
+    "strings.cannot_read": {"en": "cannot read {file}", "zh": "无法读取 {file}"},
+    "strings.binary": {"en": "{file} is not a CSV table (a spreadsheet file?): in Excel use "
+                             "\"Save as… → CSV UTF-8 (comma delimited)\"",
+                       "zh": "{file} 不是 CSV 表格（是电子表格文件吗？）：在 Excel 中选择"
+                             "“另存为… → CSV UTF-8（逗号分隔）”"},
+    "strings.encoding": {"en": "{file} is in an encoding this cannot read: save it as \"CSV UTF-8\"",
+                         "zh": "无法识别 {file} 的编码：请另存为“CSV UTF-8”"},
+    "strings.bad_csv": {"en": "{file} is not a valid CSV table ({error})", "zh": "{file} 不是有效的 CSV 表格（{error}）"},
+    "strings.no_columns": {"en": "the table {file} needs `id` and `translation` columns",
+                           "zh": "表格 {file} 需要 `id` 和 `translation` 两列"},
     "join.title": {"en": "Join this room", "zh": "加入这个房间"},
     "join.code": {"en": "Join code", "zh": "加入码"},
     "join.hint": {"en": "Scan the code or open the address on the same network · Esc closes",

@@ -7,6 +7,7 @@ shipped files are never written.
 from __future__ import annotations
 
 import csv
+import io
 import difflib
 import shutil
 from pathlib import Path
@@ -126,3 +127,45 @@ def test_export_by_level_id_to_stdout(capsys):
     assert main(["strings", "export", "first-call", "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("\ufeffid,scene,speaker,source,translation,file,line")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "utf-16", "gbk", "gb18030"])
+def test_a_table_saved_by_excel_in_any_encoding_round_trips(tmp_path, encoding):
+    """Excel on Chinese Windows saves "CSV" in GBK, "Unicode text" in UTF-16, "CSV UTF-8" with a
+    BOM: every one of them imports to the same file."""
+    level = copy(ROOT / "levels/tutorial/01-first-call.toml", tmp_path)
+    rows = export(level, "zh", tmp_path / "zh.csv")
+    target = next(r for r in rows if r["id"] == "scene.needs.choice.promise-thursday.feedback")
+    target["translation"] = "新的反馈：别许诺做不到的事。"
+    table = tmp_path / f"{encoding}.csv"
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(target))
+    writer.writeheader()
+    writer.writerow(target)
+    table.write_bytes(buffer.getvalue().encode(encoding))
+    import_(level, "zh", table)
+    loaded = load_folder_for(level)[1][0].level
+    assert loaded.scenes["needs"].choice("promise-thursday").feedback.get("zh") == "新的反馈：别许诺做不到的事。"
+
+
+@pytest.mark.parametrize("content", [b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)) * 4,  # an .xlsx
+                                     b"\x00\x01\x02binary\xff\xfe"[2:] + b"\x00" * 50])
+def test_a_binary_file_is_a_clear_error(tmp_path, capsys, content, monkeypatch):
+    monkeypatch.setenv("MOT_LANG", "en")
+    level = copy(ROOT / "levels/tutorial/02-follow-up.toml", tmp_path)
+    original = level.read_bytes()
+    table = tmp_path / "book.csv"
+    table.write_bytes(content)
+    code = main(["strings", "import", str(level), "--lang", "zh", "--format", "csv", str(table)])
+    err = capsys.readouterr().err
+    assert code == 1 and "is not a CSV table" in err and "CSV UTF-8" in err
+    assert "internal error" not in err and level.read_bytes() == original
+
+
+def test_the_message_in_chinese(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("MOT_LANG", "zh")
+    level = copy(ROOT / "levels/tutorial/02-follow-up.toml", tmp_path)
+    table = tmp_path / "book.csv"
+    table.write_bytes(b"\x00" * 10)
+    assert main(["strings", "import", str(level), "--lang", "zh", "--format", "csv", str(table)]) == 1
+    assert "另存为" in capsys.readouterr().err

@@ -69,10 +69,20 @@ def run(args) -> int:
         else:
             sys.stdout.write("\ufeff" + text)
         return 0
-    with open(args.file, encoding="utf-8-sig", newline="") as f:
-        rows = list(csv.DictReader(f))
+    from ..i18n import default_language, t
+
+    ui = default_language()
+    text, problem = read_table(Path(args.file))
+    if problem is not None:
+        print(f"mot strings import: {t(problem, ui, file=args.file)}", file=sys.stderr)
+        return 1
+    try:
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        print(f"mot strings import: {t('strings.bad_csv', ui, file=args.file, error=error)}", file=sys.stderr)
+        return 1
     if rows and not {"id", "translation"} <= set(rows[0]):
-        print("mot strings import: the table needs `id` and `translation` columns", file=sys.stderr)
+        print(f"mot strings import: {t('strings.no_columns', ui, file=args.file)}", file=sys.stderr)
         return 1
     changed, unknown = import_rows(path, entries, rows, args.lang)
     if unknown:
@@ -80,6 +90,40 @@ def run(args) -> int:
               + ", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else ""), file=sys.stderr)
     print(f"{display_path(path)}: {changed} text(s) updated")
     return 0
+
+
+MAX_TABLE_BYTES = 16 * 1024 * 1024
+
+
+def read_table(path: Path) -> tuple[str, str | None]:
+    """The text of a translator's CSV, whatever Excel saved it as: UTF-8 with or without a BOM,
+    UTF-16 ("Unicode text"), or GB18030/GBK (Excel on Chinese Windows). Returns (text, None), or
+    ("", the i18n key of what is wrong)."""
+    from ..paths import UnsafeFile, read_regular
+
+    try:
+        raw = read_regular(path, MAX_TABLE_BYTES)
+    except UnsafeFile:
+        return "", "strings.not_a_file"
+    except OSError:
+        return "", "strings.cannot_read"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ["utf-16"]
+    elif raw.startswith(b"\xef\xbb\xbf"):
+        encodings = ["utf-8-sig"]
+    elif b"\x00" in raw:
+        return "", "strings.binary"  # a spreadsheet file (.xlsx), not its CSV
+    else:
+        encodings = ["utf-8", "gb18030"]
+    for encoding in encodings:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if any(ch < " " and ch not in "\t\r\n" for ch in text):
+            return "", "strings.binary"
+        return text, None
+    return "", "strings.encoding"
 
 
 def level_path(spec: str) -> Path | None:
