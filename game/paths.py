@@ -49,13 +49,17 @@ def shipped_levels_dir() -> Path:
     return _checkout_levels() or package_dir("levels")
 
 
+def _env_levels() -> list[str]:
+    """The folders MOT_LEVELS names (several joined by os.pathsep)."""
+    return [p for p in os.environ.get("MOT_LEVELS", "").split(os.pathsep) if p]
+
+
 def user_levels_dirs(extra: list | tuple = ()) -> list[Path]:
     """The user's own level folders, added to the shipped ones: `extra` (--levels), MOT_LEVELS
     (several joined by os.pathsep), then `levels` under the user data folder."""
     from .store import default_data_dir  # only here: the title screen does not need it
 
-    env = [p for p in os.environ.get("MOT_LEVELS", "").split(os.pathsep) if p]
-    return [Path(p).expanduser() for p in (*extra, *env)] + [default_data_dir() / "levels"]
+    return [Path(p).expanduser() for p in (*extra, *_env_levels())] + [default_data_dir() / "levels"]
 
 
 def levels_dirs(extra: list | tuple = ()) -> list[Path]:
@@ -71,7 +75,7 @@ def default_levels_dir() -> Path:
     """Where `mot new --campaign` writes and the default of commands that read one folder:
     MOT_LEVELS (its first folder), else ./levels in a checkout, else the user data folder's
     `levels` (never the installed package)."""
-    env = [p for p in os.environ.get("MOT_LEVELS", "").split(os.pathsep) if p]
+    env = _env_levels()
     if env:
         return Path(env[0]).expanduser()
     here = _checkout_levels()

@@ -200,3 +200,20 @@ def test_stopped_early_json_says_null_not_a_guess(tmp_path):
     assert report["complete"] is False
     assert report["paths"] is None and report["unused_choices"] is None
     assert report["unreachable_scenes"] is None and report["endings"] == {"ok": True}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_portrait_that_is_a_fifo_is_no_portrait(tmp_path, monkeypatch):
+    """The scene reads portraits as the loader reads levels: a FIFO never hangs it."""
+    from game.tui.widgets import portrait
+
+    (tmp_path / "portraits").mkdir()
+    os.mkfifo(tmp_path / "portraits" / "pipe.txt")
+    (tmp_path / "portraits" / "ok.txt").write_text("(o_o)\n", encoding="utf-8")
+    monkeypatch.setattr(portrait, "default_assets_dir", lambda: tmp_path)
+    portrait.read_portrait.cache_clear()
+    try:
+        assert portrait.read_portrait("pipe") == ""
+        assert portrait.read_portrait("ok") == "(o_o)"
+    finally:
+        portrait.read_portrait.cache_clear()

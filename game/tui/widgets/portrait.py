@@ -7,21 +7,20 @@ from functools import lru_cache
 from textual.content import Content
 from textual.widgets import Static
 
-from ...paths import default_assets_dir
+from ...paths import default_assets_dir, read_regular
 from ...model import clean_text
 
 MAX_LINES, MAX_WIDTH = 9, 24
+MAX_BYTES = 64 * 1024
 
 
 @lru_cache(maxsize=64)
 def read_portrait(name: str) -> str:
     """The art, cleaned of control characters and cut to a size that fits beside dialogue."""
-    assets = default_assets_dir().resolve()
-    path = (assets / "portraits" / f"{name}.txt").resolve()
-    if not path.is_relative_to(assets):
-        return ""
-    try:
-        text = clean_text(path.read_text(encoding="utf-8"))
+    assets = default_assets_dir()
+    try:  # a regular file inside assets/, never a FIFO that would hang the scene, and small
+        raw = read_regular(assets / "portraits" / f"{name}.txt", MAX_BYTES, inside=assets)
+        text = clean_text(raw.decode("utf-8"))
     except (OSError, UnicodeDecodeError):
         return ""
     return "\n".join(line[:MAX_WIDTH] for line in text.splitlines()[:MAX_LINES])
