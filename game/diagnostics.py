@@ -61,14 +61,15 @@ class Diagnostic:
     line: int
     col: int
     code: str
-    message: str
+    message: str  # English
+    zh: str = ""  # the same message in Chinese (every diagnostic has one; `text()` falls back)
 
     def __post_init__(self) -> None:
         # Messages quote keys, ids and paths from the file: never a raw control character or an
         # invisible format character on the way to a terminal, in the CLI or the TUI.
         from .model import clean_text
 
-        for name in ("path", "message"):
+        for name in ("path", "message", "zh"):
             object.__setattr__(self, name, clean_text(getattr(self, name)).replace("\n", " "))
 
     @property
@@ -79,8 +80,17 @@ class Diagnostic:
     def is_error(self) -> bool:
         return self.code.startswith("E")
 
+    def text(self, lang: str = "en") -> str:
+        """The message in `lang` ("zh" or "en"); English where no Chinese was written."""
+        return self.zh if lang == "zh" and self.zh else self.message
+
+    def render(self, lang: str = "en") -> str:
+        """`file:line:col: error[CODE]: message` in `lang` (the code and severity word stay
+        ASCII in both, so an author can grep and search for them)."""
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}[{self.code}]: {self.text(lang)}"
+
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}[{self.code}]: {self.message}"
+        return self.render("en")
 
     def as_dict(self) -> dict:
         return {
@@ -90,6 +100,7 @@ class Diagnostic:
             "severity": self.severity,
             "code": self.code,
             "message": self.message,
+            "zh": self.zh or self.message,
         }
 
 

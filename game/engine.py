@@ -64,6 +64,7 @@ class Move:
     delta: int
     perception: int
     before: int = 0
+    said: str = ""  # the learner's own words, when the move was typed (free-answer mode)
 
 
 @dataclass(frozen=True)
@@ -123,17 +124,19 @@ class Game:
         """The choices available now, in the order the player is shown them (see `shown_order`)."""
         return shown_order(self.choices(state), self.seed, self.level.id, state.scene, len(state.moves))
 
-    def apply(self, state: State, choice_id: str) -> State:
+    def apply(self, state: State, choice_id: str, said: str = "") -> State:
         available = self.choices(state)
         choice = next((c for c in available if c.id == choice_id), None)
         if choice is None:
             raise ChoiceUnavailable(state.scene or "(ended)", choice_id, [c.id for c in available])
-        return self.take(state, choice)
+        return self.take(state, choice, said)
 
-    def take(self, state: State, choice: Choice) -> State:
-        """Apply a choice already known to be available (the analyser's fast path)."""
+    def take(self, state: State, choice: Choice, said: str = "") -> State:
+        """Apply a choice already known to be available (the analyser's fast path). `said` is
+        what the learner typed when the move was matched from their own words."""
         perception = clamp(state.perception + choice.delta)
-        move = Move(state.scene or "", choice.id, choice.step, choice.delta, perception, state.perception)
+        move = Move(state.scene or "", choice.id, choice.step, choice.delta, perception, state.perception,
+                    said)
         flags = state.flags | frozenset(choice.sets) if choice.sets else state.flags
         found = state.found | frozenset(choice.reveals) if choice.reveals else state.found
         target = choice.next

@@ -103,6 +103,9 @@ class Choice:
     # Conditional destinations, tried in order after the move's own effects; `next` is where
     # the choice goes when none holds (`next = [{ when = "…", to = "…" }, …, { to = "…" }]`).
     branches: tuple[tuple["Condition", str], ...] = ()
+    # Other ways a learner might say this move, per language (free-answer mode's matcher reads
+    # them beside `text`): `examples = { en = [...], zh = [...] }`.
+    examples: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def ending(self) -> str | None:

@@ -180,7 +180,7 @@ def test_cli_json_format():
     assert proc.returncode == 1
     data = json.loads(proc.stdout)
     assert sorted((d["code"], d["line"], d["col"]) for d in data) == expectations(path)
-    assert all(set(d) == {"path", "line", "col", "severity", "code", "message"} for d in data)
+    assert all(set(d) == {"path", "line", "col", "severity", "code", "message", "zh"} for d in data)
     assert {d["severity"] for d in data} == {"error"}
 
 
