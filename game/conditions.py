@@ -35,12 +35,17 @@ KEYWORDS = {"and", "or", "not", "perception"}
 
 
 class ConditionError(ValueError):
-    """A `when` that does not parse; `col` is 1-based within the expression."""
+    """A `when` that does not parse; `col` is 1-based within the expression. `message` is
+    English, `zh` the same in Chinese (the checker prints either)."""
 
-    def __init__(self, message: str, col: int) -> None:
+    def __init__(self, message: str, col: int, zh: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.col = col
+        self.zh = zh or message
+
+    def text(self, lang: str = "en") -> str:
+        return self.zh if lang == "zh" else self.message
 
 
 @dataclass(frozen=True)
@@ -159,13 +164,20 @@ def _compile(node: tuple) -> Callable[[Env], int]:
 def parse(source: str) -> Condition:
     """Parse a `when` expression, or raise ConditionError pointing at the column."""
     if len(source) > MAX_LENGTH:
-        raise ConditionError(f"condition longer than {MAX_LENGTH} characters", 1)
+        raise ConditionError(f"condition longer than {MAX_LENGTH} characters", 1,
+                             f"条件超过 {MAX_LENGTH} 个字符")
     tokens = _tokenize(source)
     parser = _Parser(tokens, len(source))
     tree = parser.expr(0)
     if parser.peek() is not None:
         kind, text, col = parser.peek()
-        raise ConditionError(f"unexpected {text!r}; expected `and`, `or` or the end", col)
+        if text == "(" or kind != "op":
+            raise ConditionError(f"unexpected {text!r}; expected `and`, `or` or the end", col,
+                                 f"此处不应出现 {text!r}：应为 `and`、`or` 或条件结束")
+        raise ConditionError(f"unexpected {text!r}: comparisons do not chain; write "
+                             "`perception > 1 and perception < 3`", col,
+                             f"此处不应出现 {text!r}：比较不能连写，"
+                             "请写成 `perception > 1 and perception < 3`")
     return Condition(source, tree)
 
 
@@ -179,13 +191,37 @@ def _tokenize(source: str) -> list[tuple[str, str, int]]:
         if not match or match.end() == pos:
             col = pos + 1 + (len(source[pos:]) - len(source[pos:].lstrip()))
             bad = source[col - 1]
-            hint = " (use `and`, `or`, `not`)" if bad in "&|!" else ""
-            raise ConditionError(f"unexpected character {bad!r}{hint}", col)
+            hint, hint_zh = _hint(source, col - 1)
+            raise ConditionError(f"unexpected character {bad!r}{hint}", col, f"不应出现的字符 {bad!r}{hint_zh}")
         kind = match.lastgroup
         text = match.group(kind)
         tokens.append((kind, text, match.start(kind) + 1))
         pos = match.end()
     return tokens
+
+
+def _hint(source: str, i: int) -> tuple[str, str]:
+    """What the author probably meant by the character at `source[i]` (English, Chinese)."""
+    pair = source[i:i + 2]
+    if pair in ("=>", "=<"):
+        op = pair[::-1]
+        return f": write `{op}`, not `{pair}`", f"：应写 `{op}`，而不是 `{pair}`"
+    if pair == "=!":
+        return ": write `!=`", "：应写 `!=`"
+    bad = source[i]
+    if bad == "=":
+        return (": to compare, write `==` (`perception == 1`); `=` alone is not a comparison",
+                "：比较请写 `==`（如 `perception == 1`）；单独一个 `=` 不是比较")
+    if bad == "!":
+        return " (use `not`, or `!=` to compare)", "（请用 `not`，比较不等请用 `!=`）"
+    if bad in "&|":
+        return " (use `and`, `or`, `not`)", "（请用 `and`、`or`、`not`）"
+    if bad.isupper():
+        return (": flags and level ids are lowercase (letters, digits, hyphens)",
+                "：标记和关卡 id 只能用小写字母、数字和连字符")
+    if bad == "_":
+        return ": ids use hyphens, not underscores", "：id 用连字符 `-`，不用下划线"
+    return "", ""
 
 
 class _Parser:
@@ -209,7 +245,8 @@ class _Parser:
     def expr(self, depth: int) -> tuple:
         if depth > MAX_DEPTH:
             tok = self.peek()
-            raise ConditionError("condition nested too deeply", tok[2] if tok else self.end_col)
+            raise ConditionError("condition nested too deeply", tok[2] if tok else self.end_col,
+                                 "条件嵌套太深")
         node = self.and_(depth)
         while self._is("or"):
             self.take()
@@ -227,7 +264,7 @@ class _Parser:
         if self._is("not"):
             self.take()
             if depth > MAX_DEPTH:
-                raise ConditionError("condition nested too deeply", self.end_col)
+                raise ConditionError("condition nested too deeply", self.end_col, "条件嵌套太深")
             return ("not", self.not_(depth + 1))
         return self.cmp(depth)
 
@@ -242,7 +279,8 @@ class _Parser:
     def atom(self, depth: int) -> tuple:
         tok = self.take()
         if tok is None:
-            raise ConditionError("the condition ends too early", self.end_col)
+            raise ConditionError("the condition ends too early", self.end_col,
+                                 "条件提前结束：后面还缺一个标记、数字或 `(`")
         kind, text, col = tok
         if kind == "int":
             return ("int", int(text))
@@ -252,12 +290,14 @@ class _Parser:
             if text == "perception":
                 return ("perception",)
             if text in KEYWORDS:
-                raise ConditionError(f"expected a flag, a number or `(`, found `{text}`", col)
+                raise ConditionError(f"expected a flag, a number or `(`, found `{text}`", col,
+                                     f"这里应为标记、数字或 `(`，却是 `{text}`")
             return ("flag", text)
         if text == "(":
             node = self.expr(depth + 1)
             close = self.take()
             if close is None or close[1] != ")":
-                raise ConditionError("missing `)`", close[2] if close else self.end_col)
+                raise ConditionError("missing `)`", close[2] if close else self.end_col, "缺少 `)`")
             return node
-        raise ConditionError(f"expected a flag, a number or `(`, found {text!r}", col)
+        raise ConditionError(f"expected a flag, a number or `(`, found {text!r}", col,
+                             f"这里应为标记、数字或 `(`，却是 {text!r}")

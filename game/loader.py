@@ -110,9 +110,10 @@ class _Reader:
         self.positions = positions
         self.diagnostics: list[Diagnostic] = []
 
-    def report(self, code: str, message: str, keypath: tuple, at: str = "key", col_offset: int = 0) -> None:
+    def report(self, code: str, message: str, keypath: tuple, at: str = "key", col_offset: int = 0,
+               zh: str = "") -> None:
         line, col = (self.positions.value if at == "value" else self.positions.key)(keypath)
-        self.diagnostics.append(Diagnostic(self.shown, line, col + col_offset, code, message))
+        self.diagnostics.append(Diagnostic(self.shown, line, col + col_offset, code, message, zh))
 
     def table(self, data: Any, spec: dict, keypath: tuple, what: str) -> dict:
         """Check a table against a spec; return only the keys whose type is right."""
@@ -606,7 +607,8 @@ class _LevelBuilder:
             cond = conditions.parse(source)
         except conditions.ConditionError as exc:
             # Point inside the string: one past the opening quote, plus the column in the expression.
-            self.r.report("E013", f"`when` does not parse: {exc.message}", kp, "value", col_offset=exc.col)
+            self.r.report("E013", f"`when` does not parse: {exc.message}", kp, "value", col_offset=exc.col,
+                          zh=f"`when` 无法解析：{exc.zh}")
             return None
         ok = True
         for flag in sorted(cond.flags() - flags):

@@ -124,7 +124,7 @@ def test_evaluation_is_pure():
 @pytest.mark.parametrize("source,col,message", [
     ("a && b", 3, "unexpected character '&' (use `and`, `or`, `not`)"),
     ("a || b", 3, "unexpected character '|' (use `and`, `or`, `not`)"),
-    ("!a", 1, "unexpected character '!' (use `and`, `or`, `not`)"),
+    ("!a", 1, "unexpected character '!' (use `not`, or `!=` to compare)"),
     ("  &", 3, "unexpected character '&' (use `and`, `or`, `not`)"),
     ("", 1, "the condition ends too early"),
     ("   ", 4, "the condition ends too early"),
@@ -137,16 +137,19 @@ def test_evaluation_is_pure():
     ("(a b)", 4, "missing `)`"),
     ("a b", 3, "unexpected 'b'; expected `and`, `or` or the end"),
     ("x == 1)", 7, "unexpected ')'; expected `and`, `or` or the end"),
-    ("1 < 2 < 3", 7, "unexpected '<'; expected `and`, `or` or the end"),
+    ("1 < 2 < 3", 7, "unexpected '<': comparisons do not chain; write `perception > 1 and perception < 3`"),
     ("and a", 1, "expected a flag, a number or `(`, found `and`"),
     ("a or or b", 6, "expected a flag, a number or `(`, found `or`"),
     (")", 1, "expected a flag, a number or `(`, found ')'"),
     ("( )", 3, "expected a flag, a number or `(`, found ')'"),
-    ("Knows", 1, "unexpected character 'K'"),
-    ("knows_deadline", 6, "unexpected character '_'"),
+    ("Knows", 1, "unexpected character 'K': flags and level ids are lowercase (letters, digits, hyphens)"),
+    ("knows_deadline", 6, "unexpected character '_': ids use hyphens, not underscores"),
     ("score.", 6, "unexpected character '.'"),
     ("score.Bad > 1", 6, "unexpected character '.'"),
-    ("perception = 1", 12, "unexpected character '='"),
+    ("perception = 1", 12, "unexpected character '=': to compare, write `==` (`perception == 1`); "
+                           "`=` alone is not a comparison"),
+    ("perception => 1", 12, "unexpected character '=': write `>=`, not `=>`"),
+    ("perception =< 0", 12, "unexpected character '=': write `<=`, not `=<`"),
     ("flag.x", 5, "unexpected character '.'"),
     ("a and 'b'", 7, "unexpected character \"'\""),
 ])
@@ -155,6 +158,32 @@ def test_syntax_errors_point_at_the_column(source, col, message):
         parse(source)
     assert (info.value.col, info.value.message) == (col, message)
     assert str(info.value) == message
+
+
+@pytest.mark.parametrize("source, col, zh", [
+    ("perception = 1", 12, "不应出现的字符 '='：比较请写 `==`（如 `perception == 1`）；单独一个 `=` 不是比较"),
+    ("perception => 1", 12, "不应出现的字符 '='：应写 `>=`，而不是 `=>`"),
+    ("a && b", 3, "不应出现的字符 '&'（请用 `and`、`or`、`not`）"),
+    ("(a", 3, "缺少 `)`"),
+    ("a or", 5, "条件提前结束：后面还缺一个标记、数字或 `(`"),
+    ("1 < 2 < 3", 7, "此处不应出现 '<'：比较不能连写，请写成 `perception > 1 and perception < 3`"),
+    ("a b", 3, "此处不应出现 'b'：应为 `and`、`or` 或条件结束"),
+    ("and a", 1, "这里应为标记、数字或 `(`，却是 `and`"),
+])
+def test_syntax_errors_in_chinese(source, col, zh):
+    with pytest.raises(ConditionError) as info:
+        parse(source)
+    assert (info.value.col, info.value.zh, info.value.text("zh")) == (col, zh, zh)
+    assert info.value.text("en") == info.value.message
+
+
+def test_every_syntax_error_has_chinese():
+    """Every raise in the parser passes a Chinese message (a new one cannot forget it)."""
+    for source in ("", "a &", "a b", "(a", "Knows", "not " * 40 + "a", "(" * 40 + "a" + ")" * 40,
+                   "a or " * 500 + "a", ")", "and", "1 < 2 < 3"):
+        with pytest.raises(ConditionError) as info:
+            parse(source)
+        assert info.value.zh != info.value.message and re.search("[\u4e00-\u9fff]", info.value.zh), source
 
 
 def test_nesting_and_length_limits():
