@@ -46,7 +46,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterable, Sequence
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 DB_NAME = "mot.sqlite3"
 APP_NAME = "moment-of-truth"
 MODES = ("learn", "exam", "classroom", "headless")
@@ -207,6 +207,13 @@ MIGRATIONS: dict[int, list[str]] = {
             sent_at      TEXT NOT NULL,
             PRIMARY KEY (statement_id, lrs))""",
     ],
+    7: [
+        # The learner's own words (issue 15, free-answer mode): a typed reply is stored with the
+        # move it was matched to, and with a level in progress (JSON [said, …], one per choice,
+        # "" for a picked card) so Continue brings the words back.
+        "ALTER TABLE moves ADD COLUMN said TEXT",
+        "ALTER TABLE in_progress ADD COLUMN said TEXT",
+    ],
 }
 
 _NOTICES = {
@@ -269,6 +276,7 @@ class MoveRecord:
     offered: tuple | None = None  # ((id, map), …)
     ideal: tuple | None = None
     best: str | None = None
+    said: str | None = None  # schema 7 on: what the learner typed (free-answer mode), else None
 
 
 @dataclass(frozen=True)
@@ -379,6 +387,7 @@ class Progress:
     seed: int | None
     choices: tuple[str, ...]
     started_at: str
+    said: tuple[str, ...] = ()  # schema 7 on: the typed words per choice ("" for a picked card)
 
 
 class StoreError(Exception):
@@ -815,10 +824,10 @@ class Store:
                  started, finished, duration, seed, lang, titles, lost_turns))
             conn.executemany(
                 "INSERT INTO moves(run_id, seq, scene, choice, step, delta, perception, at,"
-                " before, line, choice_text, offered, ideal, best)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " before, line, choice_text, offered, ideal, best, said)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [(cursor.lastrowid, seq, m.scene, m.choice, m.step, m.delta, m.perception, at,
-                  getattr(m, "before", None), *seen_columns(seq - 1))
+                  getattr(m, "before", None), *seen_columns(seq - 1), getattr(m, "said", "") or None)
                  for seq, (m, at) in enumerate(zip(moves, times), 1)])
             if room is not None:
                 self._upsert_live(conn, room, team if team is not None else player, level_id,
@@ -928,14 +937,16 @@ class Store:
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, str(value))))
 
     def save_progress(self, player: str, level_id: str, seed: int | None, choices: Sequence[str],
-                      started_at: datetime | str | None = None) -> None:
-        """Remember `player`'s level in progress: the choices so far and the card order's seed."""
+                      started_at: datetime | str | None = None, said: Sequence[str] = ()) -> None:
+        """Remember `player`'s level in progress: the choices so far and the card order's seed;
+        `said`, the words typed for each choice (free-answer mode; "" for a picked card)."""
+        words = _json(list(said)) if any(said) else None
         self._write(lambda c: c.execute(
-            "INSERT INTO in_progress(player, level_id, seed, choices, started_at, updated_at)"
-            " VALUES (?,?,?,?,?,?) ON CONFLICT(player) DO UPDATE SET level_id = excluded.level_id,"
+            "INSERT INTO in_progress(player, level_id, seed, choices, started_at, updated_at, said)"
+            " VALUES (?,?,?,?,?,?,?) ON CONFLICT(player) DO UPDATE SET level_id = excluded.level_id,"
             " seed = excluded.seed, choices = excluded.choices, started_at = excluded.started_at,"
-            " updated_at = excluded.updated_at",
-            (player, level_id, seed, ",".join(choices), utc_iso(started_at), utc_iso())))
+            " updated_at = excluded.updated_at, said = excluded.said",
+            (player, level_id, seed, ",".join(choices), utc_iso(started_at), utc_iso(), words)))
 
     def clear_progress(self, player: str) -> None:
         self._write(lambda c: c.execute("DELETE FROM in_progress WHERE player = ?", (player,)))
@@ -946,7 +957,9 @@ class Store:
             return None
         r = rows[0]
         choices = tuple(c for c in (r["choices"] or "").split(",") if c)
-        return Progress(r["level_id"], r["seed"], choices, r["started_at"])
+        said = _unjson(r["said"]) if "said" in r.keys() else None
+        said = tuple(str(s) for s in said) if isinstance(said, list) else ()
+        return Progress(r["level_id"], r["seed"], choices, r["started_at"], said)
 
     def last_played(self, player: str) -> str | None:
         """The level of the player's most recent finished run."""
