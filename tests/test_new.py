@@ -1,15 +1,28 @@
-"""`mot new`: the skeleton checks clean, plays to +3 on its ideal path, and never clobbers a file."""
+"""`mot new`: the skeleton checks clean, plays to +3 on its ideal path, and never clobbers a file;
+a new campaign folder gets its campaign.toml; what it writes and the shipped levels are stable
+under `taplo fmt` with taplo's default settings (when taplo is installed)."""
 
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from game.cli import main
 from game.commands.check import check
 from game.library import load_folder_for
+from game.loader import load_campaign
 from game.model import STEPS
+
+ROOT = Path(__file__).resolve().parent.parent
+# taplo from PyPI (`pip install taplo`) puts its binary beside the venv's python.
+TAPLO = shutil.which("taplo") or next(
+    (str(p) for p in [Path(sys.executable).parent / "taplo"] if p.is_file()), None)
+NEEDS_TAPLO = pytest.mark.skipif(TAPLO is None, reason="taplo is not installed (pip install taplo)")
 
 CAMPAIGN = '''# The demo campaign: comments must survive `mot new`.
 format = 1
@@ -99,3 +112,59 @@ def test_campaign_list_is_not_doubled(levels):
 def test_rejects_a_bad_id(levels, bad, capsys):
     assert main(["new", bad]) == 2
     assert "bad level id" in capsys.readouterr().err
+
+
+def test_new_campaign_gets_its_campaign_toml(levels, capsys):
+    assert main(["new", "late-delivery", "--campaign", "my-course"]) == 0
+    folder = levels / "my-course"
+    out = capsys.readouterr().out
+    assert "wrote levels/my-course/campaign.toml" in out.replace(str(levels.parent) + "/", "")
+    text = (folder / "campaign.toml").read_text("utf-8")
+    assert text.startswith("#:schema ") and text.splitlines()[0].endswith("/assets/campaign.schema.json")
+    campaign = load_campaign(folder / "campaign.toml").campaign
+    assert (campaign.id, campaign.levels, campaign.show_steps) == ("my-course", ("late-delivery",), False)
+    assert (campaign.title.get("en"), campaign.title.get("zh")) == ("My Course", "My Course（课程名称）")
+    assert campaign.intro.get("zh") == "用一两句话说明这门课程讲什么。"
+    count, diagnostics, _ = check([folder])
+    assert (count, diagnostics) == (1, [])
+
+    # The next level joins the campaign file that the first one created (never a second file).
+    assert main(["new", "follow-up", "--campaign", "my-course"]) == 0
+    assert load_campaign(folder / "campaign.toml").campaign.levels == ("late-delivery", "follow-up")
+    count, diagnostics, _ = check([folder])
+    assert (count, diagnostics) == (2, [])
+    level = next(r.level for r in load_folder_for(folder / "02-follow-up.toml")[1] if r.level.id == "follow-up")
+    assert (level.campaign, level.order) == ("my-course", 2)
+
+
+def test_an_existing_campaign_toml_is_kept(levels):
+    folder = levels / "demo"
+    folder.mkdir(parents=True)
+    (folder / "campaign.toml").write_text(CAMPAIGN, encoding="utf-8")
+    assert main(["new", "one", "--campaign", "demo"]) == 0
+    assert (folder / "campaign.toml").read_text("utf-8").startswith("# The demo campaign")
+
+
+def _taplo_check(*paths) -> subprocess.CompletedProcess:
+    # --no-auto-config: taplo's defaults, as an editor uses them in a folder without a config file.
+    return subprocess.run([TAPLO, "fmt", "--check", "--no-auto-config", *map(str, paths)],
+                          capture_output=True, text=True, timeout=60)
+
+
+@NEEDS_TAPLO
+def test_new_files_are_taplo_stable(levels):
+    assert main(["new", "late-delivery", "--campaign", "my-course"]) == 0
+    assert main(["new", "solo"]) == 0
+    files = [levels / "my-course/01-late-delivery.toml", levels / "my-course/campaign.toml",
+             levels.parent / "solo.toml"]
+    done = _taplo_check(*files)
+    assert done.returncode == 0, done.stderr
+
+
+@NEEDS_TAPLO
+def test_shipped_levels_are_taplo_stable():
+    files = sorted((ROOT / "game/levels").rglob("*.toml"))
+    assert len(files) >= 19
+    done = _taplo_check(*files)
+    # taplo names each file it would rewrite
+    assert done.returncode == 0, [ln for ln in done.stderr.splitlines() if "ERROR" in ln]

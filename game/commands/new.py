@@ -5,9 +5,13 @@ in English and Chinese: all four steps, a tempting wrong move, a `when` conditio
 and an ideal path that scores +3. It passes `mot check` with no errors and no warnings; the author
 replaces the story and keeps the shape. With --campaign the file goes to
 <levels>/<campaign>/NN-<id>.toml and the id is appended to that folder's campaign.toml (comments
-and layout kept, with tomlkit). <levels> is MOT_LEVELS, else ./levels in a checkout, else the
-`levels` folder under the user data folder, which the game reads with the shipped campaigns
+and layout kept, with tomlkit); a new campaign folder gets a campaign.toml listing the level, with
+placeholder titles in both languages. <levels> is MOT_LEVELS, else ./levels in a checkout, else
+the `levels` folder under the user data folder, which the game reads with the shipped campaigns
 (never the installed package's own folder).
+
+Both files are stable under `taplo fmt` with taplo's default settings (comments on their own
+lines, so the formatter has nothing to align): an author who formats on save sees no change.
 """
 
 from __future__ import annotations
@@ -36,10 +40,14 @@ id = "$id"
 ${campaign_lines}\
 title = { en = "A Late Delivery", zh = "迟到的货" }
 brief = { en = "You are Lin on the customer desk. Sam Lee, a long-standing customer, is calling about an order that has not arrived.", zh = "你是客服台的林。老客户 Sam Lee 打来电话，他的订单还没有到。" }
-you = "lin"                          # the character the player plays
-customer = "sam"                     # whose perception the meter shows
-start = "call"                       # the first scene
-perception = -1                      # the customer starts a little unhappy (−3..3)
+# the character the player plays
+you = "lin"
+# whose perception the meter shows
+customer = "sam"
+# the first scene
+start = "call"
+# the customer starts a little unhappy (−3..3)
+perception = -1
 discuss = [
   { en = "What did Sam need that he did not say at first?", zh = "Sam 一开始没有说出口的需求是什么？" },
 ]
@@ -59,25 +67,31 @@ text = { en = "Sam's team launches a new service on Monday and needs the order f
 
 # ---- Scene 1: Explore. The ideal move asks; the tempting wrong move offers too early. ----
 [scene.call]
-speaker = "sam"                      # omit `speaker` for narration
+# omit `speaker` for narration
+speaker = "sam"
 text = { en = "Our order was due yesterday. Where is it?", zh = "我们的货昨天就该到了，现在在哪儿？" }
 
 [[scene.call.choice]]
 id = "ask-impact"
-step = "explore"                     # explore | offer | act | confirm
+# explore | offer | act | confirm
+step = "explore"
 text = { en = "I'm sorry. What does the delay mean for you this week?", zh = "很抱歉。这次延误对你们这周有什么影响？" }
-perception = 1                       # the change in perception, −3..3
+# the change in perception, −3..3
+perception = 1
 reveals = ["monday-launch"]
 feedback = { en = "Explore first: you learn what is at stake before offering anything.", zh = "先探索：在提出方案之前，先弄清对方真正在意什么。" }
 thought = { en = "Good, someone asks what this costs us.", zh = "总算有人问问这对我们的影响了。" }
-ideal = true                         # on the ideal path shown in the debrief
-next = "offer"                       # a scene id, or "end:<ending-id>"
+# on the ideal path shown in the debrief
+ideal = true
+# a scene id, or "end:<ending-id>"
+next = "offer"
 
 [[scene.call.choice]]
 id = "offer-discount"
 step = "offer"
 text = { en = "I can take 10% off the order right away.", zh = "我可以马上给您打九折。" }
-perception = -1                      # tempting, but an offer before you know the need
+# tempting, but an offer before you know the need
+perception = -1
 feedback = { en = "Generous and too early: a discount does not deliver anything by Monday.", zh = "很大方，但太早了：打折并不能让货在周一前到。" }
 thought = { en = "I don't want a discount. I want my order.", zh = "我要的不是折扣，是货。" }
 next = "offer"
@@ -109,7 +123,8 @@ id = "promise-all"
 step = "offer"
 text = { en = "Promise the whole order by tomorrow.", zh = "承诺明天全部送到。" }
 perception = 1
-sets = ["overpromised"]              # a flag, for a `when` later on
+# a flag, for a `when` later on
+sets = ["overpromised"]
 feedback = { en = "It pleases now, but you promised what the warehouse cannot do.", zh = "一时让人满意，但你承诺了仓库做不到的事。" }
 thought = { en = "Tomorrow? Great.", zh = "明天？太好了。" }
 next = "act"
@@ -180,6 +195,26 @@ title = { en = "A quiet customer", zh = "一位沉默的客户" }
 title = { en = "A customer who shops around", zh = "一位开始货比三家的客户" }
 ''')
 
+CAMPAIGN_SKELETON = Template('''\
+${schema}# A campaign: this folder's levels, played in the order of `levels`. Check the folder with
+# `mot check $folder`. Replace the placeholder title and intro in both languages.
+format = 1
+
+[campaign]
+id = "$id"
+title = { en = "$title", zh = "$title（课程名称）" }
+# shown before the first level
+intro = { en = "What this course is about, in one or two sentences.", zh = "用一两句话说明这门课程讲什么。" }
+# level ids, in play order; `mot new --campaign $id` adds new levels here
+levels = ["$level"]
+# true: cards show their step before the choice (for a course that teaches the four steps)
+show_steps = false
+
+# Optional: the course's own words for the four steps.
+# [campaign.steps]
+# explore = { en = "Dig", zh = "挖掘" }
+''')
+
 
 def add_parser(parser) -> None:
     parser.add_argument("level_id", metavar="LEVEL-ID", help="the new level's id, e.g. late-delivery")
@@ -206,9 +241,14 @@ def run(args) -> int:
     path.write_text(skeleton(args.level_id, path, args.campaign, int(number.group(1)) if number else 1),
                     encoding="utf-8")
     print(f"wrote {display_path(path)}")
-    if args.campaign and (path.parent / CAMPAIGN_FILE).is_file():
-        if add_to_campaign(path.parent / CAMPAIGN_FILE, args.level_id):
-            print(f"added {args.level_id!r} to {display_path(path.parent / CAMPAIGN_FILE)}")
+    campaign_file = path.parent / CAMPAIGN_FILE
+    if args.campaign and campaign_file.is_file():
+        if add_to_campaign(campaign_file, args.level_id):
+            print(f"added {args.level_id!r} to {display_path(campaign_file)}")
+    elif args.campaign and not campaign_file.exists():
+        campaign_file.write_text(campaign_skeleton(args.campaign, args.level_id, campaign_file),
+                                 encoding="utf-8")
+        print(f"wrote {display_path(campaign_file)}")
     print(f"next: mot check {display_path(path)}  ·  mot play {display_path(path)}")
     return 0
 
@@ -221,15 +261,29 @@ def next_number(folder: Path | None) -> int:
     return max(numbers, default=0) + 1
 
 
-def skeleton(level_id: str, path: Path, campaign: str | None = None, order: int = 1) -> str:
-    schema = default_assets_dir() / "level.schema.json"
+def _schema_line(name: str, path: Path) -> str:
+    """`#:schema <relative path>` for the file at `path`, or "" when the schema is not shipped."""
+    schema = default_assets_dir() / name
+    if not schema.is_file():
+        return ""
     try:
-        schema_ref = Path(os.path.relpath(schema, path.resolve().parent)).as_posix()
+        ref = Path(os.path.relpath(schema, path.resolve().parent)).as_posix()
     except ValueError:  # another drive on Windows
-        schema_ref = schema.as_uri()
+        ref = schema.as_uri()
+    return f"#:schema {ref}\n"
+
+
+def skeleton(level_id: str, path: Path, campaign: str | None = None, order: int = 1) -> str:
     lines = f'campaign = "{campaign}"\norder = {order}\n' if campaign else ""
-    return SKELETON.substitute(schema=f"#:schema {schema_ref}\n" if schema.is_file() else "",
+    return SKELETON.substitute(schema=_schema_line("level.schema.json", path),
                                path=display_path(path), id=level_id, campaign_lines=lines)
+
+
+def campaign_skeleton(campaign_id: str, level_id: str, path: Path) -> str:
+    """A campaign.toml for a new folder: the id, placeholder texts in both languages, one level."""
+    return CAMPAIGN_SKELETON.substitute(
+        schema=_schema_line("campaign.schema.json", path), folder=display_path(path.parent),
+        id=campaign_id, title=campaign_id.replace("-", " ").title(), level=level_id)
 
 
 def add_to_campaign(campaign_file: Path, level_id: str) -> bool:
