@@ -1,0 +1,193 @@
+"""CPU time of a move, in-process: one whole level played through `App.run_test`, beside a
+minimal Textual app given the same keys.
+
+A move is the choice key (until the coach note is drawn) and Enter (until the next scene, or
+the debrief, is drawn). For each the process CPU time (`time.process_time`, so threads count)
+is taken from the key to the settled screen; then the app idles for `--idle` seconds and the
+CPU spent while nothing moves is reported too (timers that keep ticking show up there).
+
+The minimal app: a Static and a Footer; each key updates the Static. It is driven and timed
+the same way, so the ratio is what this game costs over Textual's own floor.
+
+    python benchmarks/move_cpu.py [--level innocent-messenger] [--runs 3] [--idle 1.0]
+    python benchmarks/move_cpu.py --profile out.prof   # cProfile of one level played
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SIZE = (100, 30)  # what a browser tab of `mot serve` usually asks for
+
+
+async def settle(pilot, done, limit: float = 30.0) -> None:
+    """Let the app run until `done()` holds and its message queues are idle."""
+    from textual.css.query import NoMatches
+
+    deadline = time.monotonic() + limit
+    while True:
+        await pilot.pause()
+        try:
+            if done():
+                break
+        except (NoMatches, IndexError):
+            pass
+        if time.monotonic() > deadline:
+            raise TimeoutError("the screen never settled")
+    await pilot.pause()
+
+
+async def play_level(level_id: str = "innocent-messenger", idle: float = 0.0, lang: str = "zh",
+                     library=None) -> dict:
+    """Play the level's ideal path; per-key CPU (ms) for choices and for Enter, idle CPU."""
+    from game.analysis import analyse
+    from game.library import load_library
+    from game.store import Store
+    from game.tui.app import MotApp
+    from game.tui.screens.debrief import DebriefScreen
+    from game.tui.screens.scene import SceneScreen
+
+    library = library or load_library(ROOT / "levels")
+    level = library.level(level_id)
+    path = analyse(level).ideal.choices
+    store = Store(Path(tempfile.mkdtemp()) / "bench.sqlite3")
+    app = MotApp(lang=lang, library=library, store=store, player="bench")
+    choose_ms, enter_ms, idle_ms = [], [], []
+    total_start = time.process_time()
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(SceneScreen(level, scores={}))
+        await settle(pilot, lambda: app.screen.query("ChoiceCard"))
+        screen = app.screen
+        for n, choice_id in enumerate(path, 1):
+            offered = [c.id for c in screen.game.offered(screen.state)]
+            key = str(offered.index(choice_id) + 1)
+            start = time.process_time()
+            await pilot.press(key)
+            await settle(pilot, lambda: screen.query("#continue") and len(screen.state.moves) == n)
+            choose_ms.append((time.process_time() - start) * 1000)
+            if idle:
+                start, wall = time.process_time(), time.monotonic()
+                await asyncio.sleep(idle)
+                idle_ms.append((time.process_time() - start) * 1000 / (time.monotonic() - wall))
+            start = time.process_time()
+            await pilot.press("enter")
+            last = n == len(path)
+            await settle(pilot, (lambda: isinstance(app.screen, DebriefScreen)) if last else
+                         (lambda: not screen.query("#continue") and screen.query("ChoiceCard")))
+            enter_ms.append((time.process_time() - start) * 1000)
+        total = (time.process_time() - total_start) * 1000
+    store.close()
+    moves = [a + b for a, b in zip(choose_ms, enter_ms)]
+    return {"moves": moves, "choose": choose_ms, "enter": enter_ms, "idle": idle_ms, "total": total,
+            "n": len(path)}
+
+
+async def play_minimal(keys: int, idle: float = 0.0) -> dict:
+    """The floor: a minimal app given the same number of keys, timed the same way."""
+    from textual.app import App
+    from textual.widgets import Footer, Static
+
+    class Minimal(App):
+        BINDINGS = [("1", "hit('1')", "One"), ("enter", "hit('enter')", "Go")]
+
+        def compose(self):
+            yield Static("0", id="counter")
+            yield Footer()
+
+        def action_hit(self, key: str) -> None:
+            self.hits += 1
+            self.query_one("#counter", Static).update(f"{key} {self.hits}")
+
+    app = Minimal()
+    app.hits = 0
+    per_key, idle_ms = [], []
+    total_start = time.process_time()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for n in range(keys):
+            start = time.process_time()
+            await pilot.press("1" if n % 2 == 0 else "enter")
+            await settle(pilot, lambda: app.hits == n + 1)
+            per_key.append((time.process_time() - start) * 1000)
+            if idle and n % 2 == 0:
+                start, wall = time.process_time(), time.monotonic()
+                await asyncio.sleep(idle)
+                idle_ms.append((time.process_time() - start) * 1000 / (time.monotonic() - wall))
+        total = (time.process_time() - total_start) * 1000
+    moves = [a + b for a, b in zip(per_key[::2], per_key[1::2])]
+    return {"moves": moves, "idle": idle_ms, "total": total, "n": len(moves)}
+
+
+def median(values) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+async def measure(level_id: str, runs: int, idle: float) -> tuple[dict, dict]:
+    from game.library import load_library
+
+    library = load_library(ROOT / "levels")
+    await play_level(level_id, 0, library=library)  # warm: imports, CSS parse, caches
+    games = [await play_level(level_id, idle, library=library) for _ in range(runs)]
+    keys = games[0]["n"] * 2
+    await play_minimal(keys)
+    minimal = [await play_minimal(keys, idle) for _ in range(runs)]
+
+    def merge(results: list[dict]) -> dict:
+        return {"moves": [m for r in results for m in r["moves"]],
+                "choose": [m for r in results for m in r.get("choose", [])],
+                "enter": [m for r in results for m in r.get("enter", [])],
+                "idle": [m for r in results for m in r["idle"]],
+                "total": median([r["total"] for r in results]), "n": results[0]["n"]}
+
+    return merge(games), merge(minimal)
+
+
+def report(level_id: str, game: dict, minimal: dict) -> list[str]:
+    g, m = median(game["moves"]), median(minimal["moves"])
+    q = lambda values: sorted(values)[max(0, round(0.95 * (len(values) - 1)))] if values else float("nan")  # noqa: E731
+    return [
+        f"in-process, one level ({level_id}, {game['n']} moves, {SIZE[0]}×{SIZE[1]}):",
+        f"  CPU per move (choice → note drawn, Enter → next scene drawn): median {g:.1f} ms, "
+        f"p95 {q(game['moves']):.1f} ms  [choice {median(game['choose']):.1f} + Enter {median(game['enter']):.1f}]",
+        f"  minimal app, same keys: median {m:.1f} ms per move   ratio {g / m:.1f}×",
+        f"  CPU of the whole level (start to debrief): {game['total']:.0f} ms; minimal app {minimal['total']:.0f} ms",
+        f"  CPU while idle between keys: {median(game['idle']):.1f} ms/s; minimal app {median(minimal['idle']):.1f} ms/s",
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--level", default="innocent-messenger")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--idle", type=float, default=1.0, help="seconds idle after each note")
+    parser.add_argument("--profile", metavar="FILE", help="cProfile one level played into FILE")
+    args = parser.parse_args()
+    if args.profile:
+        import cProfile
+
+        from game.library import load_library
+
+        library = load_library(ROOT / "levels")
+        asyncio.run(play_level(args.level, library=library))
+        profiler = cProfile.Profile()
+        profiler.enable()
+        result = asyncio.run(play_level(args.level, library=library))
+        profiler.disable()
+        profiler.dump_stats(args.profile)
+        print(f"CPU per move median {median(result['moves']):.1f} ms; profile in {args.profile}")
+        return
+    game, minimal = asyncio.run(measure(args.level, args.runs, args.idle))
+    print("\n".join(report(args.level, game, minimal)))
+
+
+if __name__ == "__main__":
+    main()
