@@ -14,6 +14,7 @@ COMMANDS = {
     "play": "Play the game (the default); with a FILE.toml, play-test that one level.",
     "check": "Check level files: errors and warnings as file:line:col, --analyse for every path.",
     "run": "Play a level headlessly with a list of choices; print the transcript or JSON.",
+    "match": "Match typed answers (zh or en) to a scene's choices: free-answer mode, headless.",
     "graph": "Draw a level's scenes and choices as Mermaid or Graphviz dot.",
     "new": "Write a new, commented level skeleton that passes `mot check`.",
     "strings": "Export or import a level's texts as a translator's CSV table.",

@@ -71,6 +71,25 @@ STRINGS: dict[str, dict[str, str]] = {
     "cli.unfinished": {"en": "the level has not ended: scene {scene!r} still waits for a choice "
                              "(available: {available})",
                        "zh": "关卡尚未结束：场景 {scene!r} 还在等待选择（可选：{available}）"},
+    "match.accept": {"en": "accept → {choice}", "zh": "接受 → {choice}"},
+    "match.ask": {"en": "ask → did you mean {candidates}?", "zh": "询问 → 你是想说 {candidates} 吗？"},
+    "match.none": {"en": "none → none of the moves here fits", "zh": "无 → 这里没有相符的选择"},
+    "match.or": {"en": " or ", "zh": " 还是 "},
+    "match.scene": {"en": "scene {scene!r}, choices: {choices}", "zh": "场景 {scene!r}，可选：{choices}"},
+    "match.ended": {"en": "the level has ended after those choices: no scene is left to match in",
+                    "zh": "按这些选择关卡已经结束：没有可以匹配的场景了"},
+    "match.no_text": {"en": "give at least one TEXT, or - to read one per line from standard input",
+                      "zh": "请至少给出一段文字（TEXT），或用 - 从标准输入逐行读取"},
+    "run.said": {"en": "   You said: “{said}”", "zh": "   你说：“{said}”"},
+    "run.say_ended": {"en": "the level has already ended: nothing is left to answer “{said}” in",
+                      "zh": "关卡已经结束：“{said}”没有可以回应的场景了"},
+    "run.say_ask": {"en": "“{said}” in scene {scene!r}: did you mean {candidates}? Say it more "
+                          "plainly, or give the choice with --choices",
+                    "zh": "场景 {scene!r} 中的“{said}”：你是想说 {candidates} 吗？请说得更明确，"
+                          "或用 --choices 指定选择"},
+    "run.say_none": {"en": "“{said}” in scene {scene!r}: none of the moves here fits (available: "
+                           "{available})",
+                     "zh": "场景 {scene!r} 中的“{said}”：这里没有相符的选择（可选：{available}）"},
     "cli.bad_score": {"en": "--score takes LEVEL=N with N from -3 to 3, not {value!r}",
                       "zh": "--score 的格式是 LEVEL=N，N 取 -3 到 3，而不是 {value!r}"},
     "run.move": {"en": "{n}. [{step}] {choice}  ({meter})",

@@ -86,9 +86,13 @@ def test_the_margin_is_strict():
         Band.ASK, None, ("a", "b"))
 
 
-def test_a_runner_up_below_the_floor_is_never_offered():
-    assert decide((Ranked("a", "explore", 0.32), Ranked("b", "offer", 0.29)), T) == (
+def test_a_runner_up_within_the_margin_is_offered_even_under_the_floor():
+    assert decide((Ranked("a", "explore", 0.32), Ranked("b", "offer", 0.28)), T) == (
+        Band.ASK, None, ("a", "b"))
+    assert decide((Ranked("a", "explore", 0.32), Ranked("b", "offer", 0.26)), T) == (
         Band.ASK, None, ("a",))
+    assert decide((Ranked("a", "explore", 0.29), Ranked("b", "offer", 0.28)), T) == (
+        Band.NONE, None, ())
 
 
 def test_the_band_edges():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-from ..engine import ChoiceUnavailable, Game, new_seed
+from ..engine import ChoiceUnavailable, Game, State, new_seed
 from . import SEED_HELP, seed_arg
 from ..i18n import STEP_LETTERS, default_language, meter_text, step_name, t
 from ..library import resolve_level
@@ -16,6 +16,9 @@ def add_parser(parser) -> None:
     parser.add_argument("level", metavar="LEVEL", help="a level id from levels/, or a .toml file")
     parser.add_argument("--choices", default="", help="choice ids, comma-separated, one per scene")
     parser.add_argument("--ideal", action="store_true", help="follow the ideal path instead")
+    parser.add_argument("--say", action="append", default=[], metavar="TEXT",
+                        help="play the next move by typing it (zh or en), matched in the scene "
+                             "reached after --choices (free-answer mode); repeatable")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--lang", choices=("zh", "en"), default=None)
     parser.add_argument("--score", action="append", default=[], metavar="LEVEL=N",
@@ -61,7 +64,7 @@ def result_json(result: Result, state, lang: str, game: Game) -> dict:
         "path": [{"scene": m.scene, "choice": m.choice, "step": m.step, "delta": m.delta,
                   "perception": m.perception, "offered": shown,
                   "best": advice[i].best.id if i < len(advice) else None,
-                  "note": _note(level, m, lang)}
+                  "note": _note(level, m, lang), "said": m.said or None}
                  for i, (m, shown) in enumerate(zip(state.moves, offered))],
         "trace": list(result.trace),
         "peak": result.peak,
@@ -98,6 +101,10 @@ def run(args) -> int:
         print("mot run: " + t("cli.no_choice", lang, choice=exc.choice, scene=exc.scene,
                               available=", ".join(exc.available) or "—"), file=sys.stderr)
         return 1
+    if args.say and not args.ideal:
+        state = _say(game, state, args.say, lang)
+        if not isinstance(state, State):
+            return state
     if not state.finished:
         available = ", ".join(c.id for c in game.choices(state)) or "—"
         print("mot run: " + t("cli.unfinished", lang, scene=state.scene, available=available),
@@ -121,6 +128,38 @@ def run(args) -> int:
     else:
         print(transcript(game, state, result, lang, campaign.steps if campaign else None))
     return 0
+
+
+def _say(game: Game, state: State, texts: list[str], lang: str) -> "State | int":
+    """Play each typed answer as the move it matches in the scene reached; an answer that does
+    not clearly match (or the extra missing) is said on stderr and gives the exit code."""
+    from .match import load_matcher
+
+    matcher = load_matcher("run", lang)
+    if matcher is None:
+        from .match import UNAVAILABLE_EXIT
+
+        return UNAVAILABLE_EXIT
+    for text in texts:
+        if state.finished:
+            print("mot run: " + t("run.say_ended", lang, said=text), file=sys.stderr)
+            return 1
+        choices = game.choices(state)
+        match = matcher.match(game.level.id, choices, text)
+        if match.pick is None:
+            scene = game.level.scenes[state.scene]
+            if match.candidates:
+                named = t("match.or", lang).join(
+                    f"{cid} «{scene.choice(cid).text.get(lang)}»" for cid in match.candidates)
+                print("mot run: " + t("run.say_ask", lang, said=match.text, scene=state.scene,
+                                      candidates=named), file=sys.stderr)
+            else:
+                print("mot run: " + t("run.say_none", lang, said=match.text, scene=state.scene,
+                                      available=", ".join(c.id for c in choices) or "—"),
+                      file=sys.stderr)
+            return 1
+        state = game.apply(state, match.pick, said=match.text)
+    return state
 
 
 def _advice(game: Game, state):
@@ -153,6 +192,8 @@ def transcript(game: Game, state, result: Result, lang: str, steps_names=None) -
         step = f"{STEP_LETTERS[move.step]} {step_name(move.step, lang, steps_names)}"
         lines.append(t("run.move", lang, n=n, step=step, choice=choice.text.get(lang),
                        meter=meter_text(move.before, move.perception, move.delta, lang)))
+        if move.said:
+            lines.append(t("run.said", lang, said=move.said))
         if choice.feedback:
             lines.append(t("run.coach", lang, note=choice.feedback.get(lang)))
         if choice.thought:

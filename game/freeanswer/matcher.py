@@ -116,8 +116,9 @@ def decide(ranking: Sequence[Ranked], thresholds: Thresholds = THRESHOLDS
     if not ranking or ranking[0].score < thresholds.floor:
         return Band.NONE, None, ()
     best = ranking[0]
-    close = (len(ranking) > 1 and ranking[1].score >= thresholds.floor
-             and best.score - ranking[1].score < thresholds.margin)
+    # The runner-up within the margin is offered too, even just under the floor: asking
+    # "«A» or «B»?" beats offering only the one that happened to score a hair higher.
+    close = len(ranking) > 1 and best.score - ranking[1].score < thresholds.margin
     if best.score >= thresholds.accept and not close:
         return Band.ACCEPT, best.choice_id, (best.choice_id,)
     if close:
