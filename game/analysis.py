@@ -51,6 +51,8 @@ class Analysis:
     unreachable_scenes: list[str] = field(default_factory=list)
     unused_choices: list[tuple[str, str]] = field(default_factory=list)
     stuck_scenes: list[str] = field(default_factory=list)
+    # scene → the first state found (so on a shortest path) in which no choice is available
+    stuck_states: dict = field(default_factory=dict, repr=False)
     best: PathInfo | None = None
     worst: PathInfo | None = None
     paths: int | None = None  # None: infinitely many (the level loops) or not counted
@@ -245,7 +247,7 @@ def analyse(level: Level, max_states: int = DEFAULT_MAX_STATES,
     seen_scenes: set[str] = set()
     taken: set[tuple[str, str]] = set()
     terminals: dict[tuple, tuple[int, str]] = {}  # end state → (score, ending)
-    stuck: set[str] = set()
+    stuck: dict[str, tuple] = {}
     edge_count = 0
     # A `when` is decided by what it reads: states that agree on that share one verdict.
     # (Keyed by identity: a condition's own hash walks its whole tree every time.)
@@ -318,13 +320,14 @@ def analyse(level: Level, max_states: int = DEFAULT_MAX_STATES,
             break
         edges[state] = out
         if not out and scene in level.scenes:
-            stuck.add(scene)
+            stuck.setdefault(scene, state)
     result.states = len(parent)
     result.moves = edge_count
     result.unreachable_scenes = [s for s in level.scenes if s not in seen_scenes]
     result.unused_choices = [(s, c.id) for s, scene in level.scenes.items() for c in scene.choices
                              if (s, c.id) not in taken]
     result.stuck_scenes = sorted(stuck)
+    result.stuck_states = stuck
 
     result.edges, result.parent, result.terminals, result.starts = edges, parent, terminals, starts
     result.scenarios = scenarios
@@ -401,40 +404,94 @@ def _ideal(level: Level, scenarios: list[dict], result: Analysis) -> None:
                                 state.ending, best_scores)
 
 
+_STEP_ZH = {"explore": "探索", "offer": "提议", "act": "行动", "confirm": "确认"}
+
+
+def steps_zh(steps) -> str:
+    """Steps as the course names them in Chinese, with the key an author writes: 确认（confirm）."""
+    return "、".join(f"{_STEP_ZH.get(s, s)}（{s}）" for s in steps)
+
+
+def stuck_evidence(level: Level, analysis: Analysis, sid: str) -> tuple[str, str]:
+    """Why the player can get stuck in scene `sid` (W103), in English and Chinese: a path of
+    choice ids from the start that gets there, and for each choice its `when` with the values it
+    reads at that point (flags set or not, the perception, earlier scores)."""
+    state = analysis.stuck_states.get(sid)
+    if state is None:
+        return "", ""
+    _, perception, _, flags, sc = state
+    scores = analysis.scenarios[sc] if analysis.scenarios else {}
+    path = analysis.path_to(state)
+    en, zh = [], []
+    for choice in level.scenes[sid].choices:
+        when = choice.when
+        if when is None:  # cannot happen in a stuck state; say nothing rather than something wrong
+            continue
+        facts_en, facts_zh = [], []
+        for flag in sorted(when.flags()):
+            on = flag in flags
+            facts_en.append(f"{flag} {'set' if on else 'not set'}")
+            facts_zh.append(f"{flag} {'已设置' if on else '未设置'}")
+        if when.uses_perception():
+            facts_en.append(f"perception {perception:+d}")
+            facts_zh.append(f"客户认知 {perception:+d}")
+        for lid in sorted(when.levels()):
+            facts_en.append(f"score.{lid} {scores.get(lid, 0):+d}")
+            facts_zh.append(f"score.{lid} 为 {scores.get(lid, 0):+d}")
+        en.append(f"{choice.id} needs `{when.source}` ({', '.join(facts_en)})")
+        zh.append(f"{choice.id} 需要 `{when.source}`（{'，'.join(facts_zh)}）")
+    route_en = f"after {' → '.join(path)}" if path else "at the start"
+    route_zh = f"走 {' → '.join(path)} 之后" if path else "一开始"
+    return (f"{route_en}: " + "; ".join(en), f"{route_zh}：" + "；".join(zh))
+
+
 def warnings(level: Level, positions: PositionIndex | None, analysis: Analysis) -> list[Diagnostic]:
     """The checker's warnings that need the whole state space (W101–W103, W105–W107, W109)."""
     shown = display_path(level.path) if level.path else level.id
     where = (lambda kp: positions.key(kp)) if positions else (lambda kp: (1, 1))
     out: list[Diagnostic] = []
 
-    def warn(code, message, keypath):
+    def warn(code, message, zh, keypath):
         line, col = where(keypath)
-        out.append(Diagnostic(shown, line, col, code, message))
+        out.append(Diagnostic(shown, line, col, code, message, zh))
 
     if not analysis.complete:
         warn("W109", f"stopped after {analysis.states:,} states and {analysis.moves:,} moves (the "
-                     "memory bound); reachability and balancing warnings skipped", ("level",))
+                     "memory bound); reachability and balancing warnings skipped",
+             f"分析在 {analysis.states:,} 个状态、{analysis.moves:,} 步之后停止（内存上限）；"
+             "已跳过可达性和平衡相关的警告", ("level",))
     elif not analysis.terminals:
         out.append(Diagnostic(shown, *(positions.value(("level", "start")) if positions else (1, 1)), "E025",
-                              "no ending can be reached: on every path some `when` closes the way out"))
+                              "no ending can be reached: on every path some `when` closes the way out",
+                              "无法到达任何结局：每条路径上都有某个 `when` 挡住了出路"))
     else:
         for sid in analysis.unreachable_scenes:
-            warn("W101", f"scene {sid!r} can never be reached", ("scene", sid))
+            warn("W101", f"scene {sid!r} can never be reached", f"场景 {sid!r} 永远无法到达", ("scene", sid))
         for eid in analysis.unreachable_endings:
-            warn("W102", f"ending {eid!r} can never be reached", ("ending", eid))
+            warn("W102", f"ending {eid!r} can never be reached", f"结局 {eid!r} 永远无法到达", ("ending", eid))
         for sid in analysis.stuck_scenes:
-            warn("W103", f"in scene {sid!r} every choice can be unavailable: the player gets stuck",
+            why_en, why_zh = stuck_evidence(level, analysis, sid)
+            warn("W103", f"in scene {sid!r} every choice can be unavailable: the player gets stuck"
+                         + (f" {why_en}" if why_en else ""),
+                 f"场景 {sid!r} 中的选项可能全部不可用，玩家会被卡住" + (f"：{why_zh}" if why_zh else ""),
                  ("scene", sid))
     missing = [s for s in STEPS if s not in analysis.steps_used]
     if missing:
-        warn("W106", f"the level never uses the step(s): {', '.join(missing)}", ("level",))
+        warn("W106", f"the level never uses the step(s): {', '.join(missing)}",
+             f"关卡从未用到这些步骤：{steps_zh(missing)}", ("level",))
     if analysis.ideal_loops:
         warn("W116", f"the ideal path comes back to scene {analysis.ideal_loops!r} as it was and "
-                     "never reaches an ending: mark a way out `ideal = true`", ("scene", analysis.ideal_loops))
+                     "never reaches an ending: mark a way out `ideal = true`",
+             f"理想路径原样回到场景 {analysis.ideal_loops!r}，永远到不了结局："
+             "请把一条出路标为 `ideal = true`", ("scene", analysis.ideal_loops))
     for sid, problem in analysis.ideal_problems:
         what = "no available ideal choice" if problem == "none" else "more than one ideal choice"
-        warn("W107", f"scene {sid!r} is on the ideal path but has {what}", ("scene", sid))
+        what_zh = "没有可用的理想选项" if problem == "none" else "有不止一个理想选项"
+        warn("W107", f"scene {sid!r} is on the ideal path but has {what}",
+             f"场景 {sid!r} 在理想路径上，但{what_zh}", ("scene", sid))
     if analysis.complete and analysis.ideal and analysis.best and analysis.ideal.score < analysis.best.score:
         warn("W105", f"the ideal path scores {analysis.ideal.score:+d}, but "
-                     f"{' → '.join(analysis.best.choices)} scores {analysis.best.score:+d}", ("level",))
+                     f"{' → '.join(analysis.best.choices)} scores {analysis.best.score:+d}",
+             f"理想路径的 MOT 分数是 {analysis.ideal.score:+d}，而 "
+             f"{' → '.join(analysis.best.choices)} 能得到 {analysis.best.score:+d}", ("level",))
     return out

@@ -9,6 +9,7 @@ warnings W110–W115 with a path as evidence. It reads the engine's model only: 
 
 from __future__ import annotations
 
+import difflib
 import sys
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
@@ -256,8 +257,9 @@ def _choice_keypath(level: Level, scene_id: str, choice_id: str) -> tuple:
     return ("scene", scene_id, "choice", index)
 
 
-def always_warnings(level: Level, positions: PositionIndex | None, analysis: Analysis) -> list[Diagnostic]:
-    """W114 and W115: cheap enough, and wrong enough, for every `mot check`."""
+def flag_warnings(level: Level, positions: PositionIndex | None) -> list[Diagnostic]:
+    """W115, which needs no analysis: `mot play` shows it too, so a typo in `sets` is seen
+    while the author plays the level, not only under `mot check`."""
     out: list[Diagnostic] = []
     warn = _warner(level, positions, out)
     read = set().union(*(condition.flags() for condition in conditions_of(level)))
@@ -265,9 +267,15 @@ def always_warnings(level: Level, positions: PositionIndex | None, analysis: Ana
         for i, choice in enumerate(scene.choices):
             for j, flag in enumerate(choice.sets):
                 if flag not in read:
-                    warn("W115", f"choice {sid}/{choice.id} sets flag {flag!r}, which no `when` reads: "
-                                 f"a typo, or a consequence that never happens", ("scene", sid, "choice", i, "sets", j),
-                         "value")
+                    en, zh = unread_flag(f"{sid}/{choice.id}", flag, read)
+                    warn("W115", en, zh, ("scene", sid, "choice", i, "sets", j), "value")
+    return out
+
+
+def always_warnings(level: Level, positions: PositionIndex | None, analysis: Analysis) -> list[Diagnostic]:
+    """W114 and W115: cheap enough, and wrong enough, for every `mot check`."""
+    out = flag_warnings(level, positions)
+    warn = _warner(level, positions, out)
     if analysis.complete:
         contradicted: dict[str, tuple] = {}
         for state, (score, ending) in analysis.terminals.items():
@@ -278,20 +286,40 @@ def always_warnings(level: Level, positions: PositionIndex | None, analysis: Ana
                     contradicted[ending] = (state, score)
         for ending, (state, score) in contradicted.items():
             tone = level.endings[ending].tone
-            warn("W114", f"ending {ending!r} is {tone}, but {' → '.join(analysis.path_to(state))} reaches it "
-                         f"with MOT score {score:+d}", ("ending", ending, "tone"), "key")
+            path = ' → '.join(analysis.path_to(state))
+            warn("W114", f"ending {ending!r} is {tone}, but {path} reaches it with MOT score {score:+d}",
+                 f"结局 {ending!r} 的基调是 {_TONE_ZH.get(tone, tone)}（{tone}），但 {path} "
+                 f"以 MOT 分数 {score:+d} 到达它", ("ending", ending, "tone"), "key")
     return out
+
+
+_TONE_ZH = {"good": "好", "mixed": "好坏参半", "bad": "坏"}
+
+
+def unread_flag(where: str, flag: str, read: set[str]) -> tuple[str, str]:
+    """W115's message (English, Chinese): the choice `where` sets `flag` and no `when` reads it.
+    A flag some `when` does read and is spelled almost alike is named: the usual cause is a typo
+    in `sets` (`overpromissed` for `overpromised`), and the consequence silently never happens."""
+    near = difflib.get_close_matches(flag, sorted(read), n=1, cutoff=0.75)
+    if near:
+        return (f"choice {where} sets flag {flag!r}, which no `when` reads: did you mean {near[0]!r}? "
+                f"(the `when`s read {near[0]!r}, so this move's consequence never happens)",
+                f"选项 {where} 设置的标记 {flag!r} 没有任何 `when` 读取：是不是想写 {near[0]!r}？"
+                f"（`when` 读取的是 {near[0]!r}，所以这一步的后果永远不会发生）")
+    return (f"choice {where} sets flag {flag!r}, which no `when` reads: a typo, or a consequence "
+            "that never happens",
+            f"选项 {where} 设置的标记 {flag!r} 没有任何 `when` 读取：要么是拼写错误，要么是一个永远不会发生的后果")
 
 
 def _warner(level: Level, positions: PositionIndex | None, out: list[Diagnostic]):
     shown = display_path(level.path) if level.path else level.id
 
-    def warn(code, message, keypath, at="key"):
+    def warn(code, message, zh, keypath, at="key"):
         if positions is None:
             line, col = 1, 1
         else:
             line, col = (positions.value if at == "value" else positions.key)(keypath)
-        out.append(Diagnostic(shown, line, col, code, message))
+        out.append(Diagnostic(shown, line, col, code, message, zh))
 
     return warn
 
@@ -306,8 +334,9 @@ def report_warnings(level: Level, positions: PositionIndex | None, analysis: Ana
     best = max(score for score, _ in analysis.terminals.values())
     loose = [t for t, (score, _) in analysis.terminals.items() if score == best and not t[3]]
     if loose:
-        warn("W110", f"the best score {best:+d} is reachable without a final confirm: "
-                     f"{' → '.join(analysis.path_to(loose[0]))}", ("level",))
+        path = ' → '.join(analysis.path_to(loose[0]))
+        warn("W110", f"the best score {best:+d} is reachable without a final confirm: {path}",
+             f"不以确认（confirm）结束也能拿到最好分数 {best:+d}：{path}", ("level",))
     reach = report.reach  # computed once, by `balance`
     trapped: set[tuple[str, str]] = set()
     for state, edges in analysis.edges.items():
@@ -320,19 +349,28 @@ def report_warnings(level: Level, positions: PositionIndex | None, analysis: Ana
                 after = best_of(reach.get(child, 0))
                 cap = "no ending" if after is None else f"{after:+d}"
                 path = analysis.path_to(state) + [choice.id]
+                cap_zh = "到不了任何结局" if after is None else f"最多只能得 {after:+d}"
                 warn("W111", f"choice {state[0]}/{choice.id} ({choice.delta:+d}) caps the level at "
                              f"{cap} after {' → '.join(path)}: give the player a way back, or "
-                             f"let the meter show the cost", _choice_keypath(level, state[0], choice.id))
+                             f"let the meter show the cost",
+                     f"选项 {state[0]}/{choice.id}（{choice.delta:+d}）走 {' → '.join(path)} 之后，"
+                     f"这一关{cap_zh}：给玩家一条回头路，或让客户认知表显出代价",
+                     _choice_keypath(level, state[0], choice.id))
     for name in ("longest-en", "longest-zh"):
         strategy = report.strategies.get(name)
         if strategy is not None and strategy.score == best:
             lang = name.rsplit("-", 1)[1]
+            lang_zh = "英文" if lang == "en" else "中文"
             warn("W112", f"always picking the longest text ({lang}) reaches the best score {best:+d}: "
-                         f"{' → '.join(strategy.choices)}", ("level",))
+                         f"{' → '.join(strategy.choices)}",
+                 f"总是选最长的文字（{lang_zh}）就能拿到最好分数 {best:+d}：{' → '.join(strategy.choices)}",
+                 ("level",))
             break
     alone, total = report.give_away
     if total and alone * 2 > total:
+        scenes = ', '.join(report.give_away_scenes)
         warn("W113", f"on the ideal path the ideal is the only choice of its step in {alone} of {total} "
-                     f"scenes ({', '.join(report.give_away_scenes)}): add a tempting choice of the same step",
-             ("level",))
+                     f"scenes ({scenes}): add a tempting choice of the same step",
+             f"理想路径上 {total} 个场景中有 {alone} 个（{scenes}），理想选项是其步骤中唯一的选项："
+             "加一个同一步骤、同样诱人的选项", ("level",))
     return out

@@ -47,7 +47,7 @@ def collect(paths: list[Path]) -> list[LoadResult]:
             results.extend(load_folder_for(path)[1])
         else:
             results.append(LoadResult(path, [Diagnostic(display_path(path), 1, 1, "E002",
-                                                        "no such file or folder")]))
+                                                        "no such file or folder", "没有这个文件或文件夹")]))
     return results
 
 
@@ -91,7 +91,7 @@ def run(args) -> int:
         print()
     else:
         for d in diagnostics:
-            print(d)
+            print(d.render(lang))
         if args.analyse:
             for report in reports:
                 print(_describe(report))

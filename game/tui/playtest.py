@@ -45,11 +45,15 @@ class PlaytestApp(MotApp):
         self.action_reload()
 
     def _load(self):
+        from ..balance import flag_warnings
         from ..library import load_folder_for
 
         entry, results = load_folder_for(self.path)
         result = results[0]
-        return (result.level if result.ok else None), result.diagnostics, entry
+        diagnostics = list(result.diagnostics)
+        if result.ok:  # a flag set that no `when` reads (a typo in `sets`) needs no analysis
+            diagnostics += flag_warnings(result.level, result.positions)
+        return (result.level if result.ok else None), diagnostics, entry
 
     def choices_so_far(self) -> list[str]:
         from .screens.debrief import DebriefScreen
@@ -85,7 +89,10 @@ class PlaytestApp(MotApp):
             screen.game, screen.state = game, state
             self._show(screen)
         if diagnostics:
-            self.notify(self.tr("playtest.warnings", n=len(diagnostics)), severity="warning", markup=False)
+            # The first few in the author's language, by line:col, so a typo is seen while playing.
+            shown = [f"{d.line}:{d.col} {d.code} {d.text(self.lang)}" for d in diagnostics[:3]]
+            self.notify("\n".join([self.tr("playtest.warnings", n=len(diagnostics)), *shown]),
+                        severity="warning", markup=False, timeout=15)
 
     def _replay(self, level, choices: list[str]):
         """Take the remembered choices while they are still there; stop at the first one that is not."""

@@ -150,7 +150,7 @@ class CampaignMapScreen(GameScreen):
             return
         if event.option_id.startswith("broken:"):
             title.update(Content(item.path.name))
-            text.text = str(item.first_error)
+            text.text = item.first_error.render(self.lang)
             status.update(self.text("map.broken_hint"))
             status.add_class("error-text")
             return
@@ -182,7 +182,7 @@ class CampaignMapScreen(GameScreen):
         item = self._entries.get(option_id or "")
         if item is None or (option_id or "").startswith("broken:"):
             if item is not None:
-                self.notify(str(item.first_error), severity="error", timeout=10, markup=False)
+                self.notify(item.first_error.render(self.lang), severity="error", timeout=10, markup=False)
             return
         if not self.app.is_unlocked(item):
             self.notify(self.tr("map.locked"), severity="warning", markup=False)

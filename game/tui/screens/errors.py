@@ -30,6 +30,7 @@ class ErrorsScreen(GameScreen):
         with VerticalScroll():
             yield Static(self.text("errors.title", file=str(self.path)), classes="h")
             for d in self.diagnostics:
-                yield Static(Content(str(d)), classes="diag" if d.is_error else "warn")
+                # In the player's language (F2 recomposes): code and file:line:col stay ASCII.
+                yield Static(Content(d.render(self.lang)), classes="diag" if d.is_error else "warn")
             yield Static(self.text("errors.hint"), id="hint")
         yield MotFooter()
