@@ -15,7 +15,7 @@ from .analysis import Analysis, analyse
 from .balance import best_of, reachable_scores
 from .engine import Game, State
 from .model import Choice, Level
-from .scoring import fold_peak
+from .scoring import fold_trace
 
 ADVICE_MAX_STATES = 200_000  # beyond this a level gets no advice rather than a slow debrief
 
@@ -38,8 +38,8 @@ class MoveAdvice:
 def _rank(scored: tuple[int | None, Choice]) -> tuple:
     """What makes a move best: the best score it keeps, then what the customer feels now, then
     being the author's ideal."""
-    best, choice = scored
-    return (-99 if best is None else best, choice.delta, choice.ideal)
+    best, choice, delta = scored
+    return (-99 if best is None else best, delta, choice.ideal)
 
 
 class Coach:
@@ -67,7 +67,7 @@ class Coach:
         if self.analysis is None:
             return None
         after = self.game.take(state, choice)
-        new_peak = fold_peak(peak, state.perception, after.perception)
+        new_peak = fold_trace(peak, state.perception, after.trace[len(state.trace):])
         return best_of(self._reach.get(self._key(after, new_peak, choice.step == "confirm"), 0))
 
     def advise(self, state: State) -> list[MoveAdvice]:
@@ -75,16 +75,17 @@ class Coach:
         if self.analysis is None:
             return []
         out: list[MoveAdvice] = []
-        now, peak = self.game.start(), None
+        now = self.game.start()
+        peak = fold_trace(None, self.game.start_perception(), now.trace)  # a start scene's event
         drops: list[tuple[int, Choice]] = []  # moves that lowered the best score still reachable
         for i, move in enumerate(state.moves):
             offered = self.game.choices(now)
             taken = next(c for c in offered if c.id == move.choice)
-            scored = [(self.best_after(now, peak, c), c) for c in offered]
-            taken_best = next(s for s, c in scored if c is taken)
-            top = max((s for s, _ in scored if s is not None), default=None)
-            best = max(scored, key=_rank)[1]
-            if _rank((taken_best, taken))[:2] == _rank((top, best))[:2]:
+            scored = [(self.best_after(now, peak, c), c, self.game.delta(now, c)) for c in offered]
+            taken_best, taken_delta = next((s, d) for s, c, d in scored if c is taken)
+            top = max((s for s, _, _ in scored if s is not None), default=None)
+            best, best_delta = max(scored, key=_rank)[1:]
+            if _rank((taken_best, taken, taken_delta))[:2] == _rank((top, best, best_delta))[:2]:
                 best = taken  # as good as any offered: the learner's own move is the best
             # The door: the last move that lost reach, when the best now is below the start's.
             first_best = out[0].best_best if out else None
@@ -94,6 +95,6 @@ class Coach:
             if taken_best != top:  # the move taken lost reach: a door closed here
                 drops.append((i, best))
             after = self.game.take(now, taken)
-            peak = fold_peak(peak, now.perception, after.perception)
+            peak = fold_trace(peak, now.perception, after.trace[len(now.trace):])
             now = after
         return out

@@ -107,15 +107,12 @@ class Analysis:
 def _scenarios(level: Level) -> list[dict[str, int]]:
     """Combinations of earlier levels' scores worth trying, from the thresholds in `when`s."""
     values: dict[str, set[int]] = {}
-    for scene in level.scenes.values():
-        for choice in scene.choices:
-            if choice.when is None:
-                continue
-            consts = choice.when.constants()
-            for lid in choice.when.levels():
-                vals = values.setdefault(lid, {-3, 3})
-                for c in consts:
-                    vals.update(clamp(c + d) for d in (-1, 0, 1))
+    for condition in conditions_of(level):
+        consts = condition.constants()
+        for lid in condition.levels():
+            vals = values.setdefault(lid, {-3, 3})
+            for c in consts:
+                vals.update(clamp(c + d) for d in (-1, 0, 1))
     if not values:
         return [{}]
     names = sorted(values)
@@ -130,13 +127,16 @@ def _scenarios(level: Level) -> list[dict[str, int]]:
 
 
 def conditions_of(level: Level):
-    """Every condition of the level: scene variants, choices' `when`, `next` branches."""
+    """Every condition of the level: scene variants, choices' `when`, `perception` cases and
+    `next` branches."""
     for scene in level.scenes.values():
         for condition, _ in scene.variants:
             yield condition
         for choice in scene.choices:
             if choice.when is not None:
                 yield choice.when
+            for condition, _ in choice.deltas:
+                yield condition
             for condition, _ in choice.branches:
                 yield condition
 
@@ -193,6 +193,8 @@ def _live_flags(level: Level, relevant: set[str]) -> dict[str, frozenset]:
         for choice in scene.choices:
             if choice.when is not None:
                 live[sid] |= choice.when.flags() & relevant
+            for condition, _ in choice.deltas:  # read here, before the move
+                live[sid] |= condition.flags() & relevant
             for condition, _ in choice.branches:  # read here, right after the move
                 live[sid] |= condition.flags() & relevant
             for target in choice.targets:
@@ -219,7 +221,7 @@ def analyse(level: Level, max_states: int = DEFAULT_MAX_STATES,
             result.steps_used.add(choice.step)
             if choice.when is not None:
                 relevant |= choice.when.flags()
-            for condition, _ in choice.branches:
+            for condition, _ in choice.deltas + choice.branches:
                 relevant |= condition.flags()
     scenarios = [dict(scores)] if scores is not None else _distinct(level, _scenarios(level))
     live = _live_flags(level, relevant)
@@ -239,8 +241,13 @@ def analyse(level: Level, max_states: int = DEFAULT_MAX_STATES,
               for c in scene.choices]
         for sid, scene in level.scenes.items()
     }
-    start_p = clamp(level.perception)
-    starts = [(level.start, start_p, None, none, i) for i in range(len(scenarios))]
+    # A scene's event moves the meter on every entry: (delta) per scene that has one.
+    events = {sid: scene.event.delta for sid, scene in level.scenes.items() if scene.event is not None}
+    start_p, start_peak = clamp(level.perception), None
+    if level.start in events:  # the level begins by entering its start scene
+        entered = clamp(start_p + events[level.start])
+        start_p, start_peak = entered, fold_peak(None, start_p, entered)
+    starts = [(level.start, start_p, start_peak, none, i) for i in range(len(scenarios))]
     parent: dict[tuple, tuple | None] = {s: None for s in starts}
     edges: dict[tuple, list[tuple]] = {}  # state → [(choice, child)]
     queue = deque(starts)
@@ -289,6 +296,8 @@ def analyse(level: Level, max_states: int = DEFAULT_MAX_STATES,
                 if not ok:
                     continue
             taken.add(key)
+            if choice.deltas:  # `perception` cases read the state before the move
+                delta = choice.delta_for(Env(flags=flags, perception=perception, scores=scenarios[sc]))
             p = perception + delta
             p = 3 if p > 3 else -3 if p < -3 else p  # clamp
             new_peak = fold_peak(peak, perception, p)
@@ -308,6 +317,10 @@ def analyse(level: Level, max_states: int = DEFAULT_MAX_STATES,
                 out.append((choice, end_state))
                 continue
             child_flags = next_flags(flags, adds, keep) if flags or adds else flags
+            if nxt in events:  # entering a scene with an event: a moment, not a move
+                q = p + events[nxt]
+                q = 3 if q > 3 else -3 if q < -3 else q
+                new_peak, p = fold_peak(new_peak, p, q), q
             child = (nxt, p, new_peak, child_flags, sc)
             out.append((choice, child))
             if child not in parent:

@@ -68,6 +68,20 @@ class Move:
 
 
 @dataclass(frozen=True)
+class Event:
+    """A scene's event as it happened (`event = { perception = N, text = … }`): the meter moved
+    on entering `scene`, after `at` moves (0: before the first). Not a move: never a step, never
+    a choice to record or replay, never counted in adherence or the card order; it is a moment
+    of the customer's experience, so the peak-end trace holds it (`State.trace`)."""
+
+    scene: str
+    delta: int
+    perception: int
+    before: int
+    at: int
+
+
+@dataclass(frozen=True)
 class State:
     scene: str | None  # None once an ending is reached
     perception: int
@@ -75,15 +89,42 @@ class State:
     flags: frozenset = frozenset()
     found: frozenset = frozenset()  # discovery ids revealed so far
     moves: tuple[Move, ...] = ()
+    events: tuple[Event, ...] = ()  # scene events met so far, in order (see `timeline`)
 
     @property
     def finished(self) -> bool:
         return self.ending is not None
 
     @property
+    def timeline(self) -> tuple:
+        """The customer's experience in order: every `Move` and `Event` (an event with `at` = n
+        comes after the n-th move and before the next)."""
+        if not self.events:
+            return self.moves
+        out: list = []
+        events = iter(self.events)
+        event = next(events, None)
+        for i, move in enumerate(self.moves):
+            while event is not None and event.at <= i:
+                out.append(event)
+                event = next(events, None)
+            out.append(move)
+        while event is not None:
+            out.append(event)
+            event = next(events, None)
+        return tuple(out)
+
+    @property
     def trace(self) -> tuple[int, ...]:
-        """p₁…pₙ: the perception after each move."""
-        return tuple(m.perception for m in self.moves)
+        """p₁…pₙ: the perception after each moment of the timeline (moves and scene events)."""
+        if not self.events:
+            return tuple(m.perception for m in self.moves)
+        return tuple(m.perception for m in self.timeline)
+
+    @property
+    def event_indices(self) -> tuple[int, ...]:
+        """0-based positions in `trace` that are scene events, not moves."""
+        return tuple(i for i, m in enumerate(self.timeline) if isinstance(m, Event)) if self.events else ()
 
     @property
     def steps(self) -> tuple[str, ...]:
@@ -99,7 +140,27 @@ class Game:
     seed: int | None = None  # the card order's seed; None: the file's order
 
     def start(self) -> State:
-        return State(scene=self.level.start, perception=clamp(self.level.perception))
+        """The level's first state: the start scene entered, its event (if any) applied."""
+        return self.enter(State(scene=self.level.start, perception=clamp(self.level.perception)))
+
+    def start_perception(self) -> int:
+        """p₀: the customer's mood before anything happens (the level's `perception`)."""
+        return clamp(self.level.perception)
+
+    def enter(self, state: State) -> State:
+        """`state` on arriving in its scene: the scene's event moves the meter (every entry)."""
+        scene = self.level.scenes.get(state.scene) if state.scene else None
+        if scene is None or scene.event is None:
+            return state
+        after = clamp(state.perception + scene.event.delta)
+        event = Event(scene.id, scene.event.delta, after, state.perception, len(state.moves))
+        return State(scene=state.scene, perception=after, ending=state.ending, flags=state.flags,
+                     found=state.found, moves=state.moves, events=state.events + (event,))
+
+    def delta(self, state: State, choice: Choice) -> int:
+        """The change `choice` makes to the meter from `state` (its `perception` cases read the
+        state before the move)."""
+        return choice.delta_for(self.env(state)) if choice.deltas else choice.delta
 
     def scene(self, state: State) -> Scene | None:
         return self.level.scenes.get(state.scene) if state.scene else None
@@ -134,8 +195,9 @@ class Game:
     def take(self, state: State, choice: Choice, said: str = "") -> State:
         """Apply a choice already known to be available (the analyser's fast path). `said` is
         what the learner typed when the move was matched from their own words."""
-        perception = clamp(state.perception + choice.delta)
-        move = Move(state.scene or "", choice.id, choice.step, choice.delta, perception, state.perception,
+        delta = self.delta(state, choice)
+        perception = clamp(state.perception + delta)
+        move = Move(state.scene or "", choice.id, choice.step, delta, perception, state.perception,
                     said)
         flags = state.flags | frozenset(choice.sets) if choice.sets else state.flags
         found = state.found | frozenset(choice.reveals) if choice.reveals else state.found
@@ -143,14 +205,16 @@ class Game:
         if choice.branches:  # decided by the state after this move
             target = choice.target(Env(flags=flags | found, perception=perception, scores=self.scores))
         ending = ending_of(target)
-        return State(
+        after = State(
             scene=None if ending else target,
             perception=perception,
             ending=ending,
             flags=flags,
             found=found,
             moves=state.moves + (move,),
+            events=state.events,
         )
+        return self.enter(after) if not ending else after
 
     def play(self, choice_ids: list[str]) -> State:
         """Take the named choices in turn from the start; raises ChoiceUnavailable."""

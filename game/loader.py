@@ -19,7 +19,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from . import conditions, toml_hints
+from . import conditions
 from .diagnostics import Diagnostic, display_path
 from .model import (
     DISCOVERY_KINDS,
@@ -35,6 +35,7 @@ from .model import (
     Ending,
     Level,
     Scene,
+    SceneEvent,
     Text,
     clean_text,
     ending_of,
@@ -55,24 +56,27 @@ LEVEL_KEYS = {"id": ("id", True), "campaign": ("id", False), "order": ("int", Fa
 CHARACTER_KEYS = {"name": ("text", True), "role": ("text", False), "portrait": ("str", False)}
 DISCOVERY_KEYS = {"kind": ("str", True), "text": ("text", True)}
 SCENE_KEYS = {"speaker": ("id", False), "text": ("text", True), "choice": ("choices", False),
-              "variant": ("variants", False)}
+              "variant": ("variants", False), "event": ("table", False)}
+EVENT_KEYS = {"perception": ("int", True), "text": ("text", True)}
 VARIANT_KEYS = {"when": ("str", True), "text": ("text", True)}
 CHOICE_KEYS = {"id": ("id", True), "step": ("str", True), "text": ("text", True),
-               "perception": ("int", False), "reveals": ("ids", False), "sets": ("ids", False),
+               "perception": ("delta", False), "reveals": ("ids", False), "sets": ("ids", False),
                "when": ("str", False), "feedback": ("text", False), "thought": ("text", False),
                "ideal": ("bool", False), "next": ("next", False)}
 BRANCH_KEYS = {"when": ("str", False), "to": ("str", True)}
+DELTA_KEYS = {"when": ("str", False), "delta": ("int", True)}
 ENDING_KEYS = {"title": ("text", True), "text": ("text", False), "tone": ("str", False)}
 CAMPAIGN_FILE = {"format": ("int", True), "campaign": ("table", True)}
 CAMPAIGN_KEYS = {"id": ("id", True), "title": ("text", True), "intro": ("text", False),
                  "levels": ("ids", True), "steps": ("table", False), "order": ("int", False),
-                 "show_steps": ("bool", False)}
+                 "show_steps": ("bool", False), "kinds": ("table", False)}
 
 _TYPE_NAMES = {"text": "a string or a table of languages", "str": "a string", "int": "an integer",
                "bool": "true or false", "id": "an id string", "ids": "a list of id strings",
                "texts": "a list of texts", "table": "a table", "tables": "a table of tables",
                "choices": "an array of tables ([[…choice]])",
                "next": "a scene id, \"end:<ending-id>\", or a list of { when, to } branches",
+               "delta": "an integer, or a list of { when, delta } cases ending with { delta = N }",
                "variants": "an array of tables ([[…variant]] with `when` and `text`)"}
 _TOML_ERROR_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 _TOML_ERROR_END = re.compile(r"\(at end of document\)")
@@ -147,6 +151,7 @@ class _Reader:
             "texts": lambda v: isinstance(v, list),
             "choices": lambda v: isinstance(v, list),
             "next": lambda v: isinstance(v, (str, list)),
+            "delta": lambda v: type(v) is int or isinstance(v, list),
             "variants": lambda v: isinstance(v, list),
         }[kind](value)
         if not ok:
@@ -258,20 +263,16 @@ def read_toml(path: Path, inside: Path | None = None) -> tuple[dict | None, Posi
         else:  # "(at end of document)": point at the end, not at the top
             line = source.count("\n") + 1
             col = len(source) - (source.rfind("\n") + 1) + 1
-        duplicate = None
         if message.startswith(_DUPLICATE_ERRORS):
             # tomllib points past the value; point at the key or table defined twice instead.
             first = next(iter(PositionIndex(source).duplicates), None)
             if first is not None and first[1] <= (line, col):
-                duplicate = first
+                line, col = first[1]
         message = _TOML_ERROR_AT.sub("", message).strip() or "invalid TOML"
         message = _TOML_ERROR_END.sub("", message).strip() or "invalid TOML"
-        # Full-width marks outside strings, unclosed strings, tables written twice: in words.
-        return None, None, [Diagnostic(shown, h.line, h.col, h.code, h.en, h.zh)
-                            for h in toml_hints.explain(source, message, line, col, duplicate)]
+        return None, None, [Diagnostic(shown, line, col, "E001", message)]
     except RecursionError:
-        return None, None, [Diagnostic(shown, 1, 1, "E001", "values are nested too deeply",
-                                       "值嵌套得太深")]
+        return None, None, [Diagnostic(shown, 1, 1, "E001", "values are nested too deeply")]
     return data, PositionIndex(source), []
 
 
@@ -334,11 +335,20 @@ def load_campaign(path: Path, inside: Path | None = None) -> LoadResult:
                                       "(use explore, offer, act or confirm)", ("campaign", "steps", step))
             else:
                 steps[step] = reader.text(value, ("campaign", "steps", step))
+        kinds = {}
+        for kind, value in table.get("kinds", {}).items():
+            if kind not in DISCOVERY_KINDS:
+                reader.report("E021", f"unknown discovery kind `{kind}` in [campaign.kinds] "
+                                      f"(use {', '.join(DISCOVERY_KINDS)})", ("campaign", "kinds", kind),
+                              zh=f"[campaign.kinds] 里的发现类型 `{kind}` 不存在"
+                                 f"（请用 {', '.join(DISCOVERY_KINDS)}）")
+            else:
+                kinds[kind] = reader.text(value, ("campaign", "kinds", kind))
         if "id" in table and "title" in table and "levels" in table:
             result.campaign = Campaign(
                 id=table["id"], title=reader.text(table["title"], ("campaign", "title")),
                 intro=reader.text(table.get("intro", ""), ("campaign", "intro")),
-                levels=tuple(table["levels"]), steps=steps, order=table.get("order", 0), path=path,
+                levels=tuple(table["levels"]), steps=steps, kinds=kinds, order=table.get("order", 0), path=path,
                 show_steps=table.get("show_steps", False))
     result.diagnostics.extend(reader.diagnostics)
     if result.errors:
@@ -501,9 +511,10 @@ class _LevelBuilder:
             choices.append(choice)
         variants = self._variants(t.get("variant", []), kp + ("variant",), all_sets | set(discoveries),
                                   level_id)
-        if "text" not in t or variants is None:
+        event = self._event(t["event"], kp + ("event",)) if "event" in t else None
+        if "text" not in t or variants is None or ("event" in t and event is None):
             return None
-        return Scene(sid, r.text(t["text"], kp + ("text",)), tuple(choices), speaker, variants)
+        return Scene(sid, r.text(t["text"], kp + ("text",)), tuple(choices), speaker, variants, event)
 
     def _variants(self, items: list, kp: tuple, flags: set, level_id):
         """`[[scene.<id>.variant]]`: (condition, text) pairs, or None when one is broken."""
@@ -531,8 +542,12 @@ class _LevelBuilder:
             r.report("E017", f"unknown step {step!r}: use explore, offer, act or confirm",
                      kp + ("step",), "value")
             ok = False
-        delta = t.get("perception", 0)
-        if not -3 <= delta <= 3:
+        delta, deltas = t.get("perception", 0), ()
+        if isinstance(delta, list):
+            delta, deltas, fine = self._deltas(delta, kp + ("perception",), all_sets | set(discoveries),
+                                               level_id)
+            ok = ok and fine
+        elif not -3 <= delta <= 3:
             r.report("E016", f"perception change {delta:+d} is outside −3..3", kp + ("perception",), "value")
             ok = False
         nxt, branches = t.get("next"), ()
@@ -562,8 +577,57 @@ class _LevelBuilder:
             when=when, when_source=t.get("when", ""),
             feedback=r.text(t.get("feedback", ""), kp + ("feedback",)),
             thought=r.text(t.get("thought", ""), kp + ("thought",)), ideal=t.get("ideal", False),
-            branches=branches,
+            branches=branches, deltas=deltas,
         )
+
+    def _deltas(self, items: list, kp: tuple, flags: set, level_id):
+        """`perception = [{ when = "…", delta = N }, …, { delta = N }]`: returns (default,
+        cases, ok). The cases read the state before the move, like the choice's `when`."""
+        r, ok, cases, default = self.r, True, [], None
+        for i, item in enumerate(items):
+            t = r.table(item, DELTA_KEYS, kp + (i,), "a `perception` case")
+            if "delta" not in t:
+                ok = False
+                continue
+            if not -3 <= t["delta"] <= 3:
+                r.report("E016", f"perception change {t['delta']:+d} is outside −3..3",
+                         kp + (i, "delta"), "value",
+                         zh=f"认知变化 {t['delta']:+d} 超出了 −3..3 的范围")
+                ok = False
+            if "when" not in t:
+                if i != len(items) - 1:
+                    r.report("E009", "only the last `perception` case may have no `when` "
+                                     "(the ones after it could never apply)", kp + (i,), "value",
+                             zh="只有最后一个 `perception` 情形可以不写 `when`（它后面的情形永远用不上）")
+                    ok = False
+                default = t["delta"]
+                continue
+            condition = self._when(t["when"], kp + (i, "when"), flags, level_id)
+            if condition is None:
+                ok = False
+            else:
+                cases.append((condition, t["delta"]))
+        if default is None and (not items or isinstance(items[-1], dict) and "when" in items[-1]):
+            r.report("E009", "the last `perception` case must be { delta = N } with no `when`: it is "
+                             "the change when no condition holds", kp, "value",
+                     zh="最后一个 `perception` 情形必须是不带 `when` 的 { delta = N }："
+                        "所有条件都不成立时，就用它的变化")
+            ok = False
+        return (default if default is not None else 0), tuple(cases), ok
+
+    def _event(self, data: dict, kp: tuple):
+        """`event = { perception = N, text = … }`: the scene's event, or None (with a diagnostic
+        when it is broken)."""
+        t = self.r.table(data, EVENT_KEYS, kp, "a scene `event`")
+        if "perception" not in t or "text" not in t:
+            return None
+        if not -3 <= t["perception"] <= 3:
+            self.r.report("E016", f"event perception change {t['perception']:+d} is outside −3..3",
+                          kp + ("perception",), "value",
+                          zh=f"事件的认知变化 {t['perception']:+d} 超出了 −3..3 的范围")
+            return None
+        return SceneEvent(t["perception"], self.r.text(t["text"], kp + ("text",)))
+
 
     def _target(self, target: str, kp: tuple, scene_ids, endings) -> bool:
         """A destination must name a scene, or an ending as "end:<id>"."""

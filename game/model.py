@@ -106,6 +106,22 @@ class Choice:
     # Other ways a learner might say this move, per language (free-answer mode's matcher reads
     # them beside `text`): `examples = { en = [...], zh = [...] }`.
     examples: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False, compare=False)
+    # Conditional deltas, tried in order on the state BEFORE the move (what the player sees when
+    # choosing, like `when`); `delta` is the change when none holds
+    # (`perception = [{ when = "…", delta = N }, …, { delta = N }]`).
+    deltas: tuple[tuple["Condition", int], ...] = ()
+
+    def delta_for(self, env) -> int:
+        """The change this move makes to the meter, given the state before it."""
+        for condition, delta in self.deltas:
+            if condition.evaluate(env):
+                return delta
+        return self.delta
+
+    @property
+    def all_deltas(self) -> tuple[int, ...]:
+        """Every change this move can make, the cases first and the default last."""
+        return tuple(d for _, d in self.deltas) + (self.delta,)
 
     @property
     def ending(self) -> str | None:
@@ -131,6 +147,15 @@ def ending_of(target: str) -> str | None:
 
 
 @dataclass(frozen=True)
+class SceneEvent:
+    """What happens on entering a scene ("the box arrives crushed", "three days of silence"):
+    a change to the customer's perception that no move made."""
+
+    delta: int
+    text: Text
+
+
+@dataclass(frozen=True)
 class Scene:
     id: str
     text: Text
@@ -139,6 +164,10 @@ class Scene:
     # Other wordings of `text` for other situations: the first whose condition holds when the
     # scene is shown is used (`[[scene.<id>.variant]]` with `when` and `text`).
     variants: tuple[tuple["Condition", Text], ...] = ()
+    # Something that happens to the customer on entering the scene, not a move the player makes
+    # (`event = { perception = N, text = … }`): the meter moves by `delta` on every entry,
+    # the start scene's at the start of the level.
+    event: "SceneEvent | None" = None
 
     def choice(self, choice_id: str) -> Choice | None:
         return next((c for c in self.choices if c.id == choice_id), None)
@@ -196,6 +225,7 @@ class Campaign:
     intro: Text = EMPTY
     levels: tuple[str, ...] = ()
     steps: Mapping[str, Text] = field(default_factory=dict)  # the campaign's own step names
+    kinds: Mapping[str, Text] = field(default_factory=dict)  # … and discovery kind names
     order: int = 0
     path: Path | None = None
     # A campaign that teaches the steps shows them on the cards before the choice (the tutorial);

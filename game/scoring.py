@@ -72,6 +72,14 @@ def peak_index(start: int, trace) -> int | None:
     return best
 
 
+def fold_trace(peak: int | None, before: int, values) -> int | None:
+    """`fold_peak` over several moments in turn (a move and the scene event it led into)."""
+    for value in values:
+        peak = fold_peak(peak, before, value)
+        before = value
+    return peak
+
+
 def peak(start: int, trace) -> int:
     """The peak's value: the peak moment, or the end when there was no moment."""
     at = peak_index(start, trace)
@@ -168,11 +176,28 @@ class Result:
     word_of_mouth: WordOfMouth
     steps_used: frozenset = field(default_factory=frozenset)
     start: int = 0  # p₀, the customer's mood before the first move
+    # 0-based positions in `trace` that are scene events (`event = …`), not moves: the trace is
+    # the customer's experience, moves and events in order
+    events: tuple[int, ...] = ()
 
     @property
     def peak_move(self) -> int | None:
-        """1-based move of the peak moment, as players count moves."""
-        return None if self.peak_index is None else self.peak_index + 1
+        """1-based move of the peak moment, as players count moves; None when no move was a
+        moment, or when the peak is a scene event (see `peak_event`)."""
+        if self.peak_index is None or self.peak_index in self.events:
+            return None
+        return self.move_number(self.peak_index)
+
+    @property
+    def peak_event(self) -> int | None:
+        """1-based number of the scene event that is the peak moment, or None."""
+        if self.peak_index is None or self.peak_index not in self.events:
+            return None
+        return self.events.index(self.peak_index) + 1
+
+    def move_number(self, index: int) -> int:
+        """The 1-based move at `trace[index]` (for an event: the number of moves before it)."""
+        return index + 1 - sum(1 for e in self.events if e < index) - (index in self.events)
 
     @property
     def points(self) -> int:
@@ -208,4 +233,5 @@ def score(level: Level, state: State) -> Result:
         word_of_mouth=word_of_mouth(total),
         steps_used=frozenset(state.steps),
         start=start,
+        events=state.event_indices,
     )
