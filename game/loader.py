@@ -19,7 +19,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from . import conditions
+from . import conditions, toml_hints
 from .diagnostics import Diagnostic, display_path
 from .model import (
     DISCOVERY_KINDS,
@@ -263,16 +263,20 @@ def read_toml(path: Path, inside: Path | None = None) -> tuple[dict | None, Posi
         else:  # "(at end of document)": point at the end, not at the top
             line = source.count("\n") + 1
             col = len(source) - (source.rfind("\n") + 1) + 1
+        duplicate = None
         if message.startswith(_DUPLICATE_ERRORS):
             # tomllib points past the value; point at the key or table defined twice instead.
             first = next(iter(PositionIndex(source).duplicates), None)
             if first is not None and first[1] <= (line, col):
-                line, col = first[1]
+                duplicate = first
         message = _TOML_ERROR_AT.sub("", message).strip() or "invalid TOML"
         message = _TOML_ERROR_END.sub("", message).strip() or "invalid TOML"
-        return None, None, [Diagnostic(shown, line, col, "E001", message)]
+        # Full-width marks outside strings, unclosed strings, tables written twice: in words.
+        return None, None, [Diagnostic(shown, h.line, h.col, h.code, h.en, h.zh)
+                            for h in toml_hints.explain(source, message, line, col, duplicate)]
     except RecursionError:
-        return None, None, [Diagnostic(shown, 1, 1, "E001", "values are nested too deeply")]
+        return None, None, [Diagnostic(shown, 1, 1, "E001", "values are nested too deeply",
+                                       "值嵌套得太深")]
     return data, PositionIndex(source), []
 
 
