@@ -52,6 +52,8 @@ CODES: dict[str, str] = {
     "W114": "an ending's tone is contradicted by a score that reaches it",
     "W115": "a flag is set that no `when` reads",
     "W116": "the ideal path never reaches an ending: it loops",
+    "W117": "an example is closer to a sibling choice than to its own (mot check --free)",
+    "W118": "two choices offered together are too alike for a typed answer to tell apart (mot check --free)",
 }
 
 

@@ -81,6 +81,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "match.no_text": {"en": "give at least one TEXT, or - to read one per line from standard input",
                       "zh": "请至少给出一段文字（TEXT），或用 - 从标准输入逐行读取"},
     "run.said": {"en": "   You said: “{said}”", "zh": "   你说：“{said}”"},
+    "check.free_skipped": {"en": "note: the free-answer checks of `examples` (W117, W118) were "
+                                 "skipped: add --free to run them",
+                           "zh": "提示：已跳过对 `examples` 的自由作答检查（W117、W118）：加上 "
+                                 "--free 即可运行"},
+    "check.free_unavailable": {"en": "note: the free-answer checks (W117, W118) were skipped. {why}",
+                               "zh": "提示：已跳过自由作答检查（W117、W118）。{why}"},
     "run.say_ended": {"en": "the level has already ended: nothing is left to answer “{said}” in",
                       "zh": "关卡已经结束：“{said}”没有可以回应的场景了"},
     "run.say_ask": {"en": "“{said}” in scene {scene!r}: did you mean {candidates}? Say it more "

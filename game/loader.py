@@ -62,7 +62,7 @@ VARIANT_KEYS = {"when": ("str", True), "text": ("text", True)}
 CHOICE_KEYS = {"id": ("id", True), "step": ("str", True), "text": ("text", True),
                "perception": ("delta", False), "reveals": ("ids", False), "sets": ("ids", False),
                "when": ("str", False), "feedback": ("text", False), "thought": ("text", False),
-               "ideal": ("bool", False), "next": ("next", False)}
+               "ideal": ("bool", False), "next": ("next", False), "examples": ("table", False)}
 BRANCH_KEYS = {"when": ("str", False), "to": ("str", True)}
 DELTA_KEYS = {"when": ("str", False), "delta": ("int", True)}
 ENDING_KEYS = {"title": ("text", True), "text": ("text", False), "tone": ("str", False)}
@@ -198,6 +198,32 @@ class _Reader:
 
     def texts(self, value: list, keypath: tuple) -> tuple[Text, ...]:
         return tuple(self.text(item, keypath + (i,)) for i, item in enumerate(value))
+
+    def examples(self, value: dict, keypath: tuple) -> dict[str, tuple[str, ...]]:
+        """A choice's `examples = { en = [...], zh = [...] }`: other ways a learner might say it
+        (free-answer mode), per language; each string cleaned like level text."""
+        out: dict[str, tuple[str, ...]] = {}
+        for lang, items in value.items():
+            here = keypath + (lang,)
+            if lang not in LANGUAGES:
+                self.report("E004", f"unknown language `{lang}` in `examples` (use "
+                                    f"{' or '.join(LANGUAGES)})", here,
+                            zh=f"`examples` 中的语言 `{lang}` 不存在（请用 {' 或 '.join(LANGUAGES)}）")
+            elif not isinstance(items, list):
+                self.report("E005", f"`examples.{lang}` must be a list of strings, not "
+                                    f"{type_of(items)}", here, "value",
+                            zh=f"`examples.{lang}` 必须是字符串列表，而不是 {type_of(items)}")
+            else:
+                kept = []
+                for i, item in enumerate(items):
+                    if not isinstance(item, str):
+                        self.report("E005", f"`examples.{lang}` must hold strings, not "
+                                            f"{type_of(item)}", here + (i,), "value",
+                                    zh=f"`examples.{lang}` 只能包含字符串，而不是 {type_of(item)}")
+                    elif clean_text(item).strip():
+                        kept.append(clean_text(item).strip())
+                out[lang] = tuple(kept)
+        return out
 
     def questions(self, value: list, keypath: tuple) -> tuple[tuple[Text, ...], tuple[Text, ...]]:
         """`discuss`: each entry a text (the question), or `{ q = …, a = … }` with a model
@@ -581,6 +607,7 @@ class _LevelBuilder:
             when=when, when_source=t.get("when", ""),
             feedback=r.text(t.get("feedback", ""), kp + ("feedback",)),
             thought=r.text(t.get("thought", ""), kp + ("thought",)), ideal=t.get("ideal", False),
+            examples=r.examples(t.get("examples", {}), kp + ("examples",)),
             branches=branches, deltas=deltas,
         )
 

@@ -28,6 +28,9 @@ def add_parser(parser) -> None:
     parser.add_argument("--analyse", "--analyze", action="store_true", dest="analyse",
                         help="also report every level's endings, best/worst score and paths")
     parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--free", action="store_true",
+                        help="also check what free-answer mode would match wrongly (W117, W118); "
+                             "needs the optional extra: pip install -e '.[free]'")
     parser.add_argument("--lang", choices=("zh", "en"), default=None)
 
 
@@ -51,11 +54,12 @@ def collect(paths: list[Path]) -> list[LoadResult]:
     return results
 
 
-def check(paths: list[Path], balancing: bool = False):
+def check(paths: list[Path], balancing: bool = False, matcher=None):
     """Diagnostics for every file, plus analysis reports; shared by `mot check` and tests.
 
     With `balancing`, each report carries its balancing report (`report.balance`) and the
-    checker adds the balancing warnings W110–W113."""
+    checker adds the balancing warnings W110–W113. With a free-answer `matcher`
+    (`mot check --free`), it adds W117 and W118."""
     results = collect(paths)
     diagnostics: list[Diagnostic] = []
     reports = []
@@ -68,6 +72,10 @@ def check(paths: list[Path], balancing: bool = False):
             if balancing and report.complete:  # an unfinished walk proves nothing to balance
                 report.balance = balance(res.level, report)
                 diagnostics.extend(report_warnings(res.level, res.positions, report, report.balance))
+            if matcher is not None:
+                from ..freeanswer.audit import free_warnings
+
+                diagnostics.extend(free_warnings(res.level, res.positions, matcher, report))
             reports.append(report)
     # Ids unique across everything checked (each file is still analysed on its own).
     diagnostics.extend(res.diagnostics[-1] for res in flag_duplicate_campaigns(results))
@@ -79,7 +87,10 @@ def check(paths: list[Path], balancing: bool = False):
 def run(args) -> int:
     lang = args.lang or default_language()
     paths = [Path(p) for p in args.paths] or levels_dirs()
-    levels, diagnostics, reports = check(paths, balancing=args.analyse)
+    matcher = _free_matcher(lang) if getattr(args, "free", False) else None
+    levels, diagnostics, reports = check(paths, balancing=args.analyse, matcher=matcher)
+    if matcher is None and not getattr(args, "free", False) and _has_examples(paths):
+        print(t("check.free_skipped", lang), file=sys.stderr)
     errors = sum(d.is_error for d in diagnostics)
     warns = len(diagnostics) - errors
     if args.format == "json":
@@ -97,6 +108,35 @@ def run(args) -> int:
                 print(_describe(report))
         print(t("cli.summary", lang, levels=levels, errors=errors, warnings=warns))
     return 1 if errors else 0
+
+
+def _free_matcher(lang: str):
+    """The matcher for --free, or None after a note that the free-answer checks are skipped."""
+    from ..freeanswer import FreeAnswerUnavailable, Matcher, load_encoder
+
+    try:
+        return Matcher(load_encoder())
+    except FreeAnswerUnavailable as error:
+        print(t("check.free_unavailable", lang, why=error.message(lang)), file=sys.stderr)
+        return None
+
+
+def _has_examples(paths: list[Path]) -> bool:
+    """Whether a level checked has `examples` (cheap: a text search, no second parse)."""
+    import re
+
+    from ..loader import MAX_FILE_BYTES
+    from ..paths import UnsafeFile, read_regular
+
+    files = [p for path in paths
+             for p in ([path] if path.is_file() else path.rglob("*.toml") if path.is_dir() else [])]
+    for file in files:
+        try:
+            if re.search(rb"\bexamples\s*=", read_regular(file, MAX_FILE_BYTES)):
+                return True
+        except (OSError, UnsafeFile):
+            continue
+    return False
 
 
 def _describe(report) -> str:

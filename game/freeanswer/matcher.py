@@ -34,11 +34,12 @@ class Thresholds:
     accept: float  # the best score needed to play a move without asking
     floor: float  # below this nothing fits; from here up to `accept` the game asks
     margin: float  # two choices this close are asked about even above `accept`
+    twins: float = 0.92  # `mot check --free` (W118): two choices' texts this alike are twins
 
 
 # THE thresholds of free-answer mode (see docs/design-notes.md, "Free-answer mode", for how they
 # were chosen and what the benchmark measured with them: benchmarks/free_answer.py).
-THRESHOLDS = Thresholds(accept=0.45, floor=0.30, margin=0.05)
+THRESHOLDS = Thresholds(accept=0.45, floor=0.30, margin=0.05, twins=0.92)
 
 
 class Band(str, Enum):
