@@ -142,7 +142,9 @@ def _check_campaign_membership(campaign: Campaign, levels: list[Level], results:
             line, col = cres.positions.value(("campaign", "levels", i)) if cres.positions else (1, 1)
             cres.diagnostics.append(Diagnostic(display_path(cres.path), line, col, "E022",
                                                f"campaign lists level {lid!r}, but no file in "
-                                               f"{display_path(campaign.path.parent)} has that id"))
+                                               f"{display_path(campaign.path.parent)} has that id",
+                                               f"课程列出了关卡 {lid!r}，但 "
+                                               f"{display_path(campaign.path.parent)} 中没有文件用这个 id"))
     for res in results[1:]:
         level = res.level
         if level is None:
@@ -151,12 +153,16 @@ def _check_campaign_membership(campaign: Campaign, levels: list[Level], results:
             line, col = res.positions.value(("level", "campaign"))
             res.diagnostics.append(Diagnostic(display_path(res.path), line, col, "E022",
                                               f"level says campaign {level.campaign!r}, but its "
-                                              f"folder's campaign.toml is {campaign.id!r}"))
+                                              f"folder's campaign.toml is {campaign.id!r}",
+                                              f"关卡写的课程是 {level.campaign!r}，但所在文件夹的 "
+                                              f"campaign.toml 是 {campaign.id!r}"))
         elif level.id not in campaign.levels:
             line, col = res.positions.value(("level", "id"))
             res.diagnostics.append(Diagnostic(display_path(res.path), line, col, "E022",
                                               f"level {level.id!r} is not listed in "
-                                              f"{display_path(campaign.path)} `levels`"))
+                                              f"{display_path(campaign.path)} `levels`",
+                                              f"关卡 {level.id!r} 没有列在 "
+                                              f"{display_path(campaign.path)} 的 `levels` 中"))
 
 
 def flag_duplicate_ids(results: list[LoadResult]) -> list[LoadResult]:
@@ -173,7 +179,9 @@ def flag_duplicate_ids(results: list[LoadResult]) -> list[LoadResult]:
             line, col = res.positions.value(("level", "id")) if res.positions else (1, 1)
             res.diagnostics.append(Diagnostic(display_path(res.path), line, col, "E007",
                                               f"level id {level.id!r} is also the id of "
-                                              f"{display_path(first)}: level ids must be unique"))
+                                              f"{display_path(first)}: level ids must be unique",
+                                              f"关卡 id {level.id!r} 也是 {display_path(first)} 的 id："
+                                              "关卡 id 必须唯一"))
             flagged.append(res)
     return flagged
 
@@ -197,7 +205,9 @@ def _duplicate_campaign(res: LoadResult | None, cid: str, first: Path, where: Pa
     line, col = res.positions.value(("campaign", "id")) if res is not None and res.positions else (1, 1)
     return Diagnostic(display_path(res.path if res is not None else where), line, col, "E007",
                       f"campaign id {cid!r} is also the id of {display_path(first)}: campaign ids "
-                      "must be unique (rename this campaign, or give its folder another name)")
+                      "must be unique (rename this campaign, or give its folder another name)",
+                      f"课程 id {cid!r} 也是 {display_path(first)} 的 id：课程 id 必须唯一"
+                      "（给这个课程改名，或给它的文件夹换个名字）")
 
 
 def _level_ids_in_results(results: list[LoadResult]) -> set[str]:
@@ -278,7 +288,7 @@ def resolve_level(spec: str, root: Path | None = None) -> tuple[Level | None, li
     path = Path(spec)
     if spec.endswith(".toml") or path.is_file():
         if not path.is_file():
-            return None, [Diagnostic(spec, 1, 1, "E002", "no such file")], None
+            return None, [Diagnostic(spec, 1, 1, "E002", "no such file", "文件不存在")], None
         entry, results = load_folder_for(path)
         res = next(r for r in results if r.path == path)
         return res.level if res.ok else None, res.diagnostics, entry.campaign

@@ -78,6 +78,18 @@ _TYPE_NAMES = {"text": "a string or a table of languages", "str": "a string", "i
                "next": "a scene id, \"end:<ending-id>\", or a list of { when, to } branches",
                "delta": "an integer, or a list of { when, delta } cases ending with { delta = N }",
                "variants": "an array of tables ([[…variant]] with `when` and `text`)"}
+_TYPE_NAMES_ZH = {"text": "字符串或语言表（{ en = …, zh = … }）", "str": "字符串", "int": "整数",
+                  "bool": " true 或 false", "id": " id 字符串", "ids": " id 字符串的列表",
+                  "texts": "文本的列表", "table": "表", "tables": "由表组成的表",
+                  "choices": "表数组（[[…choice]]）",
+                  "next": "场景 id、\"end:<结局-id>\"，或 { when, to } 分支的列表",
+                  "delta": "整数，或以 { delta = N } 结尾的 { when, delta } 情形列表",
+                  "variants": "表数组（[[…variant]]，含 `when` 和 `text`）"}
+_LANG_ZH = {"en": "英文", "zh": "中文"}
+_WHAT_ZH = {"a level file": "关卡文件", "the campaign file": "课程文件", "a choice": "选项",
+            "a scene variant": "场景变体", "a `next` branch": "`next` 分支",
+            "a `perception` case": "`perception` 情形", "a scene `event`": "场景 `event`",
+            "scene": "场景", "character": "人物", "discovery": "发现", "ending": "结局"}
 _TOML_ERROR_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 _TOML_ERROR_END = re.compile(r"\(at end of document\)")
 _DUPLICATE_ERRORS = ("Cannot overwrite a value", "Cannot declare", "Duplicate inline table key")
@@ -105,6 +117,18 @@ def type_of(value: Any) -> str:
             dict: "table"}.get(type(value), type(value).__name__)
 
 
+def type_zh(value: Any) -> str:
+    """`type_of` in Chinese."""
+    return {bool: "布尔值", int: "整数", float: "小数", str: "字符串", list: "数组",
+            dict: "表"}.get(type(value), type(value).__name__)
+
+
+def what_zh(what: str) -> str:
+    """A table's description in Chinese (`[scene.x]` and the like stay as they are)."""
+    out = _WHAT_ZH.get(what, what)
+    return out + " " if out[-1:].isascii() else out  # a space between code and Chinese
+
+
 class _Reader:
     """Shared helpers for reading one file: diagnostics at positions, typed key access."""
 
@@ -122,20 +146,23 @@ class _Reader:
     def table(self, data: Any, spec: dict, keypath: tuple, what: str) -> dict:
         """Check a table against a spec; return only the keys whose type is right."""
         if not isinstance(data, dict):
-            self.report("E005", f"{what} must be a table, not {type_of(data)}", keypath, "value")
+            self.report("E005", f"{what} must be a table, not {type_of(data)}", keypath, "value",
+                        zh=f"{what_zh(what)}必须是表，而不是{type_zh(data)}")
             return {}
         good: dict = {}
         for key, value in data.items():
             if key not in spec:
                 known = ", ".join(sorted(spec))
-                self.report("E004", f"unknown key `{key}` in {what} (expected one of: {known})", keypath + (key,))
+                self.report("E004", f"unknown key `{key}` in {what} (expected one of: {known})", keypath + (key,),
+                            zh=f"{what_zh(what)}中没有键 `{key}`（可用的键：{known}）")
                 continue
             kind = spec[key][0]
             if self._type_ok(kind, value, keypath + (key,)):
                 good[key] = value
         for key, (kind, required) in spec.items():
             if required and key not in data:
-                self.report("E003", f"{what} is missing the required key `{key}`", keypath)
+                self.report("E003", f"{what} is missing the required key `{key}`", keypath,
+                            zh=f"{what_zh(what)}缺少必填的键 `{key}`")
         return good
 
     def _type_ok(self, kind: str, value: Any, keypath: tuple) -> bool:
@@ -156,20 +183,29 @@ class _Reader:
         }[kind](value)
         if not ok:
             self.report("E005", f"`{keypath[-1]}` must be {_TYPE_NAMES[kind]}, not {type_of(value)}",
-                        keypath, "value")
+                        keypath, "value",
+                        zh=f"`{keypath[-1]}` 必须是{_TYPE_NAMES_ZH.get(kind, _TYPE_NAMES[kind])}，"
+                           f"而不是{type_zh(value)}")
             return False
         if kind == "id" and not ID_PATTERN.match(value):
             self.report("E006", f"bad id {value!r}: use lowercase letters, digits and hyphens, "
-                                "starting with a letter", keypath, "value")
+                                "starting with a letter" + toml_hints.wide_note(value)[0], keypath, "value",
+                        zh=f"id {value!r} 不合法：只能用小写字母、数字和连字符，并以字母开头"
+                           + toml_hints.wide_note(value)[1])
             return False
         if kind == "ids":
             for i, item in enumerate(value):
                 if not isinstance(item, str):
                     self.report("E005", f"`{keypath[-1]}` must hold id strings, not {type_of(item)}",
-                                keypath + (i,), "value")
+                                keypath + (i,), "value",
+                                zh=f"`{keypath[-1]}` 只能包含 id 字符串，而不是{type_zh(item)}")
                     return False
                 if not ID_PATTERN.match(item):
-                    self.report("E006", f"bad id {item!r} in `{keypath[-1]}`", keypath + (i,), "value")
+                    self.report("E006", f"bad id {item!r} in `{keypath[-1]}`: use lowercase letters, "
+                                        "digits and hyphens, starting with a letter"
+                                + toml_hints.wide_note(item)[0], keypath + (i,), "value",
+                                zh=f"`{keypath[-1]}` 中的 id {item!r} 不合法：只能用小写字母、数字和"
+                                   "连字符，并以字母开头" + toml_hints.wide_note(item)[1])
                     return False
         return True
 
@@ -179,21 +215,24 @@ class _Reader:
             return Text.plain(clean_text(value))
         if not isinstance(value, dict):
             self.report("E005", f"`{keypath[-1]}` must be a string or a table of languages, "
-                                f"not {type_of(value)}", keypath, "value")
+                                f"not {type_of(value)}", keypath, "value",
+                        zh=f"`{keypath[-1]}` 必须是字符串或语言表，而不是{type_zh(value)}")
             return Text()
         out = {}
         for lang, item in value.items():
             if lang not in LANGUAGES:
                 self.report("E004", f"unknown language `{lang}` (use {' or '.join(LANGUAGES)})",
-                            keypath + (lang,))
+                            keypath + (lang,), zh=f"未知的语言 `{lang}`（请用 {' 或 '.join(LANGUAGES)}）")
             elif not isinstance(item, str):
                 self.report("E005", f"`{keypath[-1]}.{lang}` must be a string, not {type_of(item)}",
-                            keypath + (lang,), "value")
+                            keypath + (lang,), "value",
+                            zh=f"`{keypath[-1]}.{lang}` 必须是字符串，而不是{type_zh(item)}")
             else:
                 out[lang] = clean_text(item)
         text = Text(out)
         for lang in text.missing():
-            self.report("W104", f"`{_dotted(keypath)}` has no {lang} text", keypath, "value")
+            self.report("W104", f"`{_dotted(keypath)}` has no {lang} text", keypath, "value",
+                        zh=f"`{_dotted(keypath)}` 缺少 {lang}（{_LANG_ZH.get(lang, lang)}）文本")
         return text
 
     def texts(self, value: list, keypath: tuple) -> tuple[Text, ...]:
@@ -235,10 +274,10 @@ class _Reader:
                 for key in item:
                     if key not in ("q", "a"):
                         self.report("E004", f"unknown key `{key}` in a discussion entry (use q and a)",
-                                    here + (key,))
+                                    here + (key,), zh=f"讨论题中没有键 `{key}`（请用 q 和 a）")
                 if "q" not in item:
                     self.report("E003", "a discussion entry with an answer `a` needs its question `q`",
-                                here, "value")
+                                here, "value", zh="带答案 `a` 的讨论题还需要问题 `q`")
                 questions.append(self.text(item.get("q", ""), here + ("q",)))
                 answers.append(self.text(item["a"], here + ("a",)) if "a" in item else Text())
             else:
@@ -262,15 +301,18 @@ def read_toml(path: Path, inside: Path | None = None) -> tuple[dict | None, Posi
     try:
         raw = read_regular(path, MAX_FILE_BYTES, inside)
     except UnsafeFile as exc:
-        return None, None, [Diagnostic(shown, 1, 1, "E002", exc.reason)]
+        return None, None, [Diagnostic(shown, 1, 1, "E002", exc.reason, exc.zh)]
     except OSError as exc:
-        return None, None, [Diagnostic(shown, 1, 1, "E002", f"cannot read file: {exc.strerror or exc}")]
+        return None, None, [Diagnostic(shown, 1, 1, "E002", f"cannot read file: {exc.strerror or exc}",
+                                       f"无法读取文件：{exc.strerror or exc}")]
     try:
         source = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, None, [Diagnostic(shown, line, col, "E002", "file is not UTF-8 text")]
+        return None, None, [Diagnostic(shown, line, col, "E002", "file is not UTF-8 text: save it as "
+                                       "UTF-8 (not GBK)", "文件不是 UTF-8 文本：请另存为 UTF-8 编码"
+                                       "（不要用 GBK）")]
     if source.startswith("\ufeff"):
         source = source[1:]
     too_long = long_key(source)
@@ -278,7 +320,8 @@ def read_toml(path: Path, inside: Path | None = None) -> tuple[dict | None, Posi
         line, col, parts = too_long
         return None, None, [Diagnostic(shown, line, col, "E024",
                                        f"a key or table header of {parts:,} dotted parts; "
-                                       f"the limit is {MAX_KEY_PARTS}")]
+                                       f"the limit is {MAX_KEY_PARTS}",
+                                       f"键或表头有 {parts:,} 个点分部分，上限是 {MAX_KEY_PARTS}")]
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
@@ -319,12 +362,13 @@ def load_level(path: Path, known_levels: set[str] | None = None, assets: Path | 
     try:
         result.level = _LevelBuilder(reader, known_levels or set(), assets).build(data)
     except RecursionError:
-        reader.report("E005", "values are nested too deeply", ())
+        reader.report("E005", "values are nested too deeply", (), zh="值嵌套得太深")
     result.diagnostics.extend(reader.diagnostics)
     if result.level is not None and not result.errors and not _has_way_out(result.level):
         reader.diagnostics = []
         reader.report("E025", "no ending can be reached from the start scene "
-                              f"{result.level.start!r}: every path loops forever", ("level", "start"), "value")
+                              f"{result.level.start!r}: every path loops forever", ("level", "start"), "value",
+                      zh=f"从开始场景 {result.level.start!r} 无法到达任何结局：每条路径都无限循环")
         result.diagnostics.extend(reader.diagnostics)
     if result.errors:
         result.level = None
@@ -362,7 +406,8 @@ def load_campaign(path: Path, inside: Path | None = None) -> LoadResult:
         for step, value in table.get("steps", {}).items():
             if step not in STEPS:
                 reader.report("E017", f"unknown step `{step}` in [campaign.steps] "
-                                      "(use explore, offer, act or confirm)", ("campaign", "steps", step))
+                                      "(use explore, offer, act or confirm)", ("campaign", "steps", step),
+                              zh=f"[campaign.steps] 里的步骤 `{step}` 不存在（请用 explore、offer、act 或 confirm）")
             else:
                 steps[step] = reader.text(value, ("campaign", "steps", step))
         kinds = {}
@@ -389,7 +434,8 @@ def load_campaign(path: Path, inside: Path | None = None) -> LoadResult:
 def _check_format(reader: _Reader, top: dict) -> None:
     if "format" in top and top["format"] != FORMAT_VERSION:
         reader.report("E019", f"format {top['format']} is not supported; this version reads "
-                              f"format = {FORMAT_VERSION}", ("format",), "value")
+                              f"format = {FORMAT_VERSION}", ("format",), "value",
+                      zh=f"不支持格式 {top['format']}：这个版本读取 format = {FORMAT_VERSION}")
 
 
 class _LevelBuilder:
@@ -418,13 +464,17 @@ class _LevelBuilder:
                 scenes[sid] = scene
         if "perception" in head and not -3 <= head["perception"] <= 3:
             r.report("E016", f"starting perception {head['perception']} is outside −3..3",
-                     ("level", "perception"), "value")
+                     ("level", "perception"), "value",
+                     zh=f"初始客户认知 {head['perception']} 超出了 −3..3 的范围")
         for key in ("you", "customer"):
             if key in head and head[key] not in characters:
                 r.report("E011", f"`{key}` = {head[key]!r} names no character "
-                                 f"(define [characters.{head[key]}])", ("level", key), "value")
+                                 f"(define [characters.{head[key]}])", ("level", key), "value",
+                         zh=f"`{key}` = {head[key]!r} 指向的人物不存在（请定义 [characters.{head[key]}]）")
         if "start" in head and head["start"] not in scene_ids:
-            r.report("E020", f"`start` = {head['start']!r} names no scene", ("level", "start"), "value")
+            r.report("E020", f"`start` = {head['start']!r} names no scene" + toml_hints.wide_note(head["start"])[0],
+                     ("level", "start"), "value",
+                     zh=f"`start` = {head['start']!r} 指向的场景不存在" + toml_hints.wide_note(head["start"])[1])
         discuss, answers = r.questions(head.get("discuss", []), ("level", "discuss"))
         if not all(k in head for k in ("id", "title", "start", "you", "customer")):
             return None
@@ -446,11 +496,15 @@ class _LevelBuilder:
         for key, value in data.items():
             if not ID_PATTERN.match(key):
                 self.r.report("E006", f"bad {what} id {key!r}: use lowercase letters, digits and "
-                                      "hyphens, starting with a letter", keypath + (key,))
+                                      "hyphens, starting with a letter" + toml_hints.wide_note(key)[0],
+                              keypath + (key,),
+                              zh=f"{what_zh(what)} id {key!r} 不合法：只能用小写字母、数字和连字符，"
+                                 "并以字母开头" + toml_hints.wide_note(key)[1])
                 continue
             if not isinstance(value, dict):
                 self.r.report("E005", f"[{keypath[0]}.{key}] must be a table, not {type_of(value)}",
-                              keypath + (key,), "value")
+                              keypath + (key,), "value",
+                              zh=f"[{keypath[0]}.{key}] 必须是表，而不是{type_zh(value)}")
                 continue
             out[key] = value
         return out
@@ -473,7 +527,9 @@ class _LevelBuilder:
         if (not rel or rel.startswith(("/", "\\")) or ".." in Path(rel).parts or ":" in rel
                 or "\\" in rel or "\x00" in rel):
             self.r.report("E018", f"portrait {name!r} leaves assets/: give a name such as "
-                                  "\"stephen\" for assets/portraits/stephen.txt", keypath, "value")
+                                  "\"stephen\" for assets/portraits/stephen.txt", keypath, "value",
+                          zh=f"肖像 {name!r} 超出了 assets/：只写名字，例如 \"stephen\" 对应 "
+                             "assets/portraits/stephen.txt")
             return None
         if self.assets is not None:
             file = self.assets / "portraits" / f"{rel}.txt"
@@ -482,10 +538,12 @@ class _LevelBuilder:
             except OSError:
                 inside = False
             if not inside:
-                self.r.report("E018", f"portrait {name!r} resolves outside assets/", keypath, "value")
+                self.r.report("E018", f"portrait {name!r} resolves outside assets/", keypath, "value",
+                              zh=f"肖像 {name!r} 指向了 assets/ 之外")
                 return None
             if not file.is_file():
-                self.r.report("W108", f"portrait file assets/portraits/{rel}.txt not found", keypath, "value")
+                self.r.report("W108", f"portrait file assets/portraits/{rel}.txt not found", keypath, "value",
+                              zh=f"找不到肖像文件 assets/portraits/{rel}.txt")
         return rel
 
     def _discoveries(self, data: dict) -> dict[str, Discovery]:
@@ -496,7 +554,8 @@ class _LevelBuilder:
             kind = t.get("kind")
             if kind is not None and kind not in DISCOVERY_KINDS:
                 self.r.report("E021", f"discovery kind {kind!r} is not one of "
-                                      f"{', '.join(DISCOVERY_KINDS)}", kp + ("kind",), "value")
+                                      f"{', '.join(DISCOVERY_KINDS)}", kp + ("kind",), "value",
+                              zh=f"发现类型 {kind!r} 不存在：请用 {'、'.join(DISCOVERY_KINDS)}")
             if "kind" in t and "text" in t:
                 out[did] = Discovery(did, kind, self.r.text(t["text"], kp + ("text",)))
         return out
@@ -509,7 +568,8 @@ class _LevelBuilder:
             tone = t.get("tone")
             if tone is not None and tone not in TONES:
                 self.r.report("E023", f"ending tone {tone!r} is not one of {', '.join(TONES)}",
-                              kp + ("tone",), "value")
+                              kp + ("tone",), "value",
+                              zh=f"结局基调 {tone!r} 不存在：请用 {'、'.join(TONES)}")
                 tone = None
             if "title" in t:
                 out[eid] = Ending(eid, self.r.text(t["title"], kp + ("title",)),
@@ -523,10 +583,12 @@ class _LevelBuilder:
         speaker = t.get("speaker")
         if speaker is not None and speaker not in characters:
             r.report("E011", f"speaker {speaker!r} names no character (define [characters.{speaker}])",
-                     kp + ("speaker",), "value")
+                     kp + ("speaker",), "value",
+                     zh=f"说话人 {speaker!r} 指向的人物不存在（请定义 [characters.{speaker}]）")
         raw_choices = t.get("choice", [])
         if not raw_choices:
-            r.report("E010", f"scene {sid!r} has no choices: add at least one [[scene.{sid}.choice]]", kp)
+            r.report("E010", f"scene {sid!r} has no choices: add at least one [[scene.{sid}.choice]]", kp,
+                     zh=f"场景 {sid!r} 没有选项：至少加一个 [[scene.{sid}.choice]]")
         choices, seen = [], set()
         for i, cdata in enumerate(raw_choices):
             choice = self._choice(kp + ("choice", i), cdata, scene_ids, endings, discoveries,
@@ -535,7 +597,8 @@ class _LevelBuilder:
                 continue
             if choice.id in seen:
                 r.report("E007", f"duplicate choice id {choice.id!r} in scene {sid!r}",
-                         kp + ("choice", i, "id"), "value")
+                         kp + ("choice", i, "id"), "value",
+                         zh=f"场景 {sid!r} 中的选项 id {choice.id!r} 重复了")
                 continue
             seen.add(choice.id)
             choices.append(choice)
@@ -570,7 +633,8 @@ class _LevelBuilder:
         step = t.get("step")
         if step is not None and step not in STEPS:
             r.report("E017", f"unknown step {step!r}: use explore, offer, act or confirm",
-                     kp + ("step",), "value")
+                     kp + ("step",), "value",
+                     zh=f"步骤 {step!r} 不存在：请用 explore、offer、act 或 confirm")
             ok = False
         delta, deltas = t.get("perception", 0), ()
         if isinstance(delta, list):
@@ -578,11 +642,13 @@ class _LevelBuilder:
                                                level_id)
             ok = ok and fine
         elif not -3 <= delta <= 3:
-            r.report("E016", f"perception change {delta:+d} is outside −3..3", kp + ("perception",), "value")
+            r.report("E016", f"perception change {delta:+d} is outside −3..3", kp + ("perception",), "value",
+                     zh=f"认知变化 {delta:+d} 超出了 −3..3 的范围")
             ok = False
         nxt, branches = t.get("next"), ()
         if "next" not in cdata:
-            r.report("E009", "this choice has no `next`: name a scene, or \"end:<ending-id>\"", kp)
+            r.report("E009", "this choice has no `next`: name a scene, or \"end:<ending-id>\"", kp,
+                     zh="这个选项没有 `next`：写一个场景 id，或 \"end:<结局-id>\"")
             ok = False
         elif isinstance(nxt, str):
             ok = self._target(nxt, kp + ("next",), scene_ids, endings) and ok
@@ -593,7 +659,8 @@ class _LevelBuilder:
         for i, did in enumerate(t.get("reveals", [])):
             if did not in discoveries:
                 r.report("E012", f"`reveals` names no discovery {did!r} (define [discovery.{did}])",
-                         kp + ("reveals", i), "value")
+                         kp + ("reveals", i), "value",
+                         zh=f"`reveals` 指向的发现 {did!r} 不存在（请定义 [discovery.{did}]）")
                 ok = False
         when = None
         if "when" in t:
@@ -666,12 +733,17 @@ class _LevelBuilder:
             if target[len(END_PREFIX):] in endings:
                 return True
             self.r.report("E008", f"`next` = {target!r} names no ending "
-                                  f"(endings: {', '.join(sorted(endings)) or 'none'})", kp, "value")
+                                  f"(endings: {', '.join(sorted(endings)) or 'none'})"
+                          + toml_hints.wide_note(target)[0], kp, "value",
+                          zh=f"`next` = {target!r} 指向的结局不存在（结局：{'、'.join(sorted(endings)) or '无'}）"
+                             + toml_hints.wide_note(target)[1])
             return False
         if target in scene_ids:
             return True
         self.r.report("E008", f"`next` = {target!r} names no scene; for an ending write "
-                              f"\"end:<ending-id>\"", kp, "value")
+                              f"\"end:<ending-id>\"" + toml_hints.wide_note(target)[0], kp, "value",
+                      zh=f"`next` = {target!r} 指向的场景不存在；结局要写成 \"end:<结局-id>\""
+                         + toml_hints.wide_note(target)[1])
         return False
 
     def _branches(self, items: list, kp: tuple, scene_ids, endings, flags, level_id):
@@ -686,7 +758,8 @@ class _LevelBuilder:
             if "when" not in t:
                 if i != len(items) - 1:
                     r.report("E009", "only the last `next` branch may have no `when` "
-                                     "(the ones after it could never be taken)", kp + (i,), "value")
+                                     "(the ones after it could never be taken)", kp + (i,), "value",
+                             zh="只有最后一个 `next` 分支可以不写 `when`（它后面的分支永远不会被走到）")
                     ok = False
                 default = t["to"]
                 continue
@@ -697,7 +770,9 @@ class _LevelBuilder:
                 branches.append((condition, t["to"]))
         if default is None:
             r.report("E009", "the last `next` branch must be { to = \"…\" } with no `when`: it is "
-                             "where the choice goes when no condition holds", kp, "value")
+                             "where the choice goes when no condition holds", kp, "value",
+                     zh="最后一个 `next` 分支必须是不带 `when` 的 { to = \"…\" }：所有条件都不成立时，"
+                        "选项就去那里")
             ok = False
         return default, tuple(branches), ok
 
@@ -712,12 +787,15 @@ class _LevelBuilder:
         ok = True
         for flag in sorted(cond.flags() - flags):
             self.r.report("E014", f"`when` names the flag {flag!r}, which no choice sets "
-                                  "and no discovery is called", kp, "value")
+                                  "and no discovery is called", kp, "value",
+                          zh=f"`when` 用到的标记 {flag!r} 没有任何选项设置，也不是任何发现的 id")
             ok = False
         for level in sorted(cond.levels()):
             if level == level_id or level not in self.known_levels:
                 why = "its own level" if level == level_id else "a level outside this campaign"
-                self.r.report("E015", f"`when` names score.{level}, {why}", kp, "value")
+                why_zh = "这是本关卡自己" if level == level_id else "这个关卡不在本课程中"
+                self.r.report("E015", f"`when` names score.{level}, {why}", kp, "value",
+                              zh=f"`when` 用到了 score.{level}，但{why_zh}")
                 ok = False
         return cond if ok else None
 

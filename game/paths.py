@@ -93,9 +93,10 @@ def default_assets_dir() -> Path:
 class UnsafeFile(OSError):
     """A file that is not a plain file of a sane size inside its folder: `reason` says why."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, zh: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
+        self.zh = zh or reason  # the same reason in Chinese
 
 
 def read_regular(path: Path, limit: int, inside: Path | None = None) -> bytes:
@@ -112,9 +113,11 @@ def read_regular(path: Path, limit: int, inside: Path | None = None) -> bytes:
             real = path.resolve(strict=True)
             home = Path(inside).resolve()
         except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop
-            raise UnsafeFile(f"cannot resolve the path: {getattr(exc, 'strerror', None) or exc}") from None
+            why = getattr(exc, 'strerror', None) or exc
+            raise UnsafeFile(f"cannot resolve the path: {why}", f"无法解析路径：{why}") from None
         if not real.is_relative_to(home):
-            raise UnsafeFile(f"the file links outside its folder (to {real})")
+            raise UnsafeFile(f"the file links outside its folder (to {real})",
+                             f"文件链接到了所在文件夹之外（指向 {real}）")
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     fd = os.open(path, flags)
     try:
@@ -122,10 +125,12 @@ def read_regular(path: Path, limit: int, inside: Path | None = None) -> bytes:
 
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode)
-                    or stat.S_ISBLK(mode) else "a folder" if stat.S_ISDIR(mode) else "a socket"
-                    if stat.S_ISSOCK(mode) else "something else")
-            raise UnsafeFile(f"not a regular file: it is {kind}")
+            kind, kind_zh = (("a named pipe (FIFO)", "命名管道（FIFO）") if stat.S_ISFIFO(mode)
+                             else ("a device", "设备") if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                             else ("a folder", "文件夹") if stat.S_ISDIR(mode)
+                             else ("a socket", "套接字") if stat.S_ISSOCK(mode)
+                             else ("something else", "其他类型的文件"))
+            raise UnsafeFile(f"not a regular file: it is {kind}", f"不是普通文件：它是{kind_zh}")
         chunks, left = [], limit + 1
         while left > 0:
             chunk = os.read(fd, min(left, 1 << 20))
@@ -137,5 +142,6 @@ def read_regular(path: Path, limit: int, inside: Path | None = None) -> bytes:
     finally:
         os.close(fd)
     if len(data) > limit:
-        raise UnsafeFile(f"the file is larger than the limit of {limit:,} bytes")
+        raise UnsafeFile(f"the file is larger than the limit of {limit:,} bytes",
+                         f"文件超过了 {limit:,} 字节的上限")
     return data

@@ -127,9 +127,9 @@ def _wide_hint(char: str, line: int, col: int) -> Hint:
     shown = f"`{ascii_}`" if ascii_ else "the ASCII character"
     fix_en = f"use {shown}"
     fix_zh = f"请改用半角的 `{ascii_}`" if ascii_ else "请改用半角字符"
-    if char == "\uff1a":
-        fix_en += " between a key and its value"
-        fix_zh += "（键和值之间用等号）"
+    if char == "\uff1a":  # `key：value` is someone used to YAML or JSON
+        fix_en = "a key and its value are joined by `=`"
+        fix_zh = "键和值之间请用半角的 `=`"
     return Hint(line, col, "E001",
                 f"{en_name} `{char}` ({code}) outside a string: {fix_en} "
                 "(switch the keyboard to English punctuation)",
@@ -393,3 +393,23 @@ def _string_before(source: str, lines: _Lines, line: int, col: int) -> int | Non
 def _closing_of(source: str, start: int) -> int:
     match = _SCAN.match(source, start)
     return match.end() - 1 if match else start
+
+
+def wide_note(text: str) -> tuple[str, str]:
+    """(English, Chinese) words to add to a message about an id or a name that holds a
+    full-width mark (`"end：lost"`, `"ask，"`): the first such mark and its ASCII fix, or ("", "")."""
+    match = _WIDE_IN_TEXT.search(text) if isinstance(text, str) else None
+    if match is None:
+        return "", ""
+    char = match.group()
+    en_name, zh_name, ascii_ = describe(char)
+    ascii_ = ":" if char == "\uff1a" else ascii_  # inside a string, a colon stays a colon
+    code = f"U+{ord(char):04X}"
+    if char == "\u3000":
+        return (f" (it holds an ideographic space, {code}: use an ordinary space or none)",
+                f"（其中有全角空格 {code}：请改用半角空格，或删掉）")
+    return (f" (its `{char}` is a {en_name}, {code}: use `{ascii_}`)",
+            f"（其中的 `{char}` 是{zh_name}，{code}：请改用半角的 `{ascii_}`）")
+
+
+_WIDE_IN_TEXT = re.compile(f"[{_WIDE_CLASS}]")
