@@ -88,10 +88,11 @@ class Round:
         """The current team's choices, in the order shown (the same order for every team)."""
         return self.current.game.offered(self.current.state)
 
-    def play(self, choice_id: str) -> Team:
-        """The current team takes a choice; returns that team (the turn does not move yet)."""
+    def play(self, choice_id: str, said: str = "") -> Team:
+        """The current team takes a choice (`said`: the words it typed, in free-answer mode);
+        returns that team (the turn does not move yet)."""
         team = self.current
-        team.state = team.game.apply(team.state, choice_id)
+        team.state = team.game.apply(team.state, choice_id, said)
         return team
 
     def next_turn(self) -> None:
@@ -160,7 +161,9 @@ class Round:
                 "first": self.first, "turn": self.turn, "ended": self.ended,
                 "closing_at": self.closing_at,
                 "choices": {t.name: [m.choice for m in t.state.moves] for t in self.teams},
-                "passes": {t.name: t.passes for t in self.teams}}
+                "passes": {t.name: t.passes for t in self.teams},
+                "said": {t.name: [m.said for m in t.state.moves] for t in self.teams
+                         if any(m.said for m in t.state.moves)}}
 
     @classmethod
     def from_dict(cls, level: Level, data: Mapping, scores: Mapping[str, Mapping[str, int]] | None = None) -> "Round":
@@ -169,7 +172,12 @@ class Round:
         rnd = cls(level, list(data["teams"]), scores or {}, seed=data.get("seed"),
                   first=int(data.get("first", 0)))
         for team in rnd.teams:
-            team.state = team.game.play(list(data.get("choices", {}).get(team.name, [])))
+            choices = list(data.get("choices", {}).get(team.name, []))
+            said = list(data.get("said", {}).get(team.name, []))
+            said += [""] * (len(choices) - len(said))
+            team.state = team.game.start()
+            for choice_id, words in zip(choices, said):
+                team.state = team.game.apply(team.state, choice_id, str(words or ""))
             team.passes = int(data.get("passes", {}).get(team.name, 0))
         rnd.turn = int(data.get("turn", rnd.first)) % len(rnd.teams)
         rnd.ended = bool(data.get("ended", False))

@@ -702,6 +702,40 @@ KEY_LABELS.update({
 })
 
 
+# Free-answer mode in the game's screens (issue 15; tui/screens/saying.py, tui/widgets/say_box.py).
+FREE_TUI_STRINGS: dict[str, dict[str, str]] = {
+    "title.free_off": {"en": "◇ Free answer (type your own words): off",
+                       "zh": "◇ 自由作答（用自己的话回答）：关"},
+    "title.free_on": {"en": "◆ Free answer (type your own words): on · t",
+                      "zh": "◆ 自由作答（用自己的话回答）：开 · t"},
+    "say.title": {"en": "Say it in your own words (中文 or English)", "zh": "用你自己的话说（中文或英文）"},
+    "say.placeholder": {"en": "What do you say to the customer?", "zh": "你会对客户说什么？"},
+    "say.hint": {"en": "Enter: find the nearest move · Esc: back to the cards",
+                 "zh": "Enter：找出最接近的一步 · Esc：回到卡片"},
+    "say.hint_back": {"en": "Esc: back to the cards", "zh": "Esc：回到卡片"},
+    "say.loading": {"en": "Loading the language model… your words are kept and matched as soon as it is ready.",
+                    "zh": "正在加载语言模型……你的话已保留，模型就绪后立即匹配。"},
+    "say.matching": {"en": "Finding the nearest move…", "zh": "正在寻找最接近的一步……"},
+    "say.you_said": {"en": "You said: “{said}”", "zh": "你说：“{said}”"},
+    "say.ask_two": {"en": "Did you mean 1 or 2?", "zh": "你是想说 1 还是 2？"},
+    "say.ask_one": {"en": "Did you mean this?", "zh": "你是想说这个吗？"},
+    "say.hint_ask": {"en": "1 / 2 or click: play it · t: type again · Esc: back to the cards",
+                     "zh": "1 / 2 或点击：就是它 · t：重新输入 · Esc：回到卡片"},
+    "say.hint_ask_one": {"en": "1 or click: play it · t: type again · Esc: back to the cards",
+                         "zh": "1 或点击：就是它 · t：重新输入 · Esc：回到卡片"},
+    "say.none": {"en": "None of the moves here fits — pick one.", "zh": "这里没有相符的一步——请选一张卡片。"},
+    "say.hint_none": {"en": "1-9 or click a card · t: type again", "zh": "1-9 或点击卡片 · t：重新输入"},
+    "say.closest": {"en": "You said “{said}” — closest to:", "zh": "你说“{said}”——最接近："},
+    "say.closest_note": {"en": "You said “{said}” — closest to: «{choice}»", "zh": "你说“{said}”——最接近：«{choice}»"},
+    "debrief.said": {"en": "You said: “{said}”", "zh": "你说：“{said}”"},
+}
+STRINGS.update(FREE_TUI_STRINGS)
+KEY_LABELS.update({
+    "say": {"en": "Say it", "zh": "自己说"},
+    "menu('free')": {"en": "Free answer", "zh": "自由作答"},
+})
+
+
 def default_language() -> str:
     """MOT_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG): Chinese if it says zh, else English."""
     for var in ("MOT_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):

@@ -33,6 +33,9 @@ def add_parser(parser) -> None:
                         help="seconds of discussion per decision (default 60; 0 = none; a resumed "
                              "round keeps its own)")
     parser.add_argument("--exam", action="store_true", help="hold feedback back until the podium/debrief")
+    parser.add_argument("--free", action="store_true",
+                        help="free-answer mode: the team whose turn it is may press t and type its "
+                             "reply (zh or en); needs the optional extra: pip install 'moment-of-truth[free]'")
     parser.add_argument("--db", default=None, help="the room's SQLite database (shared by several screens)")
     parser.add_argument("--room", default=None, help="room name (hot-seat default: classroom-<date>-<time>)")
     parser.add_argument("--team", default=None, help="play as this team of the room, on this screen")
@@ -158,7 +161,7 @@ def run(args) -> int:
     app = ClassroomApp(levels=levels, teams=teams, timer=timer, ask_team=args.ask_team,
                        library=Library(library.root, campaigns=[entry]), store=store, lang=args.lang,
                        exam=args.exam or bool((saved or {}).get("exam")), room=room, team=args.team,
-                       seed=seed, resume=saved)
+                       seed=seed, resume=saved, free=args.free)
     try:
         if args.team and not app.claim(args.team, resume=args.resume):
             print(StoreError(TEAM_TAKEN, store.path, team=args.team, room=room).line("classroom", lang),

@@ -17,6 +17,9 @@ def add_parser(parser) -> None:
     parser.add_argument("--player", default=None, help="player name for saved progress")
     parser.add_argument("--unlock-all", action="store_true", help="open every level (for trainers)")
     parser.add_argument("--seed", type=seed_arg, default=None, help=SEED_HELP)
+    parser.add_argument("--free", action="store_true",
+                        help="free-answer mode: in a scene press t and type your reply in your own words "
+                             "(zh or en); needs the optional extra: pip install 'moment-of-truth[free]'")
 
 
 def run(args) -> int:
@@ -30,7 +33,8 @@ def run(args) -> int:
         from ..tui.playtest import PlaytestApp
 
         app = PlaytestApp(Path(args.file), lang=args.lang, exam=args.exam,
-                          data_dir=Path(args.data_dir) if args.data_dir else None, seed=args.seed)
+                          data_dir=Path(args.data_dir) if args.data_dir else None, seed=args.seed,
+                          free=args.free)
     else:
         import sys
 
@@ -47,6 +51,6 @@ def run(args) -> int:
         app = MotApp(levels_dir=Path(args.levels) if args.levels else None,
                      data_dir=Path(args.data_dir) if args.data_dir else None,
                      lang=args.lang, exam=args.exam, player=args.player, unlock_all=args.unlock_all,
-                     seed=args.seed, store=store)
+                     seed=args.seed, store=store, free=args.free)
     app.run()
     return app.return_code or 0

@@ -55,8 +55,13 @@ class MotApp(CrashReport, SwitchesLanguage, App):
     def __init__(self, *, levels_dir: Path | None = None, data_dir: Path | None = None,
                  lang: str | None = None, exam: bool = False, player: str | None = None,
                  unlock_all: bool = False, library=None, store=None, room: str | None = None,
-                 team: str | None = None, seed: int | None = None, shuffle: bool = True) -> None:
+                 team: str | None = None, seed: int | None = None, shuffle: bool = True,
+                 free: bool = False) -> None:
         super().__init__()
+        # Free-answer mode (issue 15): `t` in a scene types a reply (--free, or the title's
+        # setting); the sentence encoder loads on first use (tui/free_model.py).
+        self.free, self._free_forced = free, free
+        self.free_model = None
         self.seed = seed  # a fixed card order (--seed, or a room's); None: a fresh one each play
         self.shuffle = shuffle  # False only for tests that press keys by the file's order
         self.show_steps = False  # the title screen's "show steps" setting, remembered
@@ -106,6 +111,8 @@ class MotApp(CrashReport, SwitchesLanguage, App):
             self.theme = saved
         self.show_steps = self.store.get_setting("show_steps") == "1"
         self.name_step = self.store.get_setting("name_step") == "1"
+        if not self._free_forced:
+            self.free = self.store.get_setting("free") == "1"
         saved_lang = self.store.get_setting("lang")
         if saved_lang in ("zh", "en") and not self._lang_forced and saved_lang != self.lang:
             self.lang = saved_lang
@@ -194,6 +201,11 @@ class MotApp(CrashReport, SwitchesLanguage, App):
         self.name_step = on
         if self.store is not None:
             self.write(self.store.set_setting, "name_step", "1" if on else "0")
+
+    def set_free(self, on: bool) -> None:
+        self.free = on
+        if self.store is not None:
+            self.write(self.store.set_setting, "free", "1" if on else "0")
 
     def steps_before_choice(self, level: Level) -> bool:
         """Whether cards show their step before the choice. Never in exam mode or a classroom
@@ -285,7 +297,7 @@ class MotApp(CrashReport, SwitchesLanguage, App):
         """After every move: the level in progress, so Continue resumes it after Ctrl+Q or a crash."""
         if self.store is not None and not self.room and not state.finished:
             self.write(self.store.save_progress, self.player, level.id, seed, [m.choice for m in state.moves],
-                       started_at)
+                       started_at, said=[m.said for m in state.moves])
 
     def resume_screen(self):
         """The scene the player left, replayed from the saved choices; None when there is none
@@ -296,21 +308,25 @@ class MotApp(CrashReport, SwitchesLanguage, App):
         level = self.library.level(saved.level_id) if saved else None
         if level is None:
             return None
-        screen = self.replay_scene(level, saved.seed, list(saved.choices), saved.started_at)
+        screen = self.replay_scene(level, saved.seed, list(saved.choices), saved.started_at, saved.said)
         if screen is False:  # the level changed under the saved choices: start it afresh
             self.store.clear_progress(self.player)
             return None
         return screen
 
-    def replay_scene(self, level: Level, seed, choices: list, started_at):
+    def replay_scene(self, level: Level, seed, choices: list, started_at, said=()):
         """A scene screen where saved choices left a level: None when they already finished
-        it, False when they no longer play (the level was edited since)."""
+        it, False when they no longer play (the level was edited since). `said`: the words
+        typed for each choice (free-answer mode), which come back with their moves."""
         from ..engine import ChoiceUnavailable, Game
         from .screens.scene import SceneScreen
 
         game = Game(level, self.scores_for(level), seed=seed)
         try:
-            state = game.play([str(c) for c in choices])
+            words = [str(w or "") for w in (said if isinstance(said, (list, tuple)) else ())]
+            state = game.start()
+            for choice_id, words_said in zip(choices, words + [""] * len(choices)):
+                state = game.apply(state, str(choice_id), words_said)
         except (ChoiceUnavailable, KeyError, TypeError, ValueError):  # a save from another version
             return False
         if state.finished:

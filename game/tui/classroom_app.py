@@ -128,6 +128,8 @@ class ClassroomApp(MotApp):
             return
         self.team_entry = {"level": level.id, "seed": seed, "choices": [m.choice for m in state.moves],
                            "started_at": started_at.isoformat(), "left": False}
+        if any(m.said for m in state.moves):  # free-answer mode: the words typed, per choice
+            self.team_entry["said"] = [m.said for m in state.moves]
         self.write(self.store.save_team_progress, self.room, self.team, self.team_entry)
 
     def finish_level(self, level: Level, state, started_at: datetime, guided: bool,
@@ -162,7 +164,7 @@ class ClassroomApp(MotApp):
             return None
         choices = entry.get("choices")
         screen = self.replay_scene(level, entry.get("seed"), choices if isinstance(choices, list) else [],
-                                   entry.get("started_at"))
+                                   entry.get("started_at"), entry.get("said") or ())
         if not screen:
             return None
         self.team_entry = {**entry, "left": False}

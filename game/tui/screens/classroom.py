@@ -31,6 +31,7 @@ from ..widgets.scene_view import SCENE_VIEW_CSS, choice_cards, coach_note, dialo
 from ..widgets.team_board import TeamBoard
 from .base import GameScreen
 from .choosing import CHOICE_BINDINGS, ChoiceKeys
+from .saying import SAY_BINDING, Says
 
 EXTEND_SECONDS = 30
 PROJECTOR = (100, 30)  # columns, rows: from this size on, projector type
@@ -41,7 +42,7 @@ def spaced(text: str) -> str:
     return "   ".join(" ".join(word) for word in text.split())
 
 
-class ClassroomScreen(ChoiceKeys, GameScreen):
+class ClassroomScreen(Says, ChoiceKeys, GameScreen):
     DEFAULT_CSS = SCENE_VIEW_CSS + """
     ClassroomScreen #banner { width: 100%; height: auto; min-height: 3; padding: 1 2;
                               content-align: center middle; text-align: center; text-style: bold;
@@ -74,6 +75,7 @@ class ClassroomScreen(ChoiceKeys, GameScreen):
         Binding("f", "reveal", "Feedback", id="class.reveal"),
         Binding("d", "discuss", "Discuss", id="class.discuss"),
         Binding("e,escape", "end_round", "End round", id="class.end"),
+        SAY_BINDING,  # free-answer mode: the team whose turn it is types its reply
     ]
 
     def __init__(self, round_: Round, *, timer: int = 60, exam: bool = False, room: str | None = None,
@@ -99,6 +101,7 @@ class ClassroomScreen(ChoiceKeys, GameScreen):
                 yield Countdown(self.timer, paused_label=self.tr("class.paused"),
                                 label=self.tr("class.discussion"))
                 yield TeamBoard(id="board")
+        yield from self.say_widgets()
         yield MotFooter()
 
     def _banner(self) -> Content:
@@ -143,6 +146,7 @@ class ClassroomScreen(ChoiceKeys, GameScreen):
         self._fit(self.app.size.width, self.app.size.height)
         self._refresh_board()
         self._focus_top()
+        self.say_start()
 
     def on_resize(self, event) -> None:
         self._fit(event.size.width, event.size.height)
@@ -200,14 +204,22 @@ class ClassroomScreen(ChoiceKeys, GameScreen):
             return self.round.over
         if action == "focus_choice":
             return self.choice_cards_shown()
+        if action == "say":
+            return self.check_say()
         return True
 
     # -- play ------------------------------------------------------------------------------
     def can_choose(self) -> bool:
         return self.last is None and not self.round.over
 
-    def take_choice(self, choice) -> None:
-        self._play(choice)
+    def take_choice(self, choice, said: str = "") -> None:
+        self._play(choice, said)
+
+    def say_choices(self) -> list:
+        return self.round.choices()
+
+    def say_level(self):
+        return self.round.level
 
     def offers(self, choice) -> bool:
         return any(c is choice for c in self.round.choices())
@@ -217,9 +229,10 @@ class ClassroomScreen(ChoiceKeys, GameScreen):
         if save is not None:
             save(pending=pending)
 
-    def _play(self, choice) -> None:
+    def _play(self, choice, said: str = "") -> None:
         index = self.round.turn
-        team = self.round.play(choice.id)
+        self.say_reset()
+        team = self.round.play(choice.id, said)
         self.query_one(Countdown).paused = True  # the decision is made: stop the clock
         self.notice = None
         self.app.record_move(self.round.level, team.name, team.state)
@@ -244,6 +257,7 @@ class ClassroomScreen(ChoiceKeys, GameScreen):
         self._next()
 
     def _next(self) -> None:
+        self.say_reset()  # a new turn (or a lost one): the next team types afresh
         self._save(pending=False)
         if self.round.over:
             self._podium()

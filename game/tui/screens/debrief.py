@@ -165,6 +165,8 @@ class DebriefScreen(GameScreen):
                              classes="rewind", tooltip=self.tr("debrief.rewind_tip", n=n))
             who = f"{speaker.name.get(lang)}: " if speaker else ""
             yield Prose(who + said, classes="muted")
+            if move.said:  # free-answer mode: the learner's own words beside the move they matched
+                yield Prose(self.tr("debrief.said", said=move.said), classes="said")
             yield Prose(self.tr("debrief.you", text=choice.text.get(lang)))
             if choice.feedback:
                 yield Prose(self.tr("debrief.coach", note=choice.feedback.get(lang)))

@@ -26,11 +26,12 @@ from ..widgets.step_badges import StepBadges
 from ..widgets.trend import Trend
 from .base import GameScreen
 from .choosing import CHOICE_BINDINGS, ChoiceKeys
+from .saying import SAY_BINDING, Says
 
 KIND_KEYS = {"business-win": "kind.business", "personal-win": "kind.personal", "expectation": "kind.expectation"}
 
 
-class SceneScreen(ChoiceKeys, GameScreen):
+class SceneScreen(Says, ChoiceKeys, GameScreen):
     DEFAULT_CSS = SCENE_VIEW_CSS + """
     SceneScreen #scene-body { height: 1fr; }
     SceneScreen #stage { width: 1fr; height: 1fr; padding: 0 1; }
@@ -58,6 +59,7 @@ class SceneScreen(ChoiceKeys, GameScreen):
         Binding("o", "name_step('offer')", "Offer", id="scene.name_o"),
         Binding("a", "name_step('act')", "Act", id="scene.name_a"),
         Binding("c", "name_step('confirm')", "Confirm", id="scene.name_c"),
+        SAY_BINDING,  # free-answer mode: type the reply (screens/saying.py)
     ]
 
     def __init__(self, level: Level, guided: bool = False, scores: dict | None = None,
@@ -97,6 +99,7 @@ class SceneScreen(ChoiceKeys, GameScreen):
                 yield StepBadges(self._used(), lang=self.lang, steps_names=self._steps(), id="badges")
                 with VerticalScroll(id="found-scroll"):
                     yield Static(self._found_text(), id="found")
+        yield from self.say_widgets()
         yield MotFooter()
 
     def _steps(self):
@@ -165,6 +168,7 @@ class SceneScreen(ChoiceKeys, GameScreen):
         self._fit(self.app.size.width)
         self._show_trend()
         self.focus_first()
+        self.say_start()
 
     def after_language_change(self) -> None:
         self._fit(self.app.size.width)
@@ -175,15 +179,23 @@ class SceneScreen(ChoiceKeys, GameScreen):
     def can_choose(self) -> bool:
         return self.last_choice is None and not self.state.finished
 
-    def take_choice(self, choice: Choice) -> None:
-        self.choose(choice)
+    def take_choice(self, choice: Choice, said: str = "") -> None:
+        self.say_reset()
+        self.choose(choice, said)
+
+    def say_choices(self) -> list[Choice]:
+        return self.game.offered(self.state)
+
+    def say_level(self) -> Level:
+        return self.level
 
     def offers(self, choice: Choice) -> bool:
         return any(c is choice for c in self.game.offered(self.state))
 
-    def choose(self, choice: Choice) -> None:
-        """Apply a move: the meter changes first, then the coach note or the next scene."""
-        self.state = self.game.take(self.state, choice)
+    def choose(self, choice: Choice, said: str = "") -> None:
+        """Apply a move: the meter changes first, then the coach note or the next scene. `said`:
+        the learner's words when the move was typed (free-answer mode)."""
+        self.state = self.game.take(self.state, choice, said)
         move = self.state.moves[-1]
         self.app.record_move(self.level, self.app.player, self.state)
         if not self.guided and self.practice_from is None:
@@ -217,6 +229,8 @@ class SceneScreen(ChoiceKeys, GameScreen):
             return self.last_choice is None
         if action == "name_step":
             return self.naming
+        if action == "say":
+            return self.check_say()
         if action == "continue" and self.naming:
             return False
         if action == "focus_choice":
@@ -253,9 +267,11 @@ class SceneScreen(ChoiceKeys, GameScreen):
         """Take the last move back and choose again: from here on the attempt is practice."""
         if not self.check_action("step_back", ()):
             return
-        moves = [m.choice for m in self.state.moves[:-1]]
-        self.practice_from = min(self.practice_from or len(moves) + 1, len(moves) + 1)
-        self.state = self.game.play(moves)
+        kept = self.state.moves[:-1]
+        self.practice_from = min(self.practice_from or len(kept) + 1, len(kept) + 1)
+        self.state = self.game.start()
+        for move in kept:  # replayed with the words typed for them (free-answer mode)
+            self.state = self.game.apply(self.state, move.choice, move.said)
         self.last_choice = None
         self.query_one("#meter", PerceptionMeter).move_to(self.state.perception, 0)
         self._show_side()

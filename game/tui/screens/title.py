@@ -36,6 +36,7 @@ class TitleScreen(GameScreen):
         Binding("e", "menu('mode')", "Mode", show=False),
         Binding("s", "menu('steps')", "Steps", show=False),
         Binding("k", "menu('name_step')", "Name steps", show=False),
+        Binding("f", "menu('free')", "Free answer", show=False),
         Binding("q", "menu('quit')", "Quit", show=False),
     ]
 
@@ -55,6 +56,7 @@ class TitleScreen(GameScreen):
             Option(self.tr("title.mode", mode=mode), id="mode"),
             Option(self.tr("title.steps_on" if self.app.show_steps else "title.steps_off"), id="steps"),
             Option(self.tr("title.name_on" if self.app.name_step else "title.name_off"), id="name_step"),
+            Option(self.tr("title.free_on" if getattr(self.app, "free", False) else "title.free_off"), id="free"),
             Option(self.tr("title.help"), id="help"),
             Option(self.tr("title.quit"), id="quit"),
         ]
@@ -74,15 +76,21 @@ class TitleScreen(GameScreen):
         app = self.app
         if choice == "language":
             app.action_toggle_language()
-        elif choice in ("mode", "steps", "name_step"):
+        elif choice in ("mode", "steps", "name_step", "free"):
             if choice == "mode":
                 app.exam = not app.exam
             elif choice == "steps":
                 app.set_show_steps(not app.show_steps)
+            elif choice == "free":
+                app.set_free(not app.free)
+                from .saying import free_model
+
+                if app.free and not free_model(app).installed():  # offered, and says how to install it
+                    app.notify(free_model(app).message(app.lang), severity="warning", timeout=20, markup=False)
             else:
                 app.set_name_step(not app.name_step)
             await self.recompose()
-            self.query_one("#menu", OptionList).highlighted = {"mode": 3, "steps": 4, "name_step": 5}[choice]
+            self.query_one("#menu", OptionList).highlighted = {"mode": 3, "steps": 4, "name_step": 5, "free": 6}[choice]
             self.query_one("#menu", OptionList).focus()
         elif choice == "help":
             app.action_help()

@@ -29,6 +29,7 @@ SCENE_VIEW_CSS = """
 #coach { height: auto; padding: 0 1; border: round $accent; }
 #coach .coach-label { color: $foreground-muted; text-style: bold; }
 #coach Prose { margin-bottom: 1; }
+#coach #coach-said { margin-bottom: 0; text-style: italic; }
 """
 
 
@@ -75,6 +76,8 @@ def coach_note(level: Level, choice: Choice, move: Move, lang: str, steps_names=
             key = "scene.named_right" if verdict else "scene.named_wrong"
             yield Static(Content.styled(t(key, lang, step=step_name(choice.step, lang, steps_names)),
                                         "bold $success" if verdict else "bold $error"), id="named")
+        if getattr(move, "said", ""):  # free-answer mode: the learner's words (data, never markup)
+            yield Prose(t("say.closest", lang, said=move.said), id="coach-said")
         yield Static(Content.assemble(badge(choice.step, lang, True, steps_names), " ",
                                       (choice.text.get(lang), "bold")), id="coach-choice")
         if show_feedback:
