@@ -694,6 +694,49 @@ CLASS_DEBRIEF_STRINGS: dict[str, dict[str, str]] = {
                           "zh": "{levels} 中没有关卡“{level}”。"},
 }
 STRINGS.update(CLASS_DEBRIEF_STRINGS)
+
+# `mot graph`: the map's labels, legend and messages.
+GRAPH_STRINGS = {
+    "graph.start": {"en": "start", "zh": "开始"},
+    "graph.only_if": {"en": "only if {when}", "zh": "仅当 {when}"},
+    "graph.if": {"en": "→ if {when}", "zh": "→ 如果 {when}"},
+    "graph.otherwise": {"en": "→ otherwise", "zh": "→ 否则"},
+    "graph.legend": {"en": "Legend", "zh": "图例"},
+    "graph.legend.ideal": {"en": "ideal path: what the game plays from the start, always taking the ideal choice",
+                           "zh": "理想路径：从开始起每一步都选理想选项时，游戏实际走过的路"},
+    "graph.legend.scores": {"en": "the ideal path assumes these earlier scores: {scores} (--score LEVEL=N)",
+                            "zh": "理想路径假设前面关卡的得分为：{scores}（可用 --score 关卡=分数 指定）"},
+    "graph.delta_if": {"en": "{delta} if {when}", "zh": "如果 {when}：{delta}"},
+    "graph.delta_otherwise": {"en": "{delta} otherwise", "zh": "否则：{delta}"},
+    "graph.event": {"en": "event {delta}: {text}", "zh": "事件 {delta}：{text}"},
+    "graph.legend.event": {"en": "an event on entering the scene: the meter moves without a move",
+                           "zh": "进入场景时发生的事件：不是一步选择，感知也会变化"},
+    "graph.legend.ideal_off": {"en": "a choice marked ideal, in a scene off the ideal path",
+                               "zh": "标为理想的选项，但所在场景不在理想路径上"},
+    "graph.legend.conditional": {"en": "dashed: a choice offered only if its condition holds, or one "
+                                       "branch of a conditional next; the condition is on the arrow",
+                                 "zh": "虚线：条件成立时才出现的选项，或条件式 next 的一个分支；条件写在箭头上"},
+    "graph.legend.steps": {"en": "step, change in perception, the choice's first words (steps: {steps})",
+                           "zh": "步骤、感知变化、选项的开头几个字（步骤：{steps}）"},
+    "graph.legend.endings": {"en": "Endings, by what they mean for the customer:",
+                             "zh": "结局，按对客户意味着什么着色："},
+    "graph.tone.good": {"en": "good", "zh": "好"},
+    "graph.tone.mixed": {"en": "mixed", "zh": "喜忧参半"},
+    "graph.tone.bad": {"en": "bad", "zh": "坏"},
+    "graph.tone.none": {"en": "tone not set", "zh": "未标注"},
+    "graph.no_dot": {"en": "--format {format} needs Graphviz's `dot`, which is not installed (apt install "
+                           "graphviz, brew install graphviz, or https://graphviz.org/download/); "
+                           "--format dot or mermaid writes the graph without it",
+                     "zh": "--format {format} 需要 Graphviz 的 `dot` 命令，但本机没有安装（apt install graphviz、"
+                           "brew install graphviz，或 https://graphviz.org/download/）；"
+                           "--format dot 或 mermaid 不需要它也能写出图"},
+    "graph.dot_failed": {"en": "Graphviz's dot could not draw the graph: {error}",
+                         "zh": "Graphviz 的 dot 无法画出这张图：{error}"},
+    "graph.dot_slow": {"en": "Graphviz's dot took more than {seconds} s and was stopped; try --format dot",
+                       "zh": "Graphviz 的 dot 超过 {seconds} 秒仍未完成，已停止；可以改用 --format dot"},
+    "graph.wrote": {"en": "wrote {file}", "zh": "已写出 {file}"},
+}
+STRINGS.update(GRAPH_STRINGS)
 KEY_LABELS.update({
     "page(1)": {"en": "Scenes", "zh": "翻页"},
     "first_page": {"en": "First", "zh": "首页"},

@@ -113,10 +113,10 @@ def test_analysis_follows_every_branch(tmp_path):
 def test_graphs_draw_one_edge_per_branch(tmp_path):
     level = write(tmp_path)
     text = dot(level)
-    assert '-> "scene:three" [label="A +1 deliver if need and perception >= 2"' in text
-    assert '-> "end:fine" [label="A +1 deliver if perception >= 1"' in text
-    assert '-> "end:poor" [label="A +1 deliver otherwise"' in text
-    assert mermaid(level).count("deliver") == 3
+    assert '-> "scene:three" [label=<Act +1 · Deliver<br/><i>→ if need and perception &gt;= 2</i>>' in text
+    assert '-> "end:fine" [label=<Act +1 · Deliver<br/><i>→ if perception &gt;= 1</i>>' in text
+    assert '-> "end:poor" [label=<Act +1 · Deliver<br/><i>→ otherwise</i>>' in text
+    assert mermaid(level).count("Act +1 · Deliver") == 3
 
 
 def test_the_tutorial_shows_the_feature():
