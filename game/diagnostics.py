@@ -57,6 +57,62 @@ CODES: dict[str, str] = {
 }
 
 
+# The same meanings in Chinese, in the course's terms (docs/authoring.zh.md's code table says the
+# same words; tests/test_diagnostics_lang.py holds them together).
+CODES_ZH: dict[str, str] = {
+    "E001": "TOML 语法错误",
+    "E002": "文件无法作为 UTF-8 文本读取（二进制文件、太大或无法读取）",
+    "E003": "缺少必填的键",
+    "E004": "未知的键",
+    "E005": "类型错误",
+    "E006": "id 不合法：id 由小写字母、数字和连字符组成，以字母开头",
+    "E007": "id 重复",
+    "E008": "`next` 指向的场景或结局不存在",
+    "E009": "选项没有 `next`，或 `next` 分支列表的最后一项带有 `when`",
+    "E010": "场景没有选项",
+    "E011": "指向的人物不存在",
+    "E012": "`reveals` 指向的发现不存在",
+    "E013": "`when` 无法解析",
+    "E014": "`when` 用到的标记没有任何选项设置",
+    "E015": "`when` 指向未知的关卡",
+    "E016": "客户认知超出 −3..3",
+    "E017": "未知的步骤：请用 explore（探索）、offer（提议）、act（行动）或 confirm（确认）",
+    "E018": "资源路径超出了 assets/",
+    "E019": "不支持的格式版本",
+    "E020": "`start` 指向的场景不存在",
+    "E021": "未知的发现类型",
+    "E022": "课程问题（列出的关卡不存在，或关卡放在了别的课程里）",
+    "E023": "未知的结局基调",
+    "E024": "键或表头的点分部分太多",
+    "E025": "无法到达任何结局：每条路径都无限循环",
+    "W101": "场景永远无法到达",
+    "W102": "结局永远无法到达",
+    "W103": "某个可到达的状态没有可用的选项（玩家被卡住）",
+    "W104": "缺少翻译",
+    "W105": "理想路径达不到最好分数",
+    "W106": "关卡没有用到全部四个步骤",
+    "W107": "理想路径上的某个场景没有理想选项，或有不止一个",
+    "W108": "找不到资源文件",
+    "W109": "分析提前停止：关卡的状态太多，无法全部探索",
+    "W110": "不以确认结束也能拿到最好分数",
+    "W111": "一个没有降低客户认知的选项让 +2 再也拿不到：无声的陷阱",
+    "W112": "总选最长的文字就能拿到最好分数",
+    "W113": "理想路径上超过一半的场景里，理想选项是其步骤中唯一的一个",
+    "W114": "结局的基调与到达它的分数矛盾",
+    "W115": "设置了一个没有任何 `when` 读取的标记",
+    "W116": "理想路径永远到不了结局：它在循环",
+    "W117": "某个例句离同场景的另一个选项比离它自己的选项更近（mot check --free）",
+    "W118": "同时出现的两个选项太相似，自由作答无法区分（mot check --free）",
+}
+
+
+def meaning(code: str, lang: str = "en") -> str:
+    """What a code means, in `lang`; English where no Chinese was written."""
+    if lang == "zh" and code in CODES_ZH:
+        return CODES_ZH[code]
+    return CODES.get(code, "")
+
+
 @dataclass(frozen=True, order=True)
 class Diagnostic:
     path: str

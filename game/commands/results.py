@@ -32,7 +32,9 @@ xAPI: xAPI 1.0.3 statements, one JSON object per line, ready to POST to an LRS:
   player saw it (every language of the level), its choices the cards available there with
   their texts, and as the correct response the best move offered there (`game.advice`, from
   the player's own state; the author's ideal when the coach cannot say). `result.response` is
-  the chosen id, `result.success` whether it was that best move; the step, delta, perception
+  the chosen id, `result.success` whether it was that best move (a move typed in free-answer
+  mode: the learner's words and the matched id, `<words> → <id>`, with the words alone in the
+  result extension …/xapi/ext/said); the step, delta, perception
   and the meter before are result extensions, the move number (1, 2, …) the context extension
   …/xapi/ext/move;
 - per level a `completed` statement and a `passed` or `failed` one. **Passed means an MOT score
@@ -382,6 +384,10 @@ def _run_statements(run, homepage: str, seen) -> list[dict]:
         result = {"response": move.choice,
                   "extensions": {ext("step"): move.step, ext("delta"): move.delta,
                                  ext("perception"): move.perception}}
+        said = getattr(move, "said", None)
+        if said:  # typed in free-answer mode: the learner's words, then the move they matched
+            result["response"] = f"{said} → {move.choice}"
+            result["extensions"][ext("said")] = said
         if meter_before is not None:
             result["extensions"][ext("before")] = meter_before
         if pattern:
