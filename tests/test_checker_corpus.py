@@ -107,6 +107,9 @@ def test_position_points_at_a_key_or_value(path: Path, expected):
         return
     assert 1 <= col <= len(text), f"{path.name}:{line}:{col} is past the end of {text!r}"
     char = text[col - 1]
+    if code == "E013" and text.rfind('"', 0, col - 1) > text.find("="):  # inside the `when` string:
+        assert not char.isspace(), (path.name, text, col)  # on the offending character, even `=`
+        return
     assert char not in " \t=]},", f"{path.name}:{line}:{col} points at {char!r} in {text!r}"
     # `[` or `{` only as the start of an array or inline-table value (after `=`, or as an array
     # element after `[` or `,`), never a header's bracket

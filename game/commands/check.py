@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..analysis import analyse, warnings
 from ..balance import always_warnings, balance, report_warnings
-from ..diagnostics import Diagnostic, display_path
+from ..diagnostics import CODES, Diagnostic, display_path, meaning
 from ..i18n import default_language, t
 from ..library import (
     CAMPAIGN_FILE,
@@ -32,6 +32,8 @@ def add_parser(parser) -> None:
                         help="also check what free-answer mode would match wrongly (W117, W118); "
                              "needs the optional extra: pip install -e '.[free]'")
     parser.add_argument("--lang", choices=("zh", "en"), default=None)
+    parser.add_argument("--explain", metavar="CODE",
+                        help="say what a diagnostic code (E013, W115, …) means, in --lang, and stop")
 
 
 def collect(paths: list[Path]) -> list[LoadResult]:
@@ -86,6 +88,8 @@ def check(paths: list[Path], balancing: bool = False, matcher=None):
 
 def run(args) -> int:
     lang = args.lang or default_language()
+    if getattr(args, "explain", None):
+        return explain(args.explain, lang)
     paths = [Path(p) for p in args.paths] or levels_dirs()
     matcher = _free_matcher(lang) if getattr(args, "free", False) else None
     levels, diagnostics, reports = check(paths, balancing=args.analyse, matcher=matcher)
@@ -108,6 +112,17 @@ def run(args) -> int:
                 print(_describe(report))
         print(t("cli.summary", lang, levels=levels, errors=errors, warnings=warns))
     return 1 if errors else 0
+
+
+def explain(code: str, lang: str) -> int:
+    """`mot check --explain W115`: the code's meaning in `lang`, and where its fix is written."""
+    code = code.strip().upper()
+    if code not in CODES:
+        print(t("check.unknown_code", lang, code=code), file=sys.stderr)
+        return 2
+    severity = t("check.error" if code.startswith("E") else "check.warning", lang)
+    print(t("check.explain", lang, code=code, severity=severity, meaning=meaning(code, lang)))
+    return 0
 
 
 def _free_matcher(lang: str):
