@@ -311,6 +311,16 @@ def unread_flag(where: str, flag: str, read: set[str]) -> tuple[str, str]:
             f"选项 {where} 设置的标记 {flag!r} 没有任何 `when` 读取：要么是拼写错误，要么是一个永远不会发生的后果")
 
 
+def applied_delta(analysis: Analysis, state: tuple, choice) -> int:
+    """The change `choice` makes from an analyser state (its `perception` cases read it)."""
+    if not choice.deltas:
+        return choice.delta
+    from .conditions import Env
+
+    _, perception, _, flags, sc = state
+    return choice.delta_for(Env(flags=flags, perception=perception, scores=analysis.scenarios[sc]))
+
+
 def _warner(level: Level, positions: PositionIndex | None, out: list[Diagnostic]):
     shown = display_path(level.path) if level.path else level.id
 
@@ -344,16 +354,17 @@ def report_warnings(level: Level, positions: PositionIndex | None, analysis: Ana
             continue
         for choice, child in edges:
             key = (state[0], choice.id)
-            if choice.delta >= 0 and key not in trapped and _best_or_below(reach.get(child, 0)) < 2:
+            delta = applied_delta(analysis, state, choice)
+            if delta >= 0 and key not in trapped and _best_or_below(reach.get(child, 0)) < 2:
                 trapped.add(key)
                 after = best_of(reach.get(child, 0))
                 cap = "no ending" if after is None else f"{after:+d}"
                 path = analysis.path_to(state) + [choice.id]
                 cap_zh = "到不了任何结局" if after is None else f"最多只能得 {after:+d}"
-                warn("W111", f"choice {state[0]}/{choice.id} ({choice.delta:+d}) caps the level at "
+                warn("W111", f"choice {state[0]}/{choice.id} ({delta:+d}) caps the level at "
                              f"{cap} after {' → '.join(path)}: give the player a way back, or "
                              f"let the meter show the cost",
-                     f"选项 {state[0]}/{choice.id}（{choice.delta:+d}）走 {' → '.join(path)} 之后，"
+                     f"选项 {state[0]}/{choice.id}（{delta:+d}）走 {' → '.join(path)} 之后，"
                      f"这一关{cap_zh}：给玩家一条回头路，或让客户认知表显出代价",
                      _choice_keypath(level, state[0], choice.id))
     for name in ("longest-en", "longest-zh"):

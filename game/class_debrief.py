@@ -228,6 +228,8 @@ def _walk(level: Level, run: TeamRun, coach, scores: Mapping[str, int]) -> _Path
             heard.append(scene.text if scene is not None else EMPTY)
             state = None  # the level changed since: words and advice stop here
         last = n == len(run.moves)
+        if getattr(record, "before", None) is not None:  # a scene event may have moved it since
+            before = record.before
         moves.append(TeamMove(run.team, n, record.scene, record.choice, choice, record.step, before,
                               record.perception, record.delta, ending=run.ending if last else None))
         before = record.perception

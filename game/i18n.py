@@ -109,6 +109,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "meter.change": {"en": "{before:+d} → {after:+d} {label}", "zh": "{before:+d} → {after:+d} {label}"},
     "meter.already": {"en": "already at {after:+d} {label}", "zh": "已经是 {after:+d} {label}"},
     "meter.same": {"en": "stays at {after:+d} {label}", "zh": "仍是 {after:+d} {label}"},
+    "run.event": {"en": "» {text}  ({meter})", "zh": "» {text}  （{meter}）"},
     "run.coach": {"en": "   Coach: {note}", "zh": "   教练：{note}"},
     "run.thinks": {"en": "   {name} thinks: {thought}", "zh": "   {name} 心想：{thought}"},
     "run.best": {"en": "   ★ Best move here: [{step}] {choice} (keeps {score:+d} within reach; yours kept {yours})",
@@ -227,6 +228,15 @@ UI_STRINGS: dict[str, dict[str, str]] = {
                                 "conversation, or the latest of equally strong ones.",
                           "zh": "{name} 记住的是第 {move} 步（{peak}）：“{text}”——这次对话中感受变化最强烈的一步"
                                 "（同样强烈时取最近的一步）。"},
+    "debrief.remembers_event": {"en": "{name} remembers what happened ({peak}): “{text}” — not a move, and still the "
+                                      "strongest change of feeling, or the latest of equally strong ones.",
+                                "zh": "{name} 记住的是发生的那件事（{peak}）：“{text}”——它不是你的一步，却是感受变化"
+                                      "最强烈的时刻（同样强烈时取最近的一个）。"},
+    "debrief.peak_end_event": {"en": "Peak {peak} (the strongest moment, an event) and end {end}: "
+                                     "({peak} + {end}) / 2 = {raw} → {score}.",
+                               "zh": "峰值 {peak}（最强烈的时刻，是一个事件）和终值 {end}：（{peak} + {end}）÷ 2 = {raw} → {score}。"},
+    "debrief.event": {"en": "» Event: {text}", "zh": "» 事件：{text}"},
+    "scene.event": {"en": "» {text}", "zh": "» {text}"},
     "debrief.peak_end_none": {"en": "No move changed the meter, so the peak is the end {end}: "
                                      "({end} + {end}) / 2 → {score}.",
                               "zh": "没有一步改变过仪表，所以峰值就是终值 {end}：（{end} + {end}）÷ 2 → {score}。"},
@@ -812,6 +822,19 @@ def step_name(step: str, lang: str, campaign_steps=None) -> str:
         if named:
             return named
     return STEP_NAMES[step][lang if lang in LANGUAGES else "en"]
+
+
+KIND_KEYS = {"business-win": "kind.business", "personal-win": "kind.personal", "expectation": "kind.expectation"}
+
+
+def kind_name(kind: str, lang: str, campaign_kinds=None) -> str:
+    """A discovery kind's name: the campaign's own wording (`[campaign.kinds]`) when it has
+    one, else the standard one."""
+    if campaign_kinds and kind in campaign_kinds:
+        named = campaign_kinds[kind].get(lang)
+        if named:
+            return named
+    return t(KIND_KEYS.get(kind, "kind.expectation"), lang)
 
 
 def other_language(lang: str) -> str:

@@ -66,9 +66,14 @@ def result_json(result: Result, state, lang: str, game: Game) -> dict:
                   "best": advice[i].best.id if i < len(advice) else None,
                   "note": _note(level, m, lang), "said": m.said or None}
                  for i, (m, shown) in enumerate(zip(state.moves, offered))],
+        # Scene events (`event = …`): not moves; `after_moves` says where they fall among them.
+        "events": [{"scene": e.scene, "text": _event_text(level, e, lang), "delta": e.delta,
+                    "before": e.before, "perception": e.perception, "after_moves": e.at}
+                   for e in state.events],
         "trace": list(result.trace),
         "peak": result.peak,
         "peak_move": result.peak_move,
+        "peak_event": result.peak_event,
         "start": result.start,
         "end": result.end,
         "mot_score": result.mot_score,
@@ -168,6 +173,18 @@ def _advice(game: Game, state):
     return Coach(game.level, dict(game.scores)).advise(state)
 
 
+def _event_text(level, event, lang: str) -> str:
+    scene = level.scenes.get(event.scene)
+    return scene.event.text.get(lang) if scene is not None and scene.event is not None else ""
+
+
+def _event_lines(level, state, at: int, lang: str) -> list[str]:
+    """The scene events met after `at` moves, as transcript lines (not numbered: not moves)."""
+    return [t("run.event", lang, text=_event_text(level, e, lang),
+              meter=meter_text(e.before, e.perception, e.delta, lang))
+            for e in state.events if e.at == at]
+
+
 def _note(level, move, lang: str) -> str | None:
     choice = level.scenes[move.scene].choice(move.choice)
     return choice.feedback.get(lang) if choice.feedback else None
@@ -183,6 +200,7 @@ def transcript(game: Game, state, result: Result, lang: str, steps_names=None) -
     lines = [level.title.get(lang), ""]
     seen = game.start()
     for n, move in enumerate(state.moves, 1):
+        lines.extend(_event_lines(level, state, n - 1, lang))
         scene = level.scenes[move.scene]
         speaker = level.character(scene.speaker)
         who = f"{speaker.name.get(lang)}: " if speaker else ""

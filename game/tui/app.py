@@ -183,6 +183,11 @@ class MotApp(CrashReport, SwitchesLanguage, App):
         entry = self.library.campaign_of(level.id) if self.library else None
         return entry.campaign.steps if entry else None
 
+    def campaign_kinds(self, level: Level):
+        """The campaign's own words for discovery kinds (`[campaign.kinds]`), or None."""
+        entry = self.library.campaign_of(level.id) if self.library else None
+        return entry.campaign.kinds if entry else None
+
     def play_seed(self) -> int | None:
         """The seed for the next play's card order: the fixed one, else a fresh one (None: the
         file's order, for tests that press keys by it)."""

@@ -10,7 +10,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Button, Header, Static, TabbedContent, TabPane
 
-from ...i18n import meter_text
+from ...i18n import kind_name, meter_text
 from ...engine import Game, State
 from ...model import STEPS, Level
 from ...scoring import Result, label
@@ -106,12 +106,22 @@ class DebriefScreen(GameScreen):
         yield Static(Content.assemble(self.tr("debrief.score") + " ",
                                       (f"{r.mot_score:+d} {label(r.mot_score, lang)}", f"bold reverse {tone(r.mot_score)}")),
                      id="score-line")
-        if r.peak_move is None:
+        if r.peak_event is not None:  # a scene event, not a move, is what the customer remembers
+            raw = f"{(r.peak + r.end) / 2:+g}"
+            event = self.state.events[r.peak_event - 1]
+            scene = level.scenes.get(event.scene)
+            customer = level.character(level.customer)
+            yield Prose(self.tr("debrief.remembers_event", name=customer.name.get(lang) if customer else "",
+                                text=scene.event.text.get(lang) if scene and scene.event else event.scene,
+                                peak=f"{r.peak:+d}"), id="remembers")
+            yield Prose(self.tr("debrief.peak_end_event", peak=f"{r.peak:+d}", end=f"{r.end:+d}",
+                                raw=raw, score=f"{r.mot_score:+d}"), classes="muted")
+        elif r.peak_move is None:
             yield Prose(self.tr("debrief.peak_end_none", end=f"{r.end:+d}", score=f"{r.mot_score:+d}"),
                         classes="muted")
         else:
             raw = f"{(r.peak + r.end) / 2:+g}"
-            moved = self.state.moves[r.peak_index]
+            moved = self.state.moves[r.peak_move - 1]
             peak_choice = level.scenes[moved.scene].choice(moved.choice)
             customer = level.character(level.customer)
             yield Prose(self.tr("debrief.remembers", name=customer.name.get(lang) if customer else "",
@@ -120,7 +130,7 @@ class DebriefScreen(GameScreen):
             yield Prose(self.tr("debrief.peak_end", peak=f"{r.peak:+d}", move=r.peak_move, end=f"{r.end:+d}",
                                 raw=raw, score=f"{r.mot_score:+d}"), classes="muted")
         yield Prose(self.tr("debrief.rules"), classes="muted")
-        yield PerceptionChart(level.perception, r.trace, r.peak_index, lang=lang)
+        yield PerceptionChart(level.perception, r.trace, r.peak_index, lang=lang, events=r.events)
         yield Static(self.text("debrief.adherence", total=r.adherence.total), classes="h")
         for step in STEPS:
             ok = r.adherence.badges[step]
@@ -136,6 +146,18 @@ class DebriefScreen(GameScreen):
             yield Static(self.text("debrief.guided_note"), classes="muted")
         if self.practice_from is not None:
             yield Static(self.text("debrief.practice_note", n=self.practice_from), id="practice-note")
+
+    def _events_at(self, at: int) -> ComposeResult:
+        """The scene events met after `at` moves: shown between the moves, never numbered."""
+        for event in self.state.events:
+            if event.at != at:
+                continue
+            scene = self.level.scenes.get(event.scene)
+            text = scene.event.text.get(self.lang) if scene is not None and scene.event else event.scene
+            yield Static(Content.assemble((self.tr("debrief.event", text=text), "bold"), "  ",
+                                          (meter_text(event.before, event.perception, event.delta, self.lang),
+                                           f"bold {tone(event.perception - event.before)}")),
+                         classes="sheet-event")
 
     def _moves_tab(self) -> ComposeResult:
         """The interaction analysis sheet (互动分析记录表): per move, what the customer said, the
@@ -153,6 +175,7 @@ class DebriefScreen(GameScreen):
         seen = replay.start()
         yield Static(self.text("debrief.sheet"), classes="h")
         for n, move in enumerate(self.state.moves, 1):
+            yield from self._events_at(n - 1)
             scene = level.scenes[move.scene]
             choice = scene.choice(move.choice)
             said = replay.scene_text(seen, scene).get(lang)
@@ -220,7 +243,8 @@ class DebriefScreen(GameScreen):
         for did in (*r.found, *r.missed):
             d = level.discoveries[did]
             mark = ("✓ ", "bold $success") if did in r.found else ("✗ ", "bold $error")
-            yield Static(Content.assemble(mark, (self.tr(f"kind.{d.kind.split('-')[0]}"), "$secondary")))
+            kinds = getattr(self.app, "campaign_kinds", lambda _: None)(level)
+            yield Static(Content.assemble(mark, (kind_name(d.kind, lang, kinds), "$secondary")))
             yield Prose(d.text.get(lang), classes="move")
 
     def on_mount(self) -> None:

@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.widgets import Button, Header, Static
 
 from ...engine import Game, State
+from ...i18n import kind_name, meter_text
 from ...model import Choice, Level
 from ...reference import cited_by
 from ..widgets.footer import MotFooter
@@ -117,6 +118,8 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
         yield Static(Content(progress), id="progress")
         if not coaching or self.shown_text is None:
             self.shown_text = self.game.scene_text(state, scene)
+        if not coaching:
+            yield from self._event_line()
         yield from dialogue(level, scene, lang, self.shown_text)
         if coaching and self.naming:
             yield from name_the_step(self.last_choice, lang)
@@ -127,10 +130,23 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
             yield from choice_cards(self.game.offered(state), lang, self._steps(), self.guided,
                                     show_steps=self.guided or self.app.steps_before_choice(level))
 
+    def _event_line(self) -> ComposeResult:
+        """The scene's event, when it happened on entering this scene (not a move)."""
+        state = self.state
+        event = state.events[-1] if state.events else None
+        if event is None or event.at != len(state.moves) or event.scene != state.scene:
+            return
+        scene = self.level.scenes[event.scene]
+        text = self.tr("scene.event", text=scene.event.text.get(self.lang))
+        if not self.app.exam:
+            text += "  (" + meter_text(event.before, event.perception, event.delta, self.lang) + ")"
+        yield Static(Content.styled(text, "bold $warning"), id="event", classes="event")
+
     def _show_trend(self) -> None:
         trend = self.query_one("#trend", Trend)
         trend.label = "" if self.app.exam else self.tr("scene.trend")
         trend.values = () if self.app.exam else (self.level.perception, *self.state.trace)
+        trend.events = () if self.app.exam else tuple(i + 1 for i in self.state.event_indices)
 
     def _show_side(self) -> None:
         """The side panel after the state changed: trend, lit steps, discoveries."""
@@ -149,7 +165,8 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
         found = [d for d in level.discoveries.values() if d.id in self.state.found]
         parts = [Content.styled(self.tr("scene.discoveries", found=len(found), total=total), "bold")]
         for d in found:
-            parts.append(Content.assemble("\n◆ ", (self.tr(KIND_KEYS[d.kind]), "$secondary"), " ", d.text.get(lang)))
+            kind = kind_name(d.kind, lang, getattr(self.app, "campaign_kinds", lambda _: None)(level))
+            parts.append(Content.assemble("\n◆ ", (kind, "$secondary"), " ", d.text.get(lang)))
         return Content("").join(parts)
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -280,6 +297,9 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
     async def advance(self) -> None:
         """Leave the coach note: to the next scene, or to the debrief at an ending."""
         self.last_choice = None
+        events = self.state.events
+        if events and events[-1].at == len(self.state.moves):  # the scene entered had an event
+            self.query_one("#meter", PerceptionMeter).move_to(events[-1].perception, events[-1].delta)
         if self.state.finished:
             from .debrief import DebriefScreen
 
@@ -300,6 +320,9 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
         self.refresh_bindings()
 
     def action_leave(self) -> None:
+        # Nothing to press (naming the step): the stage, as before. After focus_first's own
+        # focus, which the app does later, in this order.
+        self.app.call_later(lambda: self.focused is None and self.is_attached and stage.focus())
         from .confirm import ConfirmScreen
 
         def leave(yes: bool | None) -> None:

@@ -19,8 +19,9 @@ class PerceptionChart(Widget):
     """
 
     def __init__(self, start: int, trace: tuple[int, ...], peak_index: int | None, lang: str = "en",
-                 **kwargs) -> None:
+                 events: tuple[int, ...] = (), **kwargs) -> None:
         super().__init__(**kwargs)
+        self.events = {i + 1 for i in events}  # columns that are scene events, not moves (marked »)
         self.lang = lang
         self.points = (start, *trace)
         # column of the peak (column 0 is the start); -1 when no move was a moment
@@ -41,7 +42,11 @@ class PerceptionChart(Widget):
                     cells.append(" " * COLUMN)
             rows.append(Content.assemble(*cells))
         # The move under each column (0: the mood before the first move), then a legend.
-        axis = "     " + "".join(str(i).center(COLUMN) for i in range(len(self.points)))
+        # A scene event's column shows », and the moves keep their own numbers.
+        axis, n = "     " + "0".center(COLUMN), 0
+        for i in range(1, len(self.points)):
+            n += i not in self.events
+            axis += ("»" if i in self.events else str(n)).center(COLUMN)
         rows.append(Content.styled(axis, "dim"))
         rows.append(Content.styled(t("chart.legend", self.lang), "dim"))
         return Content("\n").join(rows)

@@ -19,9 +19,13 @@ class Trend(Widget):
 
     values: reactive[tuple] = reactive(tuple)
     label: reactive[str] = reactive("")
+    events: reactive[tuple] = reactive(tuple)  # indices into `values` that are scene events (underlined)
 
     def render(self) -> Content:
         width = max(1, self.content_size.width)
-        shown = self.values[-width:]
-        bars = [(BARS[v + 3], tone(v)) for v in shown]
+        first = max(0, len(self.values) - width)
+        shown = self.values[first:]
+        events = set(self.events)
+        bars = [(BARS[v + 3], tone(v) + (" underline" if first + i in events else ""))
+                for i, v in enumerate(shown)]
         return Content.assemble((self.label, "bold"), "\n", *bars)
