@@ -158,3 +158,23 @@ def test_the_stopped_analysis_says_so_in_chinese():
     report = analyse(res.level, max_states=3)
     [d] = [d for d in warnings(res.level, res.positions, report) if d.code == "W109"]
     assert d.text("zh").startswith("分析在 4 个状态") and "已跳过可达性和平衡相关的警告" in d.text("zh")
+
+
+async def test_the_maps_broken_file_is_in_the_players_language_and_follows_f2(tmp_path):
+    from tests.test_tui_safety import broken_library
+    from tests.tui_helpers import make_app, open_map, wait_for
+
+    app = make_app(tmp_path, lang="zh", library=broken_library(tmp_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_map(pilot)
+        await pilot.press("down")  # onto the broken file
+
+        def detail() -> str:
+            return app.screen.query_one("#detail-text").text
+
+        await wait_for(pilot, lambda: "02-broken.toml:1:1: error[E003]: " in detail() and CJK.search(detail()),
+                       what="the broken file's error in Chinese")
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: "error[E003]: a level file is missing the required key `scene`" in detail(),
+                       what="the broken file's error in English")
+        assert app.screen is not None and screen is app.screen
