@@ -37,6 +37,8 @@ def attacks() -> dict[str, str | None]:
         "15 MB string": 'x = "' + "a" * (15 * 1024 * 1024) + '"\n',
         "1 MB string, then an error": 'x = "' + "a" * (MAX_FILE_BYTES - 100) + '"\nbroken = \n',
         "1 MB of escapes, then an error": 'x = "' + "\\n" * ((MAX_FILE_BYTES - 100) // 2) + '"\nbroken = \n',
+        "1 MB line of Chinese quotes “": "x = 1\ny = " + "\u201c" * 340_000 + "\n",
+        "1 MB line of full-width commas ，": "x = 1\ny = " + "\uff0c" * 340_000 + "\n",
         "450,000 values, then an unknown key": tutorial_text().replace(
             "[level]\n", "[level]\nnoise = [" + ",".join(["1"] * 450_000) + "]\n", 1),
         "a move that sets 1,000 flags (--analyse)": flag_flood(1000, 16),

@@ -137,6 +137,8 @@ class _Reader:
         self.shown = display_path(path)
         self.positions = positions
         self.diagnostics: list[Diagnostic] = []
+        self.plain: dict[tuple, str] = {}  # key path -> a plain string of one language (W119)
+        self.bilingual = 0  # texts with both en and zh
 
     def report(self, code: str, message: str, keypath: tuple, at: str = "key", col_offset: int = 0,
                zh: str = "") -> None:
@@ -212,6 +214,10 @@ class _Reader:
     def text(self, value: Any, keypath: tuple) -> Text:
         """A plain string, or `{ en = …, zh = … }`; warns on a missing language."""
         if isinstance(value, str):
+            if keypath[:1] != ("characters",) or keypath[-1:] != ("name",):  # a name is one text
+                script = _script(value)
+                if script:
+                    self.plain[keypath] = script
             return Text.plain(clean_text(value))
         if not isinstance(value, dict):
             self.report("E005", f"`{keypath[-1]}` must be a string or a table of languages, "
@@ -230,10 +236,28 @@ class _Reader:
             else:
                 out[lang] = clean_text(item)
         text = Text(out)
+        self.bilingual += all(out.get(lang, "").strip() for lang in LANGUAGES)
         for lang in text.missing():
             self.report("W104", f"`{_dotted(keypath)}` has no {lang} text", keypath, "value",
                         zh=f"`{_dotted(keypath)}` 缺少 {lang}（{_LANG_ZH.get(lang, lang)}）文本")
         return text
+
+    def one_language(self) -> list[Diagnostic]:
+        """W119 for every plain string of one language in a level where most texts have both:
+        players of the other language would read it untranslated (W104 sees only tables)."""
+        if self.bilingual <= len(self.plain):
+            return []
+        saved, self.diagnostics = self.diagnostics, []
+        for keypath, script in self.plain.items():
+            lang, other, other_zh = ("en", "Chinese", "中文") if script == "en" else ("zh", "English", "英文")
+            self.report("W119", f"`{_dotted(keypath)}` is a plain string, but this level's other "
+                                f"texts have en and zh: {other} players will read it untranslated; "
+                                f"write {{ en = \"…\", zh = \"…\" }}", keypath, "value",
+                        zh=f"`{_dotted(keypath)}` 是普通字符串，而本关卡的其他文本都有 en 和 zh："
+                           f"{other_zh}玩家会看到没有翻译的{_LANG_ZH[lang]}；请写成 "
+                           "{ en = \"…\", zh = \"…\" }")
+        found, self.diagnostics = self.diagnostics, saved
+        return found
 
     def texts(self, value: list, keypath: tuple) -> tuple[Text, ...]:
         return tuple(self.text(item, keypath + (i,)) for i, item in enumerate(value))
@@ -284,6 +308,17 @@ class _Reader:
                 questions.append(self.text(item, here))
                 answers.append(Text())
         return tuple(questions), tuple(answers)
+
+
+_CJK = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile("[A-Za-z]")
+
+
+def _script(text: str) -> str:
+    """"en" for a text in Latin letters only, "zh" for one in Chinese only, "" for a text in
+    both or in neither (a number, "…", a name like "Grace 格蕾丝")."""
+    latin, cjk = _LATIN.search(text) is not None, _CJK.search(text) is not None
+    return "" if latin == cjk else ("en" if latin else "zh")
 
 
 def _dotted(keypath: tuple) -> str:
@@ -364,6 +399,8 @@ def load_level(path: Path, known_levels: set[str] | None = None, assets: Path | 
     except RecursionError:
         reader.report("E005", "values are nested too deeply", (), zh="值嵌套得太深")
     result.diagnostics.extend(reader.diagnostics)
+    if result.level is not None:
+        result.diagnostics.extend(reader.one_language())
     if result.level is not None and not result.errors and not _has_way_out(result.level):
         reader.diagnostics = []
         reader.report("E025", "no ending can be reached from the start scene "

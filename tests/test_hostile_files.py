@@ -147,6 +147,16 @@ def test_the_largest_string_allowed_is_scanned_in_linear_memory(tmp_path, kind):
     assert ":2:" in proc.stdout  # placed on the line after the string
 
 
+@pytest.mark.parametrize("mark", ["\u201c", "\uff0c", "\u3000"])
+def test_a_megabyte_line_of_chinese_punctuation(tmp_path, mark):
+    """The full-width scanner (game/toml_hints.py) runs when tomllib refuses a file: a line of
+    340,000 `“` (1 MB of UTF-8) is one match, and the findings stop at MAX_HINTS."""
+    path = level_with(tmp_path, "01-wide.toml", "x = 1\ny = " + mark * 340_000 + "\n")
+    proc = mot("check", str(path))
+    assert_clean_exit(proc, "E001")
+    assert len(proc.stdout.splitlines()) <= 21 and "U+" in proc.stdout
+
+
 def test_half_a_million_values_then_an_unknown_key(tmp_path):
     """The position scanner keeps a bounded number of positions: a file of tiny values cannot
     make it hold millions of them."""
