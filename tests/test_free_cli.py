@@ -280,3 +280,33 @@ def test_check_free_without_the_extra_is_a_note_not_a_warning(no_extra, capsys, 
     assert out.strip() == "1 levels, 0 errors, 0 warnings"
     assert err.startswith("note: the free-answer checks (W117, W118) were skipped. Free-answer "
                           "mode needs the optional sentence encoder")
+
+
+def test_strings_exports_and_imports_examples_one_per_line(tmp_path, capsys):
+    import csv
+    import io
+
+    level = tmp_path / "examples.toml"
+    level.write_text(FIXTURE.read_text("utf-8"), "utf-8")
+    assert mot(["strings", "export", str(level), "--lang", "zh", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out.lstrip("\ufeff"), newline="")))
+    examples = {r["id"]: (r["source"], r["translation"]) for r in rows if r["id"].endswith(".examples")}
+    assert examples == {
+        "scene.call.choice.ask.examples": ("How does this delay affect you?",
+                                           "延误对你们有什么影响？\n这会耽误你们什么事吗？"),
+        "scene.call.choice.refund.examples": ("Let me give you your money back.\n"
+                                              "What does the delay mean for your team?", ""),
+    }
+    table = tmp_path / "zh.csv"
+    table.write_text("id,translation\r\nscene.call.choice.refund.examples,\"我给你退款吧\r\n  \r\n退钱给你\"\r\n"
+                     "scene.call.choice.ask.examples,\"延误对你们有什么影响？\n这会耽误你们什么事吗？\"\r\n",
+                     "utf-8")
+    assert mot(["strings", "import", str(level), str(table), "--lang", "zh", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.endswith(": 1 text(s) updated\n")
+    result = load_level(level)
+    assert result.ok
+    assert result.level.scenes["call"].choice("refund").examples == {
+        "en": ("Let me give you your money back.", "What does the delay mean for your team?"),
+        "zh": ("我给你退款吧", "退钱给你")}
+    assert result.level.scenes["call"].choice("ask").examples["zh"] == ("延误对你们有什么影响？",
+                                                                        "这会耽误你们什么事吗？")

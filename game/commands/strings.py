@@ -9,6 +9,10 @@ Import writes the translations back with tomlkit, touching only the values that 
 comments, key order and layout of the file stay as the author left them. An empty translation
 changes nothing. A plain string becomes `{ en = …, zh = … }` only when the translation differs
 from it. A `campaign.toml` works too (title, intro, step names).
+
+A choice's `examples` (other ways to say it, free-answer mode) are one row per choice, id
+`scene.<id>.choice.<id>.examples`: the other language's examples as the source and this
+language's as the translation, one example per line; import writes the lines back as the list.
 """
 
 from __future__ import annotations
@@ -184,6 +188,9 @@ def collect(data: dict, positions) -> list[Entry]:
             for key in CHOICE_TEXTS:
                 add(f"scene.{sid}.choice.{cid}.{key}", ("scene", sid, "choice", i, key),
                     choice.get(key), sid, who[key])
+            if isinstance(choice.get("examples"), dict):
+                add(f"scene.{sid}.choice.{cid}.examples", ("scene", sid, "choice", i, "examples"),
+                    choice["examples"], sid, you)
     for eid, ending in _table(data.get("ending")).items():
         for key in ("title", "text"):
             add(f"ending.{eid}.{key}", ("ending", eid, key), _table(ending).get(key))
@@ -214,10 +221,14 @@ def split(value, lang: str) -> tuple[str, str]:
     """(source, translation) of a text for a translator into `lang`."""
     if isinstance(value, str):
         return value, ""
-    source = value.get(other(lang))
-    translation = value.get(lang)
-    return (source if isinstance(source, str) else "",
-            translation if isinstance(translation, str) else "")
+    return _cell(value.get(other(lang))), _cell(value.get(lang))
+
+
+def _cell(value) -> str:
+    """A text as a table cell; a list of examples one per line."""
+    if isinstance(value, list):
+        return "\n".join(item for item in value if isinstance(item, str))
+    return value if isinstance(value, str) else ""
 
 
 def export_csv(entries: list[Entry], lang: str, file: str) -> str:
@@ -262,6 +273,12 @@ def _set(doc, entry: Entry, lang: str, wanted: str) -> bool:
     for part in parents:
         container = container[part]
     item = container[key]
+    if key == "examples":  # one example per line → the language's list
+        examples = [line.strip() for line in wanted.split("\n") if line.strip()]
+        if list(item.get(lang) or []) == examples:
+            return False
+        item[lang] = examples
+        return True
     if isinstance(item, str):  # a plain string: becomes a table only when it must
         if item == wanted:
             return False
