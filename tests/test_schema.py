@@ -35,6 +35,10 @@ SCHEMA_BLIND = {
 # Not read as TOML at all (E001 syntax, E002 binary or not UTF-8, E024 a key too long to hand to
 # the parser): nothing for a schema to read.
 UNREADABLE_CODES = {"E001", "E002", "E024"}
+# E005 for TOML that tomllib refuses: a `[scene.x.choice]` among `[[scene.x.choice]]` ones.
+UNREADABLE = {"e005-single-bracket-choice.toml", "e005-single-bracket-first-choice.toml"}
+# Cross-references the schema's id pattern already refuses, and why.
+SCHEMA_SEES = {"e008-fullwidth-colon-in-next.toml": "an id pattern refuses the full-width colon in `end：good`"}
 HEADER = re.compile(rb"# expect: ([^\r\n]*)")
 
 
@@ -78,10 +82,10 @@ def test_schema_comment_points_at_the_schema(path):
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: str(p.relative_to(BROKEN)))
 def test_broken_fixture(path):
     codes = expected_codes(path)
-    if codes & UNREADABLE_CODES:
+    if codes & UNREADABLE_CODES or path.name in UNREADABLE:
         pytest.skip("not readable TOML: nothing for a schema to check")
     errors = schema_errors(path)
-    if codes & SCHEMA_CODES and path.name not in SCHEMA_BLIND:
+    if (codes & SCHEMA_CODES and path.name not in SCHEMA_BLIND) or path.name in SCHEMA_SEES:
         assert errors, f"the schema accepts a file `mot check` rejects with {sorted(codes)}"
     else:  # cross-references and warnings: the schema must not be stricter than the loader
         assert errors == []
