@@ -9,13 +9,12 @@ warnings W110–W115 with a path as evidence. It reads the engine's model only: 
 
 from __future__ import annotations
 
-import difflib
 import sys
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
 from .analysis import Analysis, conditions_of, path_histogram
-from .diagnostics import Diagnostic, display_path
+from .diagnostics import Diagnostic, did_you_mean, display_path
 from .engine import Game
 from .model import STEPS, Level
 from .positions import PositionIndex
@@ -300,12 +299,12 @@ def unread_flag(where: str, flag: str, read: set[str]) -> tuple[str, str]:
     """W115's message (English, Chinese): the choice `where` sets `flag` and no `when` reads it.
     A flag some `when` does read and is spelled almost alike is named: the usual cause is a typo
     in `sets` (`overpromissed` for `overpromised`), and the consequence silently never happens."""
-    near = difflib.get_close_matches(flag, sorted(read), n=1, cutoff=0.75)
+    near = did_you_mean(flag, read)
     if near:
-        return (f"choice {where} sets flag {flag!r}, which no `when` reads: did you mean {near[0]!r}? "
-                f"(the `when`s read {near[0]!r}, so this move's consequence never happens)",
-                f"选项 {where} 设置的标记 {flag!r} 没有任何 `when` 读取：是不是想写 {near[0]!r}？"
-                f"（`when` 读取的是 {near[0]!r}，所以这一步的后果永远不会发生）")
+        return (f"choice {where} sets flag {flag!r}, which no `when` reads: did you mean {near!r}? "
+                f"(the `when`s read {near!r}, so this move's consequence never happens)",
+                f"选项 {where} 设置的标记 {flag!r} 没有任何 `when` 读取：是不是想写 {near!r}？"
+                f"（`when` 读取的是 {near!r}，所以这一步的后果永远不会发生）")
     return (f"choice {where} sets flag {flag!r}, which no `when` reads: a typo, or a consequence "
             "that never happens",
             f"选项 {where} 设置的标记 {flag!r} 没有任何 `when` 读取：要么是拼写错误，要么是一个永远不会发生的后果")

@@ -19,7 +19,7 @@ CODES: dict[str, str] = {
     "E006": "bad id: ids are lowercase letters, digits and hyphens, starting with a letter",
     "E007": "duplicate id",
     "E008": "`next` names no scene or ending",
-    "E009": "a choice has no `next`, or its `next` branches lack a final one without `when`",
+    "E009": "a choice has no `next`, or its `next` branches (or `perception` cases) lack a final one without `when`",
     "E010": "a scene has no choices",
     "E011": "names no character",
     "E012": "`reveals` names no discovery",
@@ -57,7 +57,6 @@ CODES: dict[str, str] = {
     "W119": "a plain string of one language in a level whose other texts have both",
 }
 
-
 # The same meanings in Chinese, in the course's terms (docs/authoring.zh.md's code table says the
 # same words; tests/test_diagnostics_lang.py holds them together).
 CODES_ZH: dict[str, str] = {
@@ -69,7 +68,7 @@ CODES_ZH: dict[str, str] = {
     "E006": "id 不合法：id 由小写字母、数字和连字符组成，以字母开头",
     "E007": "id 重复",
     "E008": "`next` 指向的场景或结局不存在",
-    "E009": "选项没有 `next`，或 `next` 分支列表的最后一项带有 `when`",
+    "E009": "选项没有 `next`，或 `next` 分支列表（或 `perception` 情形列表）的最后一项带有 `when`",
     "E010": "场景没有选项",
     "E011": "指向的人物不存在",
     "E012": "`reveals` 指向的发现不存在",
@@ -106,6 +105,14 @@ CODES_ZH: dict[str, str] = {
     "W118": "同时出现的两个选项太相似，自由作答无法区分（mot check --free）",
     "W119": "本关卡的其他文本都有两种语言，这里却是只有一种语言的普通字符串",
 }
+
+
+def did_you_mean(word: str, candidates) -> str | None:
+    """The candidate spelled almost like `word` (a typo: `overpromissed` for `overpromised`), or None."""
+    import difflib
+
+    near = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.75)
+    return near[0] if near else None
 
 
 def meaning(code: str, lang: str = "en") -> str:

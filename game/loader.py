@@ -20,7 +20,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from . import conditions, toml_hints
-from .diagnostics import Diagnostic, display_path
+from .diagnostics import Diagnostic, did_you_mean, display_path
 from .model import (
     DISCOVERY_KINDS,
     TONES,
@@ -763,7 +763,6 @@ class _LevelBuilder:
             return None
         return SceneEvent(t["perception"], self.r.text(t["text"], kp + ("text",)))
 
-
     def _target(self, target: str, kp: tuple, scene_ids, endings) -> bool:
         """A destination must name a scene, or an ending as "end:<id>"."""
         if target.startswith(END_PREFIX):
@@ -823,9 +822,12 @@ class _LevelBuilder:
             return None
         ok = True
         for flag in sorted(cond.flags() - flags):
+            near = did_you_mean(flag, flags)  # a typo in the `when`: name the flag that is set
             self.r.report("E014", f"`when` names the flag {flag!r}, which no choice sets "
-                                  "and no discovery is called", kp, "value",
-                          zh=f"`when` 用到的标记 {flag!r} 没有任何选项设置，也不是任何发现的 id")
+                                  "and no discovery is called" + (f": did you mean {near!r}?" if near else ""),
+                          kp, "value",
+                          zh=f"`when` 用到的标记 {flag!r} 没有任何选项设置，也不是任何发现的 id"
+                             + (f"：是不是想写 {near!r}？" if near else ""))
             ok = False
         for level in sorted(cond.levels()):
             if level == level_id or level not in self.known_levels:
