@@ -154,8 +154,9 @@ def main(argv: list[str] | None = None) -> int:
     source = generate(args.scenes)
     # The same level with one unreachable scene: a file with any diagnostic also pays for the
     # position scan that places it (skipped, being lazy, when the file is clean).
-    warned = source + '\n[scene.unused]\ntext = "Nobody comes here."\n\n[[scene.unused.choice]]\n' \
-        'id = "leave"\nstep = "act"\ntext = "Leave."\nnext = "s0"\n'
+    warned = source + '\n[scene.unused]\ntext = { en = "Nobody comes here.", zh = "没人来这里。" }\n\n' \
+        '[[scene.unused.choice]]\nid = "leave"\nstep = "act"\ntext = { en = "Leave.", zh = "离开。" }\n' \
+        'next = "s0"\n'  # bilingual like the rest (a plain string here would be W119)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(args.keep or tmp)
         (folder / "clean").mkdir(parents=True, exist_ok=True)
