@@ -275,14 +275,14 @@ class _Reader:
             elif not isinstance(items, list):
                 self.report("E005", f"`examples.{lang}` must be a list of strings, not "
                                     f"{type_of(items)}", here, "value",
-                            zh=f"`examples.{lang}` 必须是字符串列表，而不是 {type_of(items)}")
+                            zh=f"`examples.{lang}` 必须是字符串列表，而不是{type_zh(items)}")
             else:
                 kept = []
                 for i, item in enumerate(items):
                     if not isinstance(item, str):
                         self.report("E005", f"`examples.{lang}` must hold strings, not "
                                             f"{type_of(item)}", here + (i,), "value",
-                                    zh=f"`examples.{lang}` 只能包含字符串，而不是 {type_of(item)}")
+                                    zh=f"`examples.{lang}` 只能包含字符串，而不是{type_zh(item)}")
                     elif clean_text(item).strip():
                         kept.append(clean_text(item).strip())
                 out[lang] = tuple(kept)
