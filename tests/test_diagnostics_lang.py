@@ -131,9 +131,8 @@ def test_mot_play_shows_a_typo_in_sets(tmp_path):
 
 
 async def test_the_error_screen_is_in_the_players_language_and_follows_f2(tmp_path):
-    from textual.widgets import Static
-
     from game.tui.playtest import PlaytestApp
+    from game.tui.widgets.prose import Prose
     from game.tui.screens.errors import ErrorsScreen
     from tests.tui_helpers import wait_for, wait_for_screen
 
@@ -142,7 +141,7 @@ async def test_the_error_screen_is_in_the_players_language_and_follows_f2(tmp_pa
     app = PlaytestApp(path, lang="zh", shuffle=False)
 
     def shown() -> str:
-        return "\n".join(str(s.render()) for s in app.screen.query(Static).filter(".diag"))
+        return "\n".join(p.text for p in app.screen.query(Prose).filter(".diag"))
 
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_screen(pilot, ErrorsScreen, focus=False)

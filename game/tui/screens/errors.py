@@ -8,6 +8,7 @@ from textual.content import Content
 from textual.widgets import Header, Static
 
 from ..widgets.footer import MotFooter
+from ..widgets.prose import Prose
 from .base import GameScreen
 
 
@@ -30,7 +31,8 @@ class ErrorsScreen(GameScreen):
         with VerticalScroll():
             yield Static(self.text("errors.title", file=str(self.path)), classes="h")
             for d in self.diagnostics:
-                # In the player's language (F2 recomposes): code and file:line:col stay ASCII.
-                yield Static(Content(d.render(self.lang)), classes="diag" if d.is_error else "warn")
+                # In the player's language (F2 recomposes): code and file:line:col stay ASCII;
+                # Chinese wraps per character (a long message is one "word" to Textual).
+                yield Prose(d.render(self.lang), classes="diag" if d.is_error else "warn")
             yield Static(self.text("errors.hint"), id="hint")
         yield MotFooter()
