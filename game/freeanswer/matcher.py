@@ -39,7 +39,7 @@ class Thresholds:
 
 # THE thresholds of free-answer mode (see docs/design-notes.md, "Free-answer mode", for how they
 # were chosen and what the benchmark measured with them: benchmarks/free_answer.py).
-THRESHOLDS = Thresholds(accept=0.45, floor=0.30, margin=0.05, twins=0.92)
+THRESHOLDS = Thresholds(accept=0.45, floor=0.26, margin=0.05, twins=0.92)
 
 
 class Band(str, Enum):
