@@ -817,8 +817,9 @@ class _LevelBuilder:
             cond = conditions.parse(source)
         except conditions.ConditionError as exc:
             # Point inside the string: one past the opening quote, plus the column in the expression.
-            self.r.report("E013", f"`when` does not parse: {exc.message}", kp, "value", col_offset=exc.col,
-                          zh=f"`when` 无法解析：{exc.zh}")
+            wide = toml_hints.wide_note(source)  # `perception ＞ 1` typed on a Chinese keyboard
+            self.r.report("E013", f"`when` does not parse: {exc.message}{wide[0]}", kp, "value",
+                          col_offset=exc.col, zh=f"`when` 无法解析：{exc.zh}{wide[1]}")
             return None
         ok = True
         for flag in sorted(cond.flags() - flags):

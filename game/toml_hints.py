@@ -53,6 +53,11 @@ _NAMED: dict[str, tuple[str, str, str]] = {
     "\u3002": ("ideographic full stop", "中文句号", "."),
     "\uff03": ("full-width number sign", "全角井号", "#"),
     "\uff0b": ("full-width plus sign", "全角加号", "+"),
+    "\uff1e": ("full-width greater-than sign", "全角大于号", ">"),
+    "\uff1c": ("full-width less-than sign", "全角小于号", "<"),
+    "\uff08": ("full-width parenthesis", "全角括号", "("),
+    "\uff09": ("full-width parenthesis", "全角括号", ")"),
+    "\uff01": ("full-width exclamation mark", "全角感叹号", "!"),
     "\uff0d": ("full-width hyphen-minus", "全角减号", "-"),
     "\u3000": ("ideographic space", "全角空格", " "),
 }
@@ -147,7 +152,7 @@ def _unclosed_hint(source: str, lines: _Lines, start: int, end: int) -> Hint:
     if wide:
         wline, wcol = lines.at(start + 1 + wide.start())
         char = wide.group()
-        en += f" (the `{char}` at column {wcol} is {describe(char)[0]}: use `{quote}`)"
+        en += f" (the `{char}` at column {wcol} is a {describe(char)[0]}: use `{quote}`)"
         zh += f"（第 {wcol} 列的 `{char}` 是{describe(char)[1]}：请改用 `{quote}`）"
     return Hint(line, col, "E001", en, zh)
 

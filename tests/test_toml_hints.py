@@ -70,6 +70,11 @@ CASES = [
     ("e008-fullwidth-colon-in-next.toml", "E008", 51, 8,
      ["'end：good' names no scene", "`：` is a full-width colon, U+FF1A: use `:`"],
      ["指向的场景不存在", "`：` 是全角冒号，U+FF1A：请改用半角的 `:`"]),
+    ("e013-when-fullwidth.toml", "E013", 51, 20,
+     ["unexpected character '＞'", "`＞` is a full-width greater-than sign, U+FF1E: use `>`"],
+     ["`when` 无法解析", "`＞` 是全角大于号，U+FF1E：请改用半角的 `>`"]),
+    ("e001-fullwidth-minus.toml", "E001", 33, 14,
+     ["full-width hyphen-minus `－` (U+FF0D)", "use `-`"], ["全角减号 `－`（U+FF0D）", "`-`"]),
     ("w119-plain-string.toml", "W119", 48, 8,
      ["`scene.tuesday.choice[0].text` is a plain string", "Chinese players will read it untranslated",
       '{ en = "…", zh = "…" }'],
@@ -136,7 +141,7 @@ def test_strings_of_every_kind_keep_their_chinese_punctuation():
 def test_a_string_running_to_the_end_of_its_line_names_a_chinese_closing_quote():
     [(line, col, en)] = explain('id = "ask”\nx = 1\n')
     assert (line, col) == (1, 6)
-    assert "never closed" in en and "`”` at column 10 is Chinese closing quotation mark" in en
+    assert "never closed" in en and "`”` at column 10 is a Chinese closing quotation mark" in en
 
 
 def test_a_multiline_string_never_closed_hides_everything_after_it():
