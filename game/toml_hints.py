@@ -222,8 +222,19 @@ _MESSAGES: list[tuple[re.Pattern, str, str]] = [(re.compile(p), en, zh) for p, e
 )]
 
 
+_TUPLE = re.compile(r"\(((?:'[^'\n]*'(?:, )?)+),?\)")
+
+
+def _as_written(match: re.Match) -> str:
+    """`('scene', 'monday')` → `scene.monday`: a key path as an author writes it."""
+    parts = re.findall(r"'([^'\n]*)'", match.group(1))
+    return "`" + ".".join(p if re.fullmatch(r"[A-Za-z0-9_-]+", p) else f'"{p}"' for p in parts) + "`"
+
+
 def translate(message: str) -> tuple[str, str]:
-    """A tomllib message (its position already removed) in English words and in Chinese."""
+    """A tomllib message (its position already removed) in English words and in Chinese; key
+    paths in Python's tuple notation are shown dotted, as written in the file."""
+    message = _TUPLE.sub(_as_written, message)
     for pattern, en, zh in _MESSAGES:
         match = pattern.fullmatch(message)
         if match:

@@ -174,3 +174,10 @@ def test_a_megabyte_of_chinese_quotes_is_one_cheap_pass(tmp_path):
         data, _, diagnostics = read_toml(path)
         assert data is None and 1 <= len(diagnostics) <= toml_hints.MAX_HINTS
         assert all(d.code == "E001" and d.zh for d in diagnostics)
+
+
+def test_key_paths_are_never_shown_as_python_tuples():
+    en, zh = toml_hints.translate("Cannot mutate immutable namespace ('scene', 'x')")
+    assert "`scene.x`" in en and "`scene.x`" in zh and "(" not in en
+    en, _ = toml_hints.translate("Cannot declare ('scene', 'a b') twice")
+    assert en == 'the table `scene."a b"` is declared twice'
