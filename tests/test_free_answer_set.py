@@ -17,7 +17,7 @@ from game.library import load_library
 from tests.conftest import LEVELS
 
 SET = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "free_answer.toml"
-ITEM_KEYS = {"lang", "expect", "text", "hard"}
+ITEM_KEYS = {"lang", "expect", "text", "hard", "late"}
 
 
 @lru_cache(maxsize=None)
@@ -52,6 +52,7 @@ def test_format_and_shape():
             assert set(item) <= ITEM_KEYS and {"lang", "expect", "text"} <= set(item), item
             assert item["lang"] in ("en", "zh"), item
             assert isinstance(item.get("hard", False), bool), item
+            assert isinstance(item.get("late", False), bool), item
             assert item["text"].strip() == item["text"] and item["text"], item
 
 
