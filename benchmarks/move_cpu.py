@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+# MOT_BENCH_ROOT: another checkout to measure (benchmarks/serve_load.py --root, before/after).
+ROOT = Path(os.environ.get("MOT_BENCH_ROOT") or Path(__file__).resolve().parent.parent)
 sys.path.insert(0, str(ROOT))
 
 SIZE = (100, 30)  # what a browser tab of `mot serve` usually asks for

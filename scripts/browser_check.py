@@ -22,7 +22,6 @@ import argparse
 import asyncio
 import base64
 import json
-import re
 import sys
 import time
 from pathlib import Path
@@ -31,8 +30,9 @@ import aiohttp
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
-ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1bP[^\x1b]*\x1b\\|\x1b[@-Z\\-_]")
+from served_terminal import TerminalLog  # noqa: E402 - the protocol, shared with benchmarks/serve_load.py
 
 KEYS = {
     "enter": {"key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13, "text": "\r"},
@@ -46,17 +46,15 @@ def log(message: str) -> None:
     print(f"[browser-check {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-class DevTools:
-    """A minimal DevTools protocol client on one page target."""
+class DevTools(TerminalLog):
+    """A minimal DevTools protocol client on one page target; the terminal's output it reads
+    from the page's websocket frames is a TerminalLog (text, settle)."""
 
     def __init__(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        super().__init__()
         self.ws = ws
         self.next_id = 0
         self.pending: dict[int, asyncio.Future] = {}
-        self.terminal = bytearray()  # everything the app sent to the page's terminal
-        self.frames = 0
-        self.last_frame = time.monotonic()
-        self.action_at = 0.0  # when the last key or text was sent
         self.reader = asyncio.create_task(self._read())
 
     async def _read(self) -> None:
@@ -75,9 +73,10 @@ class DevTools:
                 response = data["params"]["response"]
                 payload = response.get("payloadData", "")
                 if response.get("opcode") == 2:
-                    self.terminal += base64.b64decode(payload)
-                self.frames += 1
-                self.last_frame = time.monotonic()
+                    self.feed(base64.b64decode(payload))
+                else:
+                    self.frames += 1
+                    self.last_frame = time.monotonic()
 
     async def send(self, method: str, params: dict | None = None, timeout: float = 30) -> dict:
         self.next_id += 1
@@ -91,21 +90,6 @@ class DevTools:
         result = await self.send("Runtime.evaluate", {"expression": expression,
                                                       "returnByValue": True})
         return result.get("result", {}).get("value")
-
-    def text(self) -> str:
-        return ANSI.sub("", self.terminal.decode("utf-8", "replace"))
-
-    async def settle(self, quiet: float = 0.8, limit: float = 6.0) -> None:
-        """After an action: wait for the app to answer (a frame after the action), then until
-        the terminal has been quiet for `quiet` seconds; at most `limit` seconds in all (a
-        countdown that redraws every second never goes quiet). Keys are thus paced like a
-        person's, never sent while the app is still switching screens."""
-        start = time.monotonic()
-        while time.monotonic() - start < limit:
-            answered = self.last_frame > self.action_at
-            if answered and time.monotonic() - self.last_frame >= quiet:
-                return
-            await asyncio.sleep(0.1)
 
     async def focus_terminal(self) -> None:
         await self.evaluate("(document.querySelector('.xterm-helper-textarea')"
