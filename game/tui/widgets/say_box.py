@@ -65,6 +65,7 @@ class SayBox(Vertical):
     DEFAULT_CSS = """
     SayBox { height: auto; max-height: 14; border: round $accent; padding: 0 1; display: none; }
     SayBox.-open { display: block; }
+    SayBox:focus { border: round $warning; }
     SayBox #say-title { color: $accent; text-style: bold; }
     SayBox #say-input { border: tall $primary; height: 3; }
     SayBox #say-input:focus { border: tall $accent; }
@@ -143,7 +144,10 @@ class SayBox(Vertical):
         if target:
             target.first().focus()
             return True
-        return False
+        self.can_focus = self.state.phase in ("absent", "failed")
+        if self.can_focus:  # the explanation holds the focus, so Esc closes it (not the level)
+            self.focus()
+        return self.can_focus
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "say-input":
