@@ -26,7 +26,9 @@ to match — the right move played +1, a wrong move played −2, asked with the 
 Rows: top-1 (the best-ranked choice is the expected one, whatever the band) per language and on
 the hard subset; step accuracy (the best-ranked choice has the expected step); the zh texts
 matched against choices that keep only their English text, and the en texts against only the
-Chinese; the bands on the items to match (played right / played wrong / asked / refused); refusal
+Chinese; in the scenes whose choices have `examples`, top-1 with the examples left out and with
+them, for the items written before the examples and for those written after (`late`: held out
+from them); the bands on the items to match (played right / played wrong / asked / refused); refusal
 precision and recall (band none against "no choice fits"); off-topic accepted (played as a move);
 load (USE: `load_encoder()` plus the first encode, where the model is actually read; baseline:
 fitting the IDF), query latency (one `Matcher.match` with the scene's choices cached, wall and
@@ -84,6 +86,11 @@ class Item:
     expect_step: str | None
     hard: bool
     text: str
+    late: bool = False  # written after the examples were added (held out from them)
+
+    @property
+    def has_examples(self) -> bool:
+        return any(c.examples for c in self.choices)
 
 
 def load_set(path: Path, library) -> list[Item]:
@@ -100,8 +107,12 @@ def load_set(path: Path, library) -> list[Item]:
             expect = None if raw["expect"] == "none" else raw["expect"]
             items.append(Item(n, "tune" if n % 2 == 0 else "test", level.id, available,
                               raw["lang"], expect, steps.get(expect), bool(raw.get("hard")),
-                              raw["text"]))
+                              raw["text"], bool(raw.get("late"))))
     return items
+
+
+def without_examples(choices: tuple) -> tuple:
+    return tuple(dataclasses.replace(c, examples={}) for c in choices)
 
 
 def only_language(choices: tuple, lang: str) -> tuple:
@@ -155,6 +166,7 @@ class Run:
     thresholds: Thresholds
     rankings: list  # per item: the ranking tuple
     cross: list  # per item: top-1 choice id against the other language's text only (None: n/a)
+    bare: list  # per item: top-1 choice id with the choices' examples left out
     load_wall: float
     load_cpu: float
     wall_ms: list
@@ -196,7 +208,9 @@ def measure(name: str, load, items: list[Item], thresholds: Thresholds | None,
         ranking = matcher.scores(f"{item.level_id}#{other}", only_language(item.choices, other),
                                  item.text)
         cross.append(ranking[0].choice_id)
-    return Run(name, thresholds or THRESHOLDS, rankings, cross, load_wall, load_cpu, wall_ms,
+    bare = [matcher.scores(f"{i.level_id}#bare", without_examples(i.choices), i.text)[0].choice_id
+            if i.has_examples else r[0].choice_id for i, r in zip(items, rankings)]
+    return Run(name, thresholds or THRESHOLDS, rankings, cross, bare, load_wall, load_cpu, wall_ms,
                cpu_ms, max_rss_mb() - rss0)
 
 
@@ -290,6 +304,10 @@ def figures(run: Run, items: list[Item], select=lambda item: True, thresholds=No
             sum(x == i.expect for i, _, x in match if i.lang == "zh"), count(lambda i: i.lang == "zh")),
         "en typed, Chinese-only choices": ratio(
             sum(x == i.expect for i, _, x in match if i.lang == "en"), count(lambda i: i.lang == "en")),
+        "scenes with examples, written before: top-1 without / with": _with_without(
+            run, items, select, lambda i: i.has_examples and not i.late),
+        "scenes with examples, written after: top-1 without / with": _with_without(
+            run, items, select, lambda i: i.has_examples and i.late),
         "to match: right move played": ratio(outcomes["right"], len(match)),
         "to match: wrong move played": ratio(outcomes["wrong"], len(match)),
         "to match: asked, right one offered": ratio(outcomes["ask-right"], len(match)),
@@ -300,6 +318,16 @@ def figures(run: Run, items: list[Item], select=lambda item: True, thresholds=No
         "off-topic accepted as a move": ratio(refused["accepted"], len(refuse)),
     }
     return out
+
+
+def _with_without(run: Run, items: list[Item], select, pick) -> str:
+    rows = [(i, r, b) for i, r, b in zip(items, run.rankings, run.bare)
+            if select(i) and pick(i) and i.expect is not None]
+    if not rows:
+        return "—"
+    bare = sum(b == i.expect for i, _, b in rows)
+    full = sum(r[0].choice_id == i.expect for i, r, _ in rows)
+    return f"{bare / len(rows):.3f} / {full / len(rows):.3f} (n={len(rows)})"
 
 
 def table(columns: list[tuple[str, dict]], title: str = "") -> None:
