@@ -145,6 +145,34 @@ def test_an_existing_campaign_toml_is_kept(levels):
     assert (folder / "campaign.toml").read_text("utf-8").startswith("# The demo campaign")
 
 
+def test_new_level_passes_the_analysis_and_every_ending_has_a_tone(levels):
+    # The guide says: check with --analyse, give every ending a tone. The skeleton does both:
+    # no longest-text give-away (W112), no silent trap (W111), no contradicted tone (W114).
+    assert main(["new", "late-delivery", "--campaign", "my-course"]) == 0
+    folder = levels / "my-course"
+    count, diagnostics, reports = check([folder], balancing=True)
+    assert (count, [d.code for d in diagnostics]) == (1, [])
+    level = load_folder_for(folder / "01-late-delivery.toml")[1][0].level
+    assert {e.id: e.tone for e in level.endings.values()} == {
+        "delighted": "good", "quiet": "mixed", "lost": "bad"}
+    assert (reports[0].balance.strategies["longest-en"].score,
+            reports[0].balance.strategies["longest-zh"].score) == (-1, -1)
+
+
+def test_new_campaign_toml_shows_kinds_beside_steps(levels):
+    assert main(["new", "late-delivery", "--campaign", "my-course"]) == 0
+    path = levels / "my-course/campaign.toml"
+    text = path.read_text("utf-8")
+    assert "# [campaign.steps]\n" in text and "# [campaign.kinds]\n" in text
+    assert '# personal-win = { en = "family", zh = "家人" }' in text
+    # uncommented, both examples load and check clean
+    path.write_text("\n".join(ln[2:] if ln.startswith(("# [campaign.", "# explore", "# personal-win"))
+                              else ln for ln in text.splitlines()) + "\n", encoding="utf-8")
+    campaign = load_campaign(path).campaign
+    assert campaign.kinds["personal-win"].get("zh") == "家人"
+    assert check([path.parent], balancing=True)[1] == []
+
+
 def _taplo_check(*paths) -> subprocess.CompletedProcess:
     # --no-auto-config: taplo's defaults, as an editor uses them in a folder without a config file.
     return subprocess.run([TAPLO, "fmt", "--check", "--no-auto-config", *map(str, paths)],

@@ -1,9 +1,9 @@
 """`mot new LEVEL-ID [--campaign ID] [-o FILE] [--force]`: start a level from a working example.
 
 A blank file teaches nothing, so the skeleton is a small complete level, commented line by line,
-in English and Chinese: all four steps, a tempting wrong move, a `when` condition, three endings
-and an ideal path that scores +3. It passes `mot check` with no errors and no warnings; the author
-replaces the story and keeps the shape. With --campaign the file goes to
+in English and Chinese: all four steps, a tempting wrong move with a way back, a `when` condition, a conditional `next`,
+three endings with their tones and an ideal path that scores +3. It passes `mot check --analyse`
+with no errors and no warnings; the author replaces the story and keeps the shape. With --campaign the file goes to
 <levels>/<campaign>/NN-<id>.toml and the id is appended to that folder's campaign.toml (comments
 and layout kept, with tomlkit); a new campaign folder gets a campaign.toml listing the level, with
 placeholder titles in both languages. <levels> is MOT_LEVELS, else ./levels in a checkout, else
@@ -89,8 +89,8 @@ next = "offer"
 [[scene.call.choice]]
 id = "offer-discount"
 step = "offer"
-text = { en = "I can take 10% off the order right away.", zh = "我可以马上给您打九折。" }
-# tempting, but an offer before you know the need
+text = { en = "I am so sorry for the trouble. I can take 10% off the whole order right away.", zh = "真是抱歉给您添麻烦了。我可以马上给整张订单打九折。" }
+# tempting (and the longest text: the ideal should not always be), but an offer before you know the need
 perception = -1
 feedback = { en = "Generous and too early: a discount does not deliver anything by Monday.", zh = "很大方，但太早了：打折并不能让货在周一前到。" }
 thought = { en = "I don't want a discount. I want my order.", zh = "我要的不是折扣，是货。" }
@@ -154,6 +154,16 @@ feedback = { en = "The promise slips, and Sam learns it from an empty loading ba
 thought = { en = "Nothing came. Again.", zh = "什么都没来。又是这样。" }
 next = "follow"
 
+# a way back from the wrong move: without one, promising caps the level (warning W111)
+[[scene.act.choice]]
+id = "own-up"
+step = "act"
+when = "overpromised"
+text = { en = "Call Sam now: half tomorrow, the Monday items first; the rest on Tuesday.", zh = "马上打给 Sam：明天先到一半，周一要用的优先，其余周二到。" }
+feedback = { en = "Late, but honest: the customer hears the truth from you, not from an empty loading bay.", zh = "晚了些，但很诚实：客户是从你这里听到实情，而不是看着空荡荡的收货区。" }
+thought = { en = "Not what he promised. At least he called.", zh = "和他承诺的不一样。至少他打电话来说了。" }
+next = "follow"
+
 [[scene.act.choice]]
 id = "wait"
 step = "act"
@@ -174,12 +184,17 @@ perception = 1
 feedback = { en = "Confirm: you hear what Sam thinks, and leave time to fix what fell short.", zh = "确认：听到 Sam 的想法，也留出弥补不足的时间。" }
 thought = { en = "They even called to check.", zh = "他们还打电话来确认。" }
 ideal = true
-next = "end:delighted"
+# branches tried after the move, the last without `when`: a poor run does not end delighted (W114)
+next = [
+  { when = "perception >= 2", to = "end:delighted" },
+  { to = "end:quiet" },
+]
 
 [[scene.follow.choice]]
 id = "close-ticket"
 step = "act"
 text = { en = "Close the ticket.", zh = "关闭工单。" }
+perception = -1
 feedback = { en = "Done is not confirmed: you do not know what Sam thinks.", zh = "做完不等于确认：你并不知道 Sam 怎么想。" }
 next = "end:quiet"
 
@@ -187,12 +202,16 @@ next = "end:quiet"
 [ending.delighted]
 title = { en = "A customer who tells the story", zh = "一位会讲这个故事的客户" }
 text = { en = "Sam tells his director: this is why we stay.", zh = "Sam 对总监说：这就是我们一直合作的原因。" }
+# what the ending means for the customer: good | mixed | bad
+tone = "good"
 
 [ending.quiet]
 title = { en = "A quiet customer", zh = "一位沉默的客户" }
+tone = "mixed"
 
 [ending.lost]
 title = { en = "A customer who shops around", zh = "一位开始货比三家的客户" }
+tone = "bad"
 ''')
 
 CAMPAIGN_SKELETON = Template('''\
@@ -213,6 +232,10 @@ show_steps = false
 # Optional: the course's own words for the four steps.
 # [campaign.steps]
 # explore = { en = "Dig", zh = "挖掘" }
+
+# Optional: the course's own words for the discovery kinds (business-win, personal-win, expectation).
+# [campaign.kinds]
+# personal-win = { en = "family", zh = "家人" }
 ''')
 
 
