@@ -78,7 +78,7 @@ STRINGS: dict[str, dict[str, str]] = {
                              "(available: {available})",
                        "zh": "关卡尚未结束：场景 {scene!r} 还在等待选择（可选：{available}）"},
     "match.accept": {"en": "accept → {choice}", "zh": "接受 → {choice}"},
-    "match.ask": {"en": "ask → did you mean {candidates}?", "zh": "询问 → 你是想说 {candidates} 吗？"},
+    "match.ask": {"en": "ask → did you mean {candidates}?", "zh": "询问 → 你想说的是：{candidates}？"},
     "match.none": {"en": "none → none of the moves here fits", "zh": "无 → 这里没有相符的选择"},
     "match.or": {"en": " or ", "zh": " 还是 "},
     "match.scene": {"en": "scene {scene!r}, choices: {choices}", "zh": "场景 {scene!r}，可选：{choices}"},
@@ -97,7 +97,7 @@ STRINGS: dict[str, dict[str, str]] = {
                       "zh": "关卡已经结束：“{said}”没有可以回应的场景了"},
     "run.say_ask": {"en": "“{said}” in scene {scene!r}: did you mean {candidates}? Say it more "
                           "plainly, or give the choice with --choices",
-                    "zh": "场景 {scene!r} 中的“{said}”：你是想说 {candidates} 吗？请说得更明确，"
+                    "zh": "场景 {scene!r} 中的“{said}”：你想说的是 {candidates}？请说得更明确，"
                           "或用 --choices 指定选择"},
     "run.say_none": {"en": "“{said}” in scene {scene!r}: none of the moves here fits (available: "
                            "{available})",
@@ -403,6 +403,7 @@ RESULTS_EXPORT_STRINGS: dict[str, dict[str, str]] = {
     "xlsx.meter_after": {"en": "Meter after", "zh": "之后感知"},
     "xlsx.change": {"en": "Before → after", "zh": "之前 → 之后"},
     "xlsx.time": {"en": "Time (UTC)", "zh": "时间（UTC）"},
+    "xlsx.event": {"en": "scene event (not a move)", "zh": "场景事件（不是一步）"},
     "xlsx.counted_by": {"en": "Counted", "zh": "统计"},
     "xlsx.ideal": {"en": "Ideal ✓", "zh": "理想选择 ✓"},
     "xlsx.card": {"en": "Card {n}", "zh": "选项 {n}"},
@@ -791,6 +792,7 @@ FREE_TUI_STRINGS: dict[str, dict[str, str]] = {
 STRINGS.update(FREE_TUI_STRINGS)
 KEY_LABELS.update({
     "say": {"en": "Say it", "zh": "自己说"},
+    "back_to_cards": {"en": "Back to cards", "zh": "回到卡片"},
     "menu('free')": {"en": "Free answer", "zh": "自由作答"},
 })
 
