@@ -314,9 +314,15 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
 
     async def _redraw_stage(self) -> None:
         stage = self.query_one("#stage", DynamicScroll)
-        await stage.recompose()
+        # Focus leaves first: a focused card or button that goes would hand focus to the stage,
+        # and focusing (then blurring) the stage restyles every widget in it.
+        self.set_focus(None)
+        await stage.refill()  # the same widgets, new content: a move costs a repaint
         stage.scroll_home(animate=False)
         self.focus_first()
+        # Nothing to press (naming the step): the stage, as before. After focus_first's own
+        # focus, which the app does later, in this order.
+        self.app.call_later(lambda: self.focused is None and self.is_attached and stage.focus())
         self.refresh_bindings()
 
     def action_leave(self) -> None:

@@ -42,6 +42,15 @@ class ChoiceCard(Widget, can_focus=True):
         self.ideal_mark = ideal_mark
         self.show_step = show_step  # False: the step is revealed only after the choice
 
+    def morph_from(self, new: "ChoiceCard") -> None:
+        """Become `new`: another choice in this place (see DynamicScroll.refill)."""
+        shown = (new.number, new.choice, new.lang, new.steps_names, new.ideal_mark, new.show_step)
+        if shown != (self.number, self.choice, self.lang, self.steps_names, self.ideal_mark, self.show_step):
+            self.number, self.choice, self.lang, self.steps_names, self.ideal_mark, self.show_step = shown
+            self.refresh(layout=True)
+        if self.classes != new.classes:
+            self.set_classes(new.classes)
+
     def _prefix(self) -> Content:
         star = "★ " if self.ideal_mark else ""
         if not self.show_step:

@@ -35,3 +35,7 @@ class Portrait(Static):
         super().__init__(Content(read_portrait(name)), **kwargs)
         if not read_portrait(name):  # only ever hidden inline: narrow screens hide it by CSS
             self.display = False
+
+    def morph_from(self, new: "Portrait") -> bool:
+        """The same art stays (see DynamicScroll.refill); another is a new portrait."""
+        return self.content == new.content and self.classes == new.classes

@@ -23,6 +23,12 @@ class Prose(Widget):
         super().__init__(id=id, classes=classes)
         self.set_reactive(Prose.text, text)
 
+    def morph_from(self, new: "Prose") -> None:
+        """Show `new`'s text (see DynamicScroll.refill)."""
+        if self.classes != new.classes:
+            self.set_classes(new.classes)
+        self.text = new.text
+
     def _lines(self, width: int) -> list[str]:
         return wrap(self.text, width) if self.text else []
 
