@@ -72,6 +72,9 @@ class Library:
         return [lv for c in self.campaigns for lv in c.levels]
 
 
+_NAMED = re.compile(r"\d+-([a-z][a-z0-9-]*)")
+
+
 def _read_levels(folder: Path, inside: Path | None = None) -> dict[Path, tuple]:
     """Parse every level file of a folder once; the ids pre-pass and the loading share it.
     Every file must be a regular file within `inside` (default: the folder itself)."""
@@ -116,35 +119,49 @@ def load_folder(folder: Path, assets: Path | None = None,
     parsed = _read_levels(folder, inside)
     known = _ids_of(parsed)
     levels: list[Level] = []
+    unloaded: dict[Path, str | None] = {}  # a level file that did not load -> its id, if readable
     for file, pre in parsed.items():
         res = load_level(file, known_levels=known, assets=assets, parsed=pre)
         results.append(res)
         if res.level is None:
             broken.append(Broken(file, res.diagnostics, campaign.id))
+            # a file too broken to read keeps `mot new`'s name: NN-<level-id>.toml
+            named = _NAMED.fullmatch(file.stem)
+            unloaded[file] = next(iter(_ids_of({file: pre})), None) or (named[1] if named else None)
             continue
         levels.append(res.level)
     # Membership is checked only against a campaign.toml that loaded (not the folder stand-in).
-    _check_campaign_membership(campaign, levels, results, campaign.path == campaign_file)
+    _check_campaign_membership(campaign, levels, results, campaign.path == campaign_file, unloaded)
     order = {lid: i for i, lid in enumerate(campaign.levels)}
     levels.sort(key=lambda lv: (order.get(lv.id, len(order)), lv.order, lv.id))
     return CampaignEntry(campaign, levels, broken), results
 
 
 def _check_campaign_membership(campaign: Campaign, levels: list[Level], results: list[LoadResult],
-                               declared: bool) -> None:
+                               declared: bool, unloaded: dict[Path, str | None] | None = None) -> None:
+    """E022 both ways: a listed id no file has, a level the list leaves out. A listed level whose
+    file exists but did not load gets no E022 (its own errors say why); when a file is too broken
+    to read its id, the E022 says so instead of claiming that no file has the id."""
     if not declared:
         return
+    unloaded = unloaded or {}
     cres = results[0]
     by_id = {lv.id: lv for lv in levels}
-    broken_ids = _level_ids_in_results(results)
+    broken_ids = _level_ids_in_results(results) | {lid for lid in unloaded.values() if lid}
+    unreadable = ", ".join(f.name for f, lid in unloaded.items() if lid is None)
     for i, lid in enumerate(campaign.levels):
         if lid not in by_id and lid not in broken_ids:
             line, col = cres.positions.value(("campaign", "levels", i)) if cres.positions else (1, 1)
-            cres.diagnostics.append(Diagnostic(display_path(cres.path), line, col, "E022",
-                                               f"campaign lists level {lid!r}, but no file in "
-                                               f"{display_path(campaign.path.parent)} has that id",
-                                               f"课程列出了关卡 {lid!r}，但 "
-                                               f"{display_path(campaign.path.parent)} 中没有文件用这个 id"))
+            folder = display_path(campaign.path.parent)
+            if unreadable:
+                message = (f"campaign lists level {lid!r}, but no level that loaded in {folder} has "
+                           f"that id; {unreadable} did not load because of its own errors")
+                zh = (f"课程列出了关卡 {lid!r}，但 {folder} 中加载成功的关卡都不用这个 id；"
+                      f"{unreadable} 因自身的错误没有加载")
+            else:
+                message = f"campaign lists level {lid!r}, but no file in {folder} has that id"
+                zh = f"课程列出了关卡 {lid!r}，但 {folder} 中没有文件用这个 id"
+            cres.diagnostics.append(Diagnostic(display_path(cres.path), line, col, "E022", message, zh))
     for res in results[1:]:
         level = res.level
         if level is None:

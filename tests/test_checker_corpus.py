@@ -228,3 +228,18 @@ def test_the_format_reference_lists_every_code_with_its_meaning():
         cells = [c.strip() for c in rows[0].strip("|").split(" | ")]
         assert cells[1] == meaning, code
         assert len(cells) == 3 and len(cells[2]) > 10, code
+
+
+def test_e022_names_a_listed_level_that_did_not_load_not_a_missing_one():
+    """A campaign folder whose level file exists but is broken: the level's own errors, and no
+    false "no file has that id" (issue 16: the trainer's full-width `＝` gave both)."""
+    folder = BROKEN / "e022-unloaded-levels"
+    _, diagnostics, _ = check([folder])
+    e022 = [d for d in diagnostics if d.code == "E022"]
+    assert len(e022) == 1
+    shown = display_path(folder)
+    assert e022[0].text("en") == (f"campaign lists level 'renamed', but no level that loaded in {shown} "
+                                  "has that id; notes.toml did not load because of its own errors")
+    assert e022[0].text("zh") == (f"课程列出了关卡 'renamed'，但 {shown} 中加载成功的关卡都不用这个 id；"
+                                  "notes.toml 因自身的错误没有加载")
+    assert not any("no file in" in d.text("en") for d in diagnostics)
