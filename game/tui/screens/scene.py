@@ -326,9 +326,6 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
         self.refresh_bindings()
 
     def action_leave(self) -> None:
-        # Nothing to press (naming the step): the stage, as before. After focus_first's own
-        # focus, which the app does later, in this order.
-        self.app.call_later(lambda: self.focused is None and self.is_attached and stage.focus())
         from .confirm import ConfirmScreen
 
         def leave(yes: bool | None) -> None:
