@@ -17,6 +17,7 @@ used is reported with its code (`error[S00x]`, exit 1).
 
 from __future__ import annotations
 
+import argparse
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -52,6 +53,10 @@ def add_parser(parser) -> None:
                         help="a folder of your own levels, added to the shipped campaigns")
     parser.add_argument("--seed", type=seed_arg, default=None,
                         help=SEED_HELP + "; a room keeps the first seed it was given")
+    # From `mot serve` only: the level file or campaign folder it serves (already checked
+    # against everything the game reads), and the level ids `score.<level>` may name.
+    parser.add_argument("--served", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--served-known", default=None, help=argparse.SUPPRESS)
     from .serve import port_arg, public_url_arg
 
     parser.add_argument("--vote", action="store_true",
@@ -131,7 +136,13 @@ def run(args) -> int:
             print(StoreError(NOT_A_FOLDER, blocker).line("classroom", lang), file=sys.stderr)
             return 1
         return refuse(t("setup.no_db", lang, path=db))
-    library = load_library(extra=[args.levels] if args.levels else ())
+    if getattr(args, "served", None):  # a tab of `mot serve`: read only what it plays
+        from ..library import load_served
+
+        known = args.served_known.split(",") if args.served_known is not None else None
+        library = load_served(Path(args.served), set(filter(None, known)) if known is not None else None)
+    else:
+        library = load_library(extra=[args.levels] if args.levels else ())
     saved = None
     if hot_resume:
         levels, teams, saved, error = _saved_session(db, args.room, library, lang)

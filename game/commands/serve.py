@@ -141,11 +141,21 @@ def classroom_command(args) -> str:
     """The shell command textual-serve starts for each browser tab."""
     parts = [sys.executable, "-m", "game", "classroom", "--room", args.room,
              "--db", str(db_path(args)), "--ask-team"]
-    for option in ("level", "campaign", "lang", "timer"):
+    for option in ("level", "campaign", "lang", "timer", "served", "served_known"):
         value = getattr(args, option, None)
-        if value is not None and value != "":
-            parts += [f"--{option}", str(value)]
+        if value is not None and (value != "" or option == "served_known"):
+            parts += [f"--{option.replace('_', '-')}", str(value)]
     return " ".join(shlex.quote(p) for p in parts)
+
+
+def served_files(levels) -> tuple[str, str | None]:
+    """What a tab reads instead of the whole library: the campaign's folder when a campaign is
+    served, else the level's file and the ids its `score.<level>` may name (its folder's)."""
+    from ..library import _level_ids_in
+
+    if len(levels) > 1:  # a campaign's levels are the files of one folder
+        return str(levels[0].path.parent), None
+    return str(levels[0].path), ",".join(sorted(_level_ids_in(levels[0].path.parent)))
 
 
 def run(args) -> int:
@@ -180,10 +190,12 @@ def run(args) -> int:
         if args.level is None and args.campaign is None:  # served again: the room's own level
             args.level, args.campaign = room.level_id, room.campaign_id
     # Check the level now: a bad one would otherwise fail in every browser tab.
-    _, error = pick_levels(load_library(), args.level, args.campaign)
+    library = load_library()
+    levels, error = pick_levels(library, args.level, args.campaign)
     if error:
         print(f"mot serve: {error}", file=sys.stderr)
         return 2
+    args.served, args.served_known = served_files(levels)
     try:  # a port already in use: said before anything is printed or created
         webserve.check_listen(args.host, args.port)
     except webserve.PortBusy:
