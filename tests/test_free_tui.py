@@ -20,7 +20,7 @@ from game.tui.screens.debrief import DebriefScreen
 from game.tui.screens.scene import SceneScreen
 from game.tui.widgets.meter import PerceptionMeter
 from game.tui.widgets.say_box import SayBox, SayOption
-from tests.tui_helpers import ROOT, choosing, go_on, wait_for, wait_for_scene, wait_for_screen
+from tests.tui_helpers import ROOT, choosing, go_on, idle, wait_for, wait_for_scene, wait_for_screen
 
 ENTRY, _ = load_folder(ROOT / "levels" / "who-killed-the-order")
 LEVEL = ENTRY.levels[0]  # the-decision: Sam Ho in the corridor, the meter at −2
@@ -327,3 +327,18 @@ def test_the_encoder_process_gives_the_vectors_the_encoder_gives(real_encoder):
     finally:
         remote.close()
     assert remote._process.poll() is not None
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_snapshot_of_the_question_at_80x24(snap_compare, tmp_path, lang):
+    """The box asking "Did you mean 1 or 2?" under the scene, at 80×24 (the stub's answer)."""
+
+    async def ask(pilot):
+        scene = await start_level(pilot, pilot.app)
+        await type_reply(pilot, ASK_TEXT)
+        await wait_for(pilot, lambda: phase(pilot.app) == "ask" and scene.query(SayOption)
+                       and scene.query(SayOption).first().has_focus and idle(pilot.app), what="the question")
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
+
+    assert snap_compare(make_app(tmp_path, lang=lang), terminal_size=(80, 24), run_before=ask)

@@ -18,6 +18,7 @@ from textual.widgets import Input
 
 from ...i18n import t
 from ...model import Choice
+from ..localize import localize_bindings
 from .prose import Prose
 
 MAX_CHARS = 500  # a reply, not an essay: the input stops there
@@ -76,7 +77,7 @@ class SayBox(Vertical):
     SayBox #say-said { text-style: italic; }
     """
     BINDINGS = [
-        Binding("escape", "close", "Back", id="say.close"),
+        Binding("escape", "back_to_cards", "Back to cards", id="say.back"),
         Binding("1", "pick(1)", show=False),
         Binding("2", "pick(2)", show=False),
     ]
@@ -96,6 +97,7 @@ class SayBox(Vertical):
         self.state = state
         self.lang = lang
         self.set_class(state.open, "-open")
+        localize_bindings(self, lang)
 
     def compose(self) -> ComposeResult:
         state, lang = self.state, self.lang
@@ -135,8 +137,14 @@ class SayBox(Vertical):
             self.state = state
         if lang is not None:
             self.lang = lang
+            localize_bindings(self, lang)
         self.set_class(self.state.open, "-open")
         await self.recompose()
+
+    def on_mount(self) -> None:
+        """Rebuilt open (the language switched while typing): the input gets the focus back."""
+        if self.state.open and self.state.phase != "none":
+            self.call_after_refresh(self.focus_here)
 
     def focus_here(self) -> bool:
         """Focus the input, or the first move asked about; False when there is nothing to focus."""
@@ -153,7 +161,7 @@ class SayBox(Vertical):
         if event.input.id == "say-input":
             self.state.text = event.value
 
-    def action_close(self) -> None:
+    def action_back_to_cards(self) -> None:
         self.post_message(self.Closed())
 
     def action_pick(self, index: int) -> None:
