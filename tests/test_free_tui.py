@@ -342,3 +342,29 @@ def test_snapshot_of_the_question_at_80x24(snap_compare, tmp_path, lang):
         await pilot.pause()
 
     assert snap_compare(make_app(tmp_path, lang=lang), terminal_size=(80, 24), run_before=ask)
+
+
+def test_a_schema_6_save_gains_the_said_columns_and_keeps_its_level_in_progress(tmp_path):
+    """Schema 7 (issue 15) adds moves.said and in_progress.said; a schema-6 save migrates in place."""
+    import sqlite3
+
+    from game.store import MIGRATIONS, SCHEMA_VERSION
+
+    path = tmp_path / "mot.sqlite3"
+    conn = sqlite3.connect(path)
+    for version in range(1, 7):
+        for statement in MIGRATIONS[version]:
+            conn.execute(statement)
+    conn.execute("INSERT INTO in_progress VALUES ('tester', 'the-decision', 7, 'ask-what-happened',"
+                 " '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')")
+    conn.execute("PRAGMA user_version = 6")
+    conn.commit()
+    conn.close()
+    with Store(path) as store:
+        assert store._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION >= 7
+        saved = store.progress("tester")
+        assert (saved.choices, saved.said) == (("ask-what-happened",), ())
+        store.save_progress("tester", "the-decision", 7, ["ask-what-happened"], said=[REPLY_ZH])
+        assert store.progress("tester").said == (REPLY_ZH,)
+        store.save_progress("tester", "the-decision", 7, ["ask-what-happened"])  # a picked card
+        assert store.progress("tester").said == ()
