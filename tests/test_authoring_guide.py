@@ -62,6 +62,22 @@ def test_analysis_output_in_the_guide_is_real(level_file, capsys):
     assert [states.sub("projector: N states", ln) for ln in out] == [states.sub("projector: N states", ln) for ln in shown]
 
 
+def test_chinese_guide_quotes_the_chinese_report(level_file, capsys):
+    """`mot check --analyse --lang zh` prints the whole report in Chinese (issue 16: only the
+    summary was), and the Chinese guide quotes it as it is."""
+    text = GUIDES[1].read_text("utf-8")
+    shown = re.search(r"```text\n(projector：.*?)\n```", text, re.S).group(1).splitlines()
+    assert main(["check", "--analyse", "--lang", "zh", str(level_file)]) == 0
+    out = [line for line in capsys.readouterr().out.splitlines() if line]
+    states = re.compile(r"^projector：[\d,]+ 个状态$")
+    assert [states.sub("projector：N 个状态", ln) for ln in out] == [states.sub("projector：N 个状态", ln) for ln in shown]
+    english = re.compile(r"\b(states|ending|reachable|best|worst|ideal|paths|balance|random|always|"
+                         r"longest|first|steps|expected|alone|after|levels?|errors?|warnings?)\b")
+    # (the per-choice lines, indented six spaces, are only ids and numbers: `after/ask-how: +3 / -1`)
+    assert [ln for ln in out if english.search(ln.split("→")[0]) and not ln.startswith(" " * 6)] == []
+    assert out[-1] == "1 个关卡，0 个错误，0 个警告"
+
+
 def test_worked_numbers_are_the_games(level_file):
     level = load_folder_for(level_file)[1][0].level
     rows = re.findall(r"^\| ([a-z-]+(?:, [a-z-]+)+) \(.*?\| ([^|]+) \| [^|]+ \| [^|]+ \| \*\*([+−]?\d)\*\*",

@@ -173,7 +173,9 @@ def test_cli_output_format(name: str):
         got.append((m["code"], int(m["line"]), int(m["col"])))
     assert sorted(got) == expectations(path)
     errors = sum(c.startswith("E") for c, _, _ in got)
-    assert lines[-1] == f"1 levels, {errors} errors, {len(got) - errors} warnings"
+    warns = len(got) - errors
+    assert lines[-1] == (f"1 level, {errors} error{'s' * (errors != 1)}, "
+                         f"{warns} warning{'s' * (warns != 1)}")
     assert proc.returncode == (1 if errors else 0)
 
 

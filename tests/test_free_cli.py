@@ -266,7 +266,7 @@ def test_check_notes_that_the_free_checks_were_skipped(capsys, monkeypatch):
     monkeypatch.setenv("MOT_LANG", "en")
     assert mot(["check", str(FIXTURE)]) == 0
     out, err = capsys.readouterr()
-    assert out.strip() == "1 levels, 0 errors, 0 warnings"
+    assert out.strip() == "1 level, 0 errors, 0 warnings"
     assert err == ("note: the free-answer checks of `examples` (W117, W118) were skipped: add "
                    "--free to run them\n")
     assert mot(["check", str(FIRST_CALL)]) == 0  # no examples: nothing to note
@@ -277,7 +277,7 @@ def test_check_free_without_the_extra_is_a_note_not_a_warning(no_extra, capsys, 
     monkeypatch.setenv("MOT_LANG", "en")
     assert mot(["check", "--free", str(FIXTURE)]) == 0
     out, err = capsys.readouterr()
-    assert out.strip() == "1 levels, 0 errors, 0 warnings"
+    assert out.strip() == "1 level, 0 errors, 0 warnings"
     assert err.startswith("note: the free-answer checks (W117, W118) were skipped. Free-answer "
                           "mode needs the optional sentence encoder")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..analysis import analyse, warnings
 from ..balance import always_warnings, balance, report_warnings
 from ..diagnostics import CODES, Diagnostic, display_path, meaning
-from ..i18n import default_language, t
+from ..i18n import STRINGS, counted, default_language, t
 from ..library import (
     CAMPAIGN_FILE,
     flag_duplicate_campaigns,
@@ -109,8 +109,9 @@ def run(args) -> int:
             print(d.render(lang))
         if args.analyse:
             for report in reports:
-                print(_describe(report))
-        print(t("cli.summary", lang, levels=levels, errors=errors, warnings=warns))
+                print(_describe(report, lang))
+        print(t("cli.summary", lang, levels=counted("count.levels", levels, lang),
+                errors=counted("count.errors", errors, lang), warnings=counted("count.warnings", warns, lang)))
     return 1 if errors else 0
 
 
@@ -154,41 +155,45 @@ def _has_examples(paths: list[Path]) -> bool:
     return False
 
 
-def _describe(report) -> str:
-    lines = [f"\n{report.level}: {report.states:,} states"
-             + ("" if report.complete else " (stopped early)")]
+def _describe(report, lang: str = "en") -> str:
+    """The analysis report of one level as text, in `lang` (ids and numbers stay as written)."""
+    lines = ["\n" + t("report.states", lang, level=report.level, states=f"{report.states:,}")
+             + ("" if report.complete else t("report.stopped", lang))]
     for ending, ok in report.endings.items():
-        verdict = "reachable" if ok else "UNREACHABLE" if report.complete else "not reached before the stop"
-        lines.append(f"  ending {ending}: {verdict}")
+        verdict = "report.reachable" if ok else "report.unreachable" if report.complete else "report.not_reached"
+        lines.append(t("report.ending", lang, ending=ending, verdict=t(verdict, lang)))
     for name, info in (("best", report.best), ("worst", report.worst), ("ideal", report.ideal)):
         if info:
-            assumed = f"  (assuming {info.scores})" if info.scores else ""
-            lines.append(f"  {name:5} {info.score:+d} → {info.ending}: {','.join(info.choices)}{assumed}")
+            assumed = t("report.assuming", lang, scores=info.scores) if info.scores else ""
+            lines.append(t("report.path", lang, name=t(f"report.{name}", lang), score=f"{info.score:+d}",
+                           ending=info.ending, choices=",".join(info.choices), assumed=assumed))
     if not report.complete:  # nothing below was proved: say so rather than guess
-        lines.append("  paths: not counted (the analysis stopped early)")
+        lines.append(t("report.paths_not_counted", lang))
         return "\n".join(lines)
-    lines.append(f"  paths: {report.paths if report.paths is not None else 'unbounded (the level loops)'}")
+    paths = report.paths if report.paths is not None else t("report.paths_unbounded", lang)
+    lines.append(t("report.paths", lang, paths=paths))
     if report.unused_choices:
-        lines.append("  choices on no path: " + ", ".join(f"{s}/{c}" for s, c in report.unused_choices))
-    lines.extend(_describe_balance(report.balance))
+        lines.append(t("report.unused", lang, choices=", ".join(f"{s}/{c}" for s, c in report.unused_choices)))
+    lines.extend(_describe_balance(report.balance, lang))
     return "\n".join(lines)
 
 
-def _describe_balance(b) -> list[str]:
+def _describe_balance(b, lang: str = "en") -> list[str]:
     """The balancing report as text: spread of scores, naive strategies, then every choice."""
-    lines = ["  balance:"]
+    lines = [t("report.balance", lang)]
     if b.histogram is not None:
         spread = "  ".join(f"{score:+d}: {n:,}" for score, n in sorted(b.histogram.items()))
-        lines.append(f"    paths by MOT score: {spread}")
+        lines.append(t("report.histogram", lang, spread=spread))
     if b.random_expected is not None:
-        lines.append(f"    random player expects {b.random_expected:+.2f}")
+        lines.append(t("report.random", lang, score=f"{b.random_expected:+.2f}"))
     for name, s in b.strategies.items():
-        got = "never ends" if s.score is None else f"{s.score:+d}"
-        extra = f" (expected {s.expected:+.2f} with guessed ties)" if s.expected is not None else ""
-        lines.append(f"    always {name}: {got}{extra}")
+        got = t("report.never_ends", lang) if s.score is None else f"{s.score:+d}"
+        extra = t("report.guessed", lang, expected=f"{s.expected:+.2f}") if s.expected is not None else ""
+        label = t(f"report.strategy.{name}", lang) if f"report.strategy.{name}" in STRINGS else name
+        lines.append(t("report.strategy", lang, name=label, score=got, extra=extra))
     alone, total = b.give_away
-    lines.append(f"    ideal alone in its step: {alone} of {total} scenes")
-    lines.append("    after each choice, best / worst score still reachable:")
+    lines.append(t("report.alone", lang, alone=alone, total=total))
+    lines.append(t("report.after_each", lang))
     for (scene, choice), (best, worst) in b.choices.items():
         lines.append(f"      {scene}/{choice}: {best:+d} / {worst:+d}")
     return lines
