@@ -368,3 +368,15 @@ def test_a_schema_6_save_gains_the_said_columns_and_keeps_its_level_in_progress(
         assert store.progress("tester").said == (REPLY_ZH,)
         store.save_progress("tester", "the-decision", 7, ["ask-what-happened"])  # a picked card
         assert store.progress("tester").said == ()
+
+
+async def test_in_exam_mode_the_match_is_said_without_a_coach_note(tmp_path):
+    app = make_app(tmp_path, lang="en", exam=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        scene = await start_level(pilot, app)
+        await type_reply(pilot, REPLY_ZH)
+        await wait_for(pilot, lambda: len(scene.state.moves) == 1 and choosing(scene), what="the next cards")
+        assert scene.state.moves[0].said == REPLY_ZH and not scene.query("#coach")
+        choice = SCENE.choice("ask-what-happened").text.get("en")
+        await wait_for(pilot, lambda: any(n.message == f"You said “{REPLY_ZH}” — closest to: «{choice}»"
+                                          for n in app._notifications), what="the match told in a notification")
