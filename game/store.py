@@ -37,6 +37,7 @@ import errno
 import functools
 import json
 import os
+import queue
 import sqlite3
 import threading
 import time
@@ -560,6 +561,8 @@ class Store:
         self._conn: sqlite3.Connection | None = None
         self._claims: dict[tuple[str, str], str] = {}  # (room, team) → token, claimed here
         self._immutable = False  # read-only, and no writer had the file open (see _open_readonly)
+        self._queue: queue.Queue | None = None  # writes for the writer thread (see `later`)
+        self._writer: threading.Thread | None = None
         if readonly:
             self._conn = self._open_readonly()
             return
@@ -600,10 +603,79 @@ class Store:
         self.close()
 
     def close(self) -> None:
+        """Every queued write (`later`) is done first."""
+        self._stop_writer()
         with self._lock:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+
+    # -- writes off the caller's thread ----------------------------------------------------
+
+    def later(self, action, *args, on_done=None, on_error=None, **kwargs) -> None:
+        """Run the write `action(*args, **kwargs)` (a method of this store) on the store's
+        writer thread, after every write queued before it: the caller (a screen's loop) never
+        waits for a busy database. `on_done()` is called (on the writer thread) once the write
+        is committed, `on_error(StoreError)` if it failed. A synchronous write of this store
+        (`_write`) first waits for the queue, so writes are committed in the order they were
+        asked for; `flush()` waits too; `close()` flushes.
+
+        What a crash keeps: a write whose `on_done` ran is committed; under WAL with
+        synchronous=NORMAL a commit survives the process being killed (it is in the WAL, which
+        the OS holds), and only a power loss or OS crash can take the last commits back. A
+        write still queued when the process is killed is lost: at most the moves of the last
+        moments (the queue is empty within milliseconds of a move unless the database is
+        locked)."""
+        if self._queue is None:
+            self._queue = queue.Queue()
+            self._writer = threading.Thread(target=self._drain, name="store-writer", daemon=True)
+            self._writer.start()
+        self._queue.put((action, args, kwargs, on_done, on_error))
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Wait until every queued write is done; False if `timeout` seconds were not enough."""
+        pending = self._queue
+        if pending is None or threading.current_thread() is self._writer:
+            return True
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with pending.all_tasks_done:
+            while pending.unfinished_tasks:
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    return False
+                pending.all_tasks_done.wait(left)
+        return True
+
+    def _drain(self) -> None:
+        while True:
+            item = self._queue.get()
+            try:
+                if item is None:
+                    return
+                action, args, kwargs, on_done, on_error = item
+                try:
+                    action(*args, **kwargs)
+                except StoreError as error:
+                    if on_error is not None:
+                        on_error(error)
+                except Exception as exc:  # never the end of the writer: the next write may work
+                    if on_error is not None:
+                        on_error(storage_error(exc, self.path) if isinstance(exc, (sqlite3.Error, OSError))
+                                 else StoreError(CANNOT_OPEN, self.path, str(exc)))
+                else:
+                    if on_done is not None:
+                        on_done()
+            finally:
+                self._queue.task_done()
+
+    def _stop_writer(self) -> None:
+        writer = self._writer
+        if writer is None or threading.current_thread() is writer:
+            return
+        self.flush()
+        self._queue.put(None)
+        writer.join()
+        self._writer = self._queue = None
 
     # -- opening -------------------------------------------------------------------------
 
@@ -626,6 +698,11 @@ class Store:
             if not _is_ours(shape, version):
                 raise StoreError(FOREIGN, self.path)
             self._retry(lambda: conn.execute("PRAGMA journal_mode = WAL").fetchone())
+            # Under WAL, NORMAL syncs at checkpoints, not at every commit: a commit survives the
+            # process being killed (the WAL is in the OS's hands); a power loss or OS crash may
+            # take back the last ones. A move's commit costs no fsync, so a room's writers hold
+            # the lock for less time.
+            conn.execute("PRAGMA synchronous = NORMAL")
             self._retry(lambda: self._migrate(conn, self.path))
             return conn
         except sqlite3.DatabaseError as exc:
@@ -743,6 +820,7 @@ class Store:
 
         if self.readonly:
             raise RuntimeError("this Store was opened read-only")
+        self.flush()  # writes queued by `later` go first: commits keep the order asked for
 
         def attempt():
             conn = self._conn

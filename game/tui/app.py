@@ -247,6 +247,21 @@ class MotApp(CrashReport, SwitchesLanguage, App):
                             severity="error", timeout=20, markup=False)
             return None
 
+    def write_later(self, action, *args, **kwargs) -> None:
+        """A write the screen need not wait for (a room's live row, a team's level in
+        progress): queued on the store's writer thread (`Store.later`), so a database locked by
+        the other screens of the room never holds up a key; a failure is told as `write` tells it."""
+        if self.store is None:
+            return
+
+        def failed(error) -> None:
+            try:
+                self.call_from_thread(self.write, _raise, error)
+            except RuntimeError:  # the app has stopped: nobody to tell
+                pass
+
+        self.store.later(action, *args, on_error=failed, **kwargs)
+
     def record_move(self, level: Level, team: str, state: State) -> None:
         """In a room, every move goes live to the scoreboard (other screens read it within 2 s).
         Every move's time is kept for the run's record (`record_run`); a step back drops it."""
@@ -259,8 +274,8 @@ class MotApp(CrashReport, SwitchesLanguage, App):
             from ..i18n import STEP_LETTERS
 
             steps = "".join(STEP_LETTERS[s] for s in state.steps)
-            self.write(self.store.update_live, self.room, team, level.id, len(state.moves), state.perception,
-                       steps, finished=state.finished)
+            self.write_later(self.store.update_live, self.room, team, level.id, len(state.moves),
+                             state.perception, steps, finished=state.finished)
 
     def record_run(self, player: str, level: Level, state: State, started_at: datetime | None = None,
                    team: str | None = None, seed: int | None = None) -> Result:
@@ -363,3 +378,8 @@ def _user_name() -> str:
         return getpass.getuser() or "player"
     except Exception:  # no user name in some containers
         return "player"
+
+
+def _raise(error: BaseException) -> None:
+    """For `MotApp.write_later`: a failure from the writer thread, told through `write`."""
+    raise error

@@ -130,7 +130,7 @@ class ClassroomApp(MotApp):
                            "started_at": started_at.isoformat(), "left": False}
         if any(m.said for m in state.moves):  # free-answer mode: the words typed, per choice
             self.team_entry["said"] = [m.said for m in state.moves]
-        self.write(self.store.save_team_progress, self.room, self.team, self.team_entry)
+        self.write_later(self.store.save_team_progress, self.room, self.team, self.team_entry)
 
     def finish_level(self, level: Level, state, started_at: datetime, guided: bool,
                      seed: int | None = None):
