@@ -19,6 +19,8 @@ Why it looks the way it does:
   each move's time, the meter before it, the customer's line and the cards offered in every
   language, the author's ideal and the best move offered there (`game.played`). Exports are a
   pure function of the stored run: editing a level later changes none of them.
+- A run keeps the scene events it met (schema 8: `runs.events`, `game.played.SeenEvent`), so
+  exports show what moved the meter between moves.
 - `sent` remembers which xAPI statement ids an LRS has confirmed (`mark_sent`, `sent_ids`), so
   `mot results --lrs` never sends one twice and resumes where a dropped network left it.
 - A team of a room is claimed by one screen at a time (`claim_team`, atomic under BEGIN IMMEDIATE).
@@ -47,7 +49,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterable, Sequence
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 DB_NAME = "mot.sqlite3"
 APP_NAME = "moment-of-truth"
 MODES = ("learn", "exam", "classroom", "headless")
@@ -215,6 +217,12 @@ MIGRATIONS: dict[int, list[str]] = {
         "ALTER TABLE moves ADD COLUMN said TEXT",
         "ALTER TABLE in_progress ADD COLUMN said TEXT",
     ],
+    8: [
+        # Scene events (issue 16, `event = …`): what moved the meter without a move, kept with
+        # the run as JSON [{"scene", "at" (moves before it), "delta", "before", "after",
+        # "text": map}, …] (`game.played.SeenEvent`); NULL in older runs.
+        "ALTER TABLE runs ADD COLUMN events TEXT",
+    ],
 }
 
 _NOTICES = {
@@ -312,6 +320,7 @@ class RunRecord:
     lang: str | None = None  # schema 6 on: the language it was played in
     titles: dict | None = None  # schema 6 on: {"level": map, "campaign": map} at play time
     lost_turns: int | None = None  # schema 6 on: hot-seat turns lost to the timer
+    events: list | None = None  # schema 8 on: the scene events met, as stored (see MIGRATIONS[8])
 
 
 @dataclass(frozen=True)
@@ -873,6 +882,11 @@ class Store:
         if played is not None and len(seen) != len(moves):
             raise ValueError("played needs one entry per move")
         titles = _json(played.titles) if played is not None else None
+        if played is not None:
+            events = _json([e.to_dict() for e in getattr(played, "events", ())])
+        else:  # no words to keep, but the meter's moves all the same
+            events = _json([{"scene": e.scene, "at": e.at, "delta": e.delta, "before": e.before,
+                             "after": e.perception, "text": {}} for e in getattr(state, "events", ())])
 
         def seen_columns(i: int) -> tuple:
             if not seen:
@@ -893,13 +907,13 @@ class Store:
                 "INSERT INTO runs(uuid, player_id, level_id, campaign_id, room, team, mode, ending,"
                 " mot_score, peak, end_value, adherence, explored_first, offered_before_act, acted,"
                 " confirmed_last, found, total_discoveries, points, started_at, finished_at,"
-                " duration_s, seed, lang, titles, lost_turns)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " duration_s, seed, lang, titles, lost_turns, events)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (run_uuid, player_id, level_id, campaign_id, room, team, mode, result.ending,
                  result.mot_score, result.peak, result.end, adh.total, int(adh.explored_first),
                  int(adh.offered_before_act), int(adh.acted), int(adh.confirmed_last),
                  len(result.found), len(result.found) + len(result.missed), result.points,
-                 started, finished, duration, seed, lang, titles, lost_turns))
+                 started, finished, duration, seed, lang, titles, lost_turns, events))
             conn.executemany(
                 "INSERT INTO moves(run_id, seq, scene, choice, step, delta, perception, at,"
                 " before, line, choice_text, offered, ideal, best, said)"
@@ -1280,7 +1294,8 @@ class Store:
                     moves.setdefault(record.pop("run_id"), []).append(_move_record(record))
         flags = ("explored_first", "offered_before_act", "acted", "confirmed_last", "practice")
         return [RunRecord(**{**dict(r), **{f: bool(r[f]) for f in flags},
-                             "titles": _unjson(dict(r).get("titles"))},
+                             "titles": _unjson(dict(r).get("titles")),
+                             "events": _unjson(dict(r).get("events"))},
                           moves=moves.get(r["id"], [])) for r in rows]
 
     # -- what an LRS already has (the sent table, schema 6) -------------------------------
