@@ -7,8 +7,9 @@ the room's votes, `build` makes a list of pages:
   it: a scene's variant may differ between paths), what every team that reached it chose (the
   choice, its step, the meter before → after, the coach's note, whether it was the team's
   biggest drop of the level and the ending it led to), teams whose play stopped there before
-  choosing, the best move offered there (`advice.Coach`, from each team's own state), and, in
-  vote mode, the split of the votes cast there;
+  choosing, the best move offered there (`advice.Coach`, from each team's own state), the
+  scene's event as each team met it on entering (`event = …`: it moved the meter, it is not a
+  move), and, in vote mode, the split of the votes cast there;
 - an `EndingsPage`: every team's ending, MOT score and biggest drop;
 - a `DiscussPage` last, when the level has discussion questions, with their model answers.
 
@@ -27,10 +28,11 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from .engine import Game, State, clamp
 from .model import EMPTY, Character, Choice, Ending, Level, Scene, Text
+from .played import SeenEvent, meter_gaps
 
 
 @dataclass(frozen=True)
@@ -44,19 +46,24 @@ class TeamRun:
     ending: str | None = None
     mot_score: int | None = None
     scores: Mapping[str, int] | None = None  # the team's earlier scores (None: `build`'s)
+    # The scene events the team met (engine `Event`s, `played.SeenEvent`s or their stored
+    # dicts); None: not recorded (a run older than schema 8), read from the meter's jumps.
+    events: tuple | None = None
 
     @classmethod
     def of(cls, run) -> TeamRun:
         """A `store.RunRecord` (team, else player) or a `TeamRun` as it is."""
         if isinstance(run, TeamRun):
             return run
-        return cls(run.team or run.player, tuple(run.moves), run.ending, run.mot_score)
+        events = getattr(run, "events", None)
+        return cls(run.team or run.player, tuple(run.moves), run.ending, run.mot_score,
+                   events=tuple(events) if isinstance(events, (list, tuple)) else None)
 
     @classmethod
     def from_state(cls, team: str, state: State, mot_score: int | None = None,
                    scores: Mapping[str, int] | None = None) -> TeamRun:
         """A hot-seat team's play as it stands (finished or not)."""
-        return cls(team, tuple(state.moves), state.ending, mot_score, scores)
+        return cls(team, tuple(state.moves), state.ending, mot_score, scores, tuple(state.events))
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,24 @@ class TeamMove:
     @property
     def was_best(self) -> bool:
         return self.best is not None and self.best.id == self.choice_id
+
+
+@dataclass(frozen=True)
+class TeamEvent:
+    """A scene's event one team met on entering a scene (`event = …`): it moved the meter, but
+    it is not a move: never a decision, never a team's biggest drop."""
+
+    team: str
+    scene: str
+    at: int  # the team's moves before it (0: before its first)
+    text: Text  # EMPTY when neither the record nor the level has its words
+    before: int
+    after: int
+    delta: int
+
+    @property
+    def change(self) -> int:
+        return self.after - self.before
 
 
 @dataclass(frozen=True)
@@ -132,6 +157,16 @@ class ScenePage:
     waiting: tuple[str, ...]  # teams whose play stopped here, before choosing
     best: tuple[BestMove, ...]
     votes: tuple[VoteSplit, ...] = ()
+    events: tuple[TeamEvent, ...] = ()  # the scene's event as each team met it, teams' order
+
+    def alike_events(self) -> list[tuple[tuple[str, ...], TeamEvent]]:
+        """The events with the teams that met them alike (same words, meter before and
+        after), in the teams' order."""
+        groups: dict[tuple, tuple[list[str], TeamEvent]] = {}
+        for event in self.events:
+            key = (tuple(sorted(event.text.by_lang.items())), event.before, event.after)
+            groups.setdefault(key, ([], event))[0].append(event.team)
+        return [(tuple(teams), event) for teams, event in groups.values()]
 
     def alike(self) -> list[tuple[tuple[str, ...], TeamMove]]:
         """The moves with the teams that made them alike (same choice, same meter before and
@@ -159,10 +194,22 @@ class TeamEnding:
     mot_score: int | None
     path: tuple[TeamMove, ...]  # every move the team made, in order
     drop: TeamMove | None  # the team's biggest drop, None when the meter never fell
+    events: tuple[TeamEvent, ...] = ()  # the scene events it met, in order
 
     @property
     def moves(self) -> int:
         return len(self.path)
+
+    @property
+    def timeline(self) -> tuple[TeamMove | TeamEvent, ...]:
+        """Moves and events in the order the customer lived them (an event with `at` = n
+        after the n-th move)."""
+        out: list = []
+        for n, move in enumerate(self.path):
+            out.extend(e for e in self.events if e.at == n)
+            out.append(move)
+        out.extend(e for e in self.events if e.at >= len(self.path))
+        return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -204,6 +251,7 @@ class _Path:
     heard_there: Text  # … and its words
     ending: str | None
     mot_score: int | None
+    events: list[TeamEvent] = field(default_factory=list)
 
     @property
     def scenes(self) -> list[str]:
@@ -241,7 +289,30 @@ def _walk(level: Level, run: TeamRun, coach, scores: Mapping[str, int]) -> _Path
     drop = biggest_drop(moves)
     if drop is not None:
         moves[drop.decision - 1] = replace(drop, biggest_drop=True)
-    return _Path(run.team, moves, heard, stopped_at, heard_there, run.ending, run.mot_score)
+    return _Path(run.team, moves, heard, stopped_at, heard_there, run.ending, run.mot_score,
+                 _events(level, run))
+
+
+def _events(level: Level, run: TeamRun) -> list[TeamEvent]:
+    """The team's scene events: as recorded (their words, else the level's), or for a run
+    recorded without them, wherever the meter before a move is not where the last one left it."""
+    if run.events is None:
+        found = meter_gaps(run.moves, level)
+    else:
+        found = [SeenEvent.from_dict(e) if isinstance(e, Mapping) else e for e in run.events]
+    out = []
+    for e in found:
+        if e is None:
+            continue
+        after = getattr(e, "after", None)
+        after = e.perception if after is None else after
+        words = getattr(e, "text", None)
+        text = Text(dict(words)) if words else EMPTY
+        if not text:
+            scene = level.scenes.get(e.scene)
+            text = scene.event.text if scene is not None and scene.event is not None else EMPTY
+        out.append(TeamEvent(run.team, e.scene, e.at, text, e.before, after, e.delta))
+    return out
 
 
 def _with_advice(moves: list[TeamMove], state: State, coach) -> list[TeamMove]:
@@ -355,6 +426,7 @@ def build(level: Level, runs: Iterable, votes: Iterable = (), *,
         if scene is None:
             continue
         moves = [m for p in paths for m in p.moves if m.scene == scene_id]
+        events = tuple(e for p in paths for e in p.events if e.scene == scene_id)
         waiting = tuple(p.team for p in paths if p.stopped_at == scene_id)
         heard: list[tuple[Text, list[str]]] = []  # (Text is not hashable: its languages are a dict)
         for p in paths:
@@ -376,12 +448,12 @@ def build(level: Level, runs: Iterable, votes: Iterable = (), *,
             heard=tuple(Heard(text, tuple(teams)) for text, teams in heard),
             moves=tuple(moves), waiting=waiting,
             best=tuple(BestMove(c, tuple(keeps), tuple(keeps.values())) for c, keeps in best.values()),
-            votes=tuple(splits.get(scene_id, ()))))
+            votes=tuple(splits.get(scene_id, ())), events=events))
     endings = []
     for p in paths:
         drop = next((m for m in p.moves if m.biggest_drop), None)
         endings.append(TeamEnding(p.team, p.ending, level.endings.get(p.ending or ""), p.mot_score,
-                                  tuple(p.moves), drop))
+                                  tuple(p.moves), drop, tuple(p.events)))
     if endings:
         pages.append(EndingsPage(tuple(endings)))
     if level.discuss:

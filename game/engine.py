@@ -127,6 +127,13 @@ class State:
         return tuple(i for i, m in enumerate(self.timeline) if isinstance(m, Event)) if self.events else ()
 
     @property
+    def entered(self) -> Event | None:
+        """The event of the scene this state has just entered (after its last move; the start
+        scene's before the first), or None: what a screen shows above the scene's words."""
+        event = self.events[-1] if self.events else None
+        return event if event is not None and event.at == len(self.moves) and event.scene == self.scene else None
+
+    @property
     def steps(self) -> tuple[str, ...]:
         return tuple(m.step for m in self.moves)
 

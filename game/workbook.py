@@ -7,7 +7,11 @@ Four sheets, headers in the trainer's language, header rows frozen, columns size
   and a bar chart of points by team.
 - Runs: one row per run, with its start and finish as date-time cells (UTC) and its duration.
 - Moves: one row per move: the customer's line and the card chosen as the player saw them, in
-  the run's language (`game.played`), the step, the meter before and after, the time.
+  the run's language (`game.played`), the step, the meter before and after, the time. A scene
+  event (`event = …`, schema 8) is a row of its own between the moves, where the customer
+  lived it: no move number and no choice, its words in the line column, "scene event (not a
+  move)" as its step, the meter before and after; its time is the move that led into the scene
+  (the run's start for the first scene's). So the meter never jumps between two rows unexplained.
 - Decisions: one row per scene (and per room vote): how many teams — or voters — took each
   card, the author's ideal marked ✓.
 
@@ -341,7 +345,16 @@ def build(runs: Sequence, votes: Iterable = (), lang: str = "en", levels: dict |
         seen = recorded(run, levels.get(run.level_id), levels.get(f"campaign:{run.campaign_id}"))
         run_lang = run.lang or lang
         before = None
-        for move, shown in zip(run.moves, seen.moves):
+        for item in seen.timeline(list(zip(run.moves, seen.moves))):
+            if not isinstance(item, tuple):  # a scene event: a row of its own, not a move
+                at = run.moves[item.at - 1].at if 0 < item.at <= len(run.moves) else run.started_at
+                sheet.append([_team(run), titles[run.level_id], None, item.scene,
+                              pick(item.text, run_lang, item.scene), "", t("xlsx.event", run_lang),
+                              item.before, item.after, f"{item.before:+d} → {item.after:+d}",
+                              _naive_utc(at)], {11: DATE_FORMAT})
+                before = item.after
+                continue
+            move, shown = item
             start = move.before if move.before is not None else (
                 before if before is not None else max(-3, min(3, move.perception - move.delta)))
             sheet.append([_team(run), titles[run.level_id], move.seq, move.scene,

@@ -72,7 +72,7 @@ def test_a_version_1_file_is_upgraded(tmp_path, level):
 
     with Store(path) as store:
         assert store.notice is None and store.moved_to is None
-        assert store._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
+        assert store._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
         assert [(r.uuid, r.seed) for r in store.runs()] == [("u-1", None)]  # no seed before v3
         assert store.get_setting("lang") == "zh"
         store.update_live("R", "ana", "first-call", 1, 0, "E")

@@ -14,7 +14,10 @@ a level afterwards changes no export of it; older runs are completed from the le
 CSV: UTF-8 with a byte-order mark, so Excel opens Chinese intact; one row per move, the run's
 columns repeated on each (a run without moves has one row with empty move columns) — except
 `points`, on the run's first row only, so a column sum adds each run once. `lang` is the run's
-language, `move_no` the move's number, `moved_at` when it was made. `practice` is 1 for a room's
+language, `move_no` the move's number, `moved_at` when it was made. A scene event (`event = …`,
+stored since schema 8) is a row of its own where it happened: empty `move_no` and `choice`,
+`step` = event, its `delta` and the `perception` after it, `moved_at` the time of the move that
+led into its scene (the run's start for the first scene's). `practice` is 1 for a room's
 later run of a team and level (not ranked: the first run counts), else 0. Player, team and room
 names are typed by learners: one that starts with = + - @ gets a leading `'`, so a spreadsheet
 never runs it as a formula.
@@ -37,6 +40,11 @@ xAPI: xAPI 1.0.3 statements, one JSON object per line, ready to POST to an LRS:
   result extension …/xapi/ext/said); the step, delta, perception
   and the meter before are result extensions, the move number (1, 2, …) the context extension
   …/xapi/ext/move;
+- per scene event (`event = …`: not a move) an `experienced` statement where it happened, at
+  the time of the move that led into its scene (the run's start for the first scene's): the
+  object …/levels/<id>/scenes/<scene>/event named by the event's words; the delta, the meter
+  before and after (perception) as result extensions, the moves before it as the context
+  extension …/xapi/ext/after_moves; ids from `event-1`, `event-2`, … (a move's never change);
 - per level a `completed` statement and a `passed` or `failed` one. **Passed means an MOT score
   of at least +1**: the customer's expectation was met (DESIGN §1's scale: +1 "met
   expectations"); 0 and below fail. `result.score` is {raw: MOT score, min: −3, max: 3,
@@ -64,7 +72,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..i18n import default_language, t
-from ..played import recorded
+from ..played import SeenEvent, events_of, recorded
+from ..played import timeline as played_timeline
 
 DEFAULT_HOMEPAGE = "https://moment-of-truth.local"
 PASS_SCORE = 1  # an MOT score of +1 (met expectations) or more passes
@@ -75,6 +84,7 @@ VERBS = {
     "passed": "http://adlnet.gov/expapi/verbs/passed",
     "failed": "http://adlnet.gov/expapi/verbs/failed",
     "terminated": "http://adlnet.gov/expapi/verbs/terminated",
+    "experienced": "http://adlnet.gov/expapi/verbs/experienced",
 }
 LEVEL_TYPE = "http://adlnet.gov/expapi/activities/simulation"
 CAMPAIGN_TYPE = "http://adlnet.gov/expapi/activities/course"
@@ -185,9 +195,15 @@ def csv_rows(runs) -> list[list]:
                 "" if r.duration_s is None else _number(r.duration_s), r.ending or "",
                 r.mot_score, r.peak, r.end_value, r.adherence, r.points, int(r.practice)]
         later = head[:16] + [""] + head[17:]  # points on the run's first row only
-        if not r.moves:
+        timeline = played_timeline(events_of(r), list(r.moves))
+        if not timeline:
             rows.append(head + [""] * 7)
-        for i, m in enumerate(r.moves):
+        for i, m in enumerate(timeline):
+            if isinstance(m, SeenEvent):  # a scene event: no move number, no choice
+                at = r.moves[m.at - 1].at if 0 < m.at <= len(r.moves) else r.started_at
+                rows.append((later if i else head)
+                            + ["", m.scene, "", "event", m.delta, m.after, at or ""])
+                continue
             rows.append((later if i else head)
                         + [m.seq, m.scene, m.choice, m.step, m.delta, m.perception, m.at or ""])
     return rows
@@ -370,7 +386,22 @@ def _run_statements(run, homepage: str, seen) -> list[dict]:
 
     out = []
     before = None
-    for move, shown in zip(run.moves, seen.moves):
+    events = 0
+    for item in seen.timeline(list(zip(run.moves, seen.moves))):
+        if not isinstance(item, tuple):  # a scene event: experienced, never answered
+            events += 1
+            at = run.moves[item.at - 1].at if 0 < item.at <= len(run.moves) else run.started_at
+            obj = {"objectType": "Activity",
+                   "id": _iri(homepage, "levels", run.level_id, "scenes", item.scene, "event"),
+                   "definition": {"name": _language_map(item.text, f"{run.level_id} · {item.scene}")}}
+            result = {"extensions": {ext("delta"): item.delta, ext("before"): item.before,
+                                     ext("perception"): item.after}}
+            out.append(statement(f"event-{events}", "experienced", obj, result,
+                                 at or run.finished_at, level_activity, campaign,
+                                 {ext("after_moves"): item.at}))
+            before = item.after
+            continue
+        move, shown = item
         choices = [{"id": cid, "description": _language_map(text, cid)} for cid, text in shown.offered]
         if move.choice not in {c["id"] for c in choices}:  # not recorded (an older run, a gone level)
             choices.append({"id": move.choice, "description": _language_map(shown.choice, move.choice)})

@@ -43,6 +43,7 @@ input:focus{outline:none;border-color:#2f6fbd}
 .speaker{font-weight:700;color:#8a3b12}
 .role{font-size:14px;color:#5b6675}
 .line{margin:6px 0 0;white-space:pre-wrap}
+.event{margin:0 0 8px;font-weight:700;color:#8a5a00;white-space:pre-wrap}.event:empty{display:none}
 .choice{display:flex;gap:10px;width:100%;text-align:left;background:#fff;border:2px solid #c5ccd6;color:inherit;
  padding:12px;margin:0 0 10px;min-height:56px;align-items:flex-start}
 .choice .n{flex:none;display:inline-flex;width:30px;height:30px;border-radius:50%;background:#1f3a5f;color:#fff;
@@ -83,7 +84,7 @@ input:focus{outline:none;border-color:#2f6fbd}
   <div id="outcome" class="card hidden"></div>
   <div id="ending" class="card hidden"></div>
   <div id="split" class="card split hidden"></div>
-  <div id="scene" class="card hidden"><div class="speaker" id="speaker"></div><div class="role" id="role"></div><p class="line" id="line"></p></div>
+  <div id="scene" class="card hidden"><p class="event" id="event"></p><div class="speaker" id="speaker"></div><div class="role" id="role"></div><p class="line" id="line"></p></div>
   <div id="choices"></div>
   <div id="bar"><p id="msg" role="alert"></p><button class="primary hidden" id="send" type="button"></button></div>
  </section>
@@ -168,6 +169,7 @@ function render(){
   if (d && st !== "ended") {
     scene.classList.remove("hidden");
     $("speaker").textContent = d.speaker || ""; $("role").textContent = d.role || ""; $("line").textContent = d.text || "";
+    $("event").textContent = d.event ? "» " + d.event : "";
     const canVote = st === "open" && !d.mine && !s.closing;
     if (!canVote) selected = null;
     const played = s.outcome ? s.outcome.choice : null;

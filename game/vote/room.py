@@ -27,7 +27,7 @@ import secrets
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..model import EMPTY, Choice, Level, Text, clean_name
 
@@ -96,6 +96,8 @@ class Decision:
     speaker: Text = EMPTY
     role: Text = EMPTY
     serial: int = 0  # set by `VoteRoom.open`: unique within the room, what phones vote on
+    # The scene's event that moved the meter as the class entered it (`event = …`), not a move
+    event: Text = EMPTY
 
     def option(self, choice_id: str) -> Option | None:
         return next((o for o in self.options if o.id == choice_id), None)
@@ -243,9 +245,7 @@ class VoteRoom:
     def open(self, decision: Decision) -> Decision:
         """Open the next decision: votes start afresh."""
         self.serial += 1
-        self.decision = Decision(decision.round, decision.level_id, decision.number, decision.scene,
-                                 decision.options, decision.text, decision.title, decision.speaker,
-                                 decision.role, serial=self.serial)
+        self.decision = replace(decision, serial=self.serial)
         self.status = OPEN
         self.votes = {}
         self.outcome = None
@@ -365,10 +365,11 @@ def decision_for(level: Level, game, state, round_no: int) -> Decision:
     scene = game.scene(state)
     speaker = level.character(scene.speaker)
     options = tuple(Option(c.id, c.text, c.step) for c in game.offered(state))
+    event = scene.event.text if state.entered is not None and scene.event is not None else EMPTY
     return Decision(round_no, level.id, len(state.moves) + 1, scene.id, options,
                     text=game.scene_text(state, scene) or EMPTY, title=level.title,
                     speaker=speaker.name if speaker else EMPTY,
-                    role=speaker.role if speaker else EMPTY)
+                    role=speaker.role if speaker else EMPTY, event=event)
 
 
 def outcome_for(level: Level, choice: Choice, move, by_majority: bool) -> Outcome:

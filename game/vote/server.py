@@ -293,6 +293,7 @@ class VoteServer:
                 "id": d.serial, "number": d.number, "round": d.round,
                 "title": _text(d.title, lang), "speaker": _text(d.speaker, lang),
                 "role": _text(d.role, lang), "text": _text(d.text, lang),
+                "event": _text(d.event, lang),  # what happened on entering the scene ("" if none)
                 "choices": [{"n": n, "id": o.id, "text": _text(o.text, lang)}
                             for n, o in enumerate(d.options, 1)],
                 "mine": room.vote_of(token),

@@ -1,8 +1,10 @@
 """The class debrief: after a classroom round (or `mot debrief --room R`), the level scene by
 scene — what the customer said, what each team that got there chose and what it did to the
 meter, the coach's note (in exam mode too: this is where notes are revealed), each team's
-biggest drop highlighted, the best move offered there, the vote split in vote mode — then the
-endings, and last the discussion questions with their model answers.
+biggest drop highlighted, the best move offered there, the scene's event as the teams met it
+(» Event: …, with the meter; not a move: the teams' paths show it as a » column between their
+moves), the vote split in vote mode — then the endings, and last the discussion questions
+with their model answers.
 
 ←/→ (and PageUp/PageDown) turn the pages, Home/End jump to the first and last; ↑/↓ scroll a
 long page. The pages come from `game.class_debrief.build` and do not depend on the language,
@@ -23,6 +25,7 @@ from ...class_debrief import (
     DiscussPage,
     EndingsPage,
     ScenePage,
+    TeamEvent,
     TeamMove,
     TeamRun,
     VoteSplit,
@@ -76,6 +79,7 @@ class ClassDebriefScreen(GameScreen):
     ClassDebriefScreen .indent { padding-left: 2; }
     ClassDebriefScreen .best { height: auto; margin-top: 1; padding-left: 1; border-left: outer $success; }
     ClassDebriefScreen .answer { color: $success; padding-left: 3; margin-bottom: 1; }
+    ClassDebriefScreen .event { color: $warning; text-style: bold; }
     """
 
     # From 110 columns the teams' paths stand beside the page (at 80×24 the page needs the room).
@@ -173,9 +177,14 @@ class ClassDebriefScreen(GameScreen):
             if team.mot_score is not None:
                 head = head + Content.styled(f"  {team.mot_score:+d}", f"bold {tone(team.mot_score)}")
             yield Static(head, classes="trail")
-            for start in range(0, len(team.path), 10):  # ten moves a line
+            timeline = team.timeline  # a scene event is a column of its own: », not a step
+            for start in range(0, len(timeline), 10):  # ten moments a line
                 steps, values = [], []
-                for move in team.path[start:start + 10]:
+                for move in timeline[start:start + 10]:
+                    if isinstance(move, TeamEvent):
+                        steps.append(Content.styled(f"{'»':>3}", "bold $warning"))
+                        values.append(Content.styled(f"{move.after:>+3d}", tone(move.after)))
+                        continue
                     style = "bold $error" if move.biggest_drop else ""
                     if (team.team, move.decision) in here:
                         style = (style + " reverse").strip()
@@ -200,6 +209,12 @@ class ClassDebriefScreen(GameScreen):
             yield Prose(heard.text.get(lang), classes="words" + ("" if head else " said"))
         if self.teams > 1:
             yield Static(self.text("cdebrief.reached", n=len(page.teams), total=self.teams), classes="muted said")
+        for teams, event in page.alike_events():  # it moved the meter on entering: not a move
+            yield Static(Content.assemble((_teams(teams, lang), "bold"), "  ",
+                                          (meter_text(event.before, event.after, event.delta, lang),
+                                           f"bold {tone(event.change)}")), classes="said")
+            yield Prose(self.tr("debrief.event", text=event.text.get(lang) or event.scene),
+                        classes="indent event")
         for split in page.votes:
             yield from self._votes(split, len(page.votes) > 1)
         name = customer_name(self.level, lang)

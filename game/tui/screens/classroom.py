@@ -27,7 +27,7 @@ from ..widgets.choice_card import ChoiceCard
 from ..widgets.footer import MotFooter
 from ..widgets.countdown import Countdown
 from ..widgets.dynamic import DynamicScroll
-from ..widgets.scene_view import SCENE_VIEW_CSS, choice_cards, coach_note, dialogue
+from ..widgets.scene_view import SCENE_VIEW_CSS, choice_cards, coach_note, dialogue, event_line, event_text
 from ..widgets.team_board import TeamBoard
 from .base import GameScreen
 from .choosing import CHOICE_BINDINGS, ChoiceKeys
@@ -130,8 +130,9 @@ class ClassroomScreen(Says, ChoiceKeys, GameScreen):
             n = len(team.state.moves)
             released = not self.exam or self.round.decision_complete(n)
             yield from dialogue(level, scene, lang, self.shown_text)
+            # The scene this move led into may have an event (the board already shows it).
             yield from coach_note(level, choice, team.state.moves[-1], lang, self.steps_names,
-                                  show_feedback=released)
+                                  show_feedback=released, after=team.state, event_meter=not self.exam)
             if not released:
                 yield Static(self.text("class.held", n=n), id="held")
             return
@@ -139,6 +140,7 @@ class ClassroomScreen(Says, ChoiceKeys, GameScreen):
             return
         state = self.round.current.state
         self.shown_text = self.round.game.scene_text(state)
+        yield from event_line(level, state, lang, show_meter=not self.exam)  # as in solo play
         yield from dialogue(level, self.round.game.scene(state), lang, self.shown_text)
         yield from choice_cards(self.round.choices(), lang, self.steps_names, show_steps=False)
 
@@ -310,6 +312,7 @@ class ClassroomScreen(Says, ChoiceKeys, GameScreen):
         choice = level.scenes[move.scene].choice(move.choice)
         parts = [choice.text.get(lang), meter_text(move.before, move.perception, move.delta, lang),
                  choice.feedback.get(lang), choice.thought.get(lang)]
+        parts.append(event_text(level, team.state, lang))  # the scene it led into moved it too
         from .note import NoteScreen
 
         self.app.push_screen(NoteScreen(self.tr("class.feedback_for", team=team.name), [p for p in parts if p]))

@@ -16,13 +16,13 @@ from textual.content import Content
 from textual.widgets import Button, Header, Static
 
 from ...engine import Game, State
-from ...i18n import kind_name, meter_text
+from ...i18n import kind_name
 from ...model import Choice, Level
 from ...reference import cited_by
 from ..widgets.footer import MotFooter
 from ..widgets.dynamic import DynamicScroll
 from ..widgets.meter import PerceptionMeter
-from ..widgets.scene_view import SCENE_VIEW_CSS, choice_cards, coach_note, dialogue, name_the_step
+from ..widgets.scene_view import SCENE_VIEW_CSS, choice_cards, coach_note, dialogue, event_line, name_the_step
 from ..widgets.step_badges import StepBadges
 from ..widgets.trend import Trend
 from .base import GameScreen
@@ -132,15 +132,7 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
 
     def _event_line(self) -> ComposeResult:
         """The scene's event, when it happened on entering this scene (not a move)."""
-        state = self.state
-        event = state.events[-1] if state.events else None
-        if event is None or event.at != len(state.moves) or event.scene != state.scene:
-            return
-        scene = self.level.scenes[event.scene]
-        text = self.tr("scene.event", text=scene.event.text.get(self.lang))
-        if not self.app.exam:
-            text += "  (" + meter_text(event.before, event.perception, event.delta, self.lang) + ")"
-        yield Static(Content.styled(text, "bold $warning"), id="event", classes="event")
+        yield from event_line(self.level, self.state, self.lang, show_meter=not self.app.exam)
 
     def _show_trend(self) -> None:
         trend = self.query_one("#trend", Trend)

@@ -40,7 +40,7 @@ from ..widgets.footer import MotFooter
 from ..widgets.meter import PerceptionMeter, tone
 from ..widgets.prose import Prose
 from ..widgets.qr import QrCode
-from ..widgets.scene_view import SCENE_VIEW_CSS, coach_note, dialogue
+from ..widgets.scene_view import SCENE_VIEW_CSS, coach_note, dialogue, event_line
 from ..widgets.vote_bars import BarRow, VoteBars
 from .base import GameScreen
 
@@ -138,6 +138,8 @@ class VoteScreen(GameScreen):
         yield Static(self.text("vote.progress", title=level.title.get(lang), n=decision.number),
                      id="progress")
         scene = level.scenes[decision.scene]
+        if room.status in (OPEN, LOCKED):  # the scene's event, as the class entered it
+            yield from event_line(level, self.state, lang, show_meter=not self.app.exam)
         yield from dialogue(level, scene, lang, self.shown_text)
         if room.status == OPEN:
             with Vertical(id="choices"):
@@ -300,6 +302,9 @@ class VoteScreen(GameScreen):
                 room.end(ending_for(self.level, self.state, self.result))
             else:
                 self._open()
+                event = self.state.entered
+                if event is not None:  # entering the next scene moved the meter: it moves now
+                    self.query_one("#meter", PerceptionMeter).move_to(event.perception, event.delta)
             await self._redraw()
         elif room.status == ENDED:
             self.app.next_level()

@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Static
 
-from ...engine import Move
+from ...engine import Event, Move, State
 from ...i18n import meter_text, step_name, t
 from ...model import Choice, Level, Scene, Text
 from ...reference import cited_by
@@ -50,6 +50,36 @@ def dialogue(level: Level, scene: Scene, lang: str, text: Text | None = None) ->
                 yield Prose(line, id="narration")
 
 
+def entered_event(level: Level, state: State) -> Event | None:
+    """The scene event that happened on entering `state`'s scene, after its last move (the
+    start scene's before the first), or None: what the stage shows above the scene's words."""
+    event = state.entered
+    if event is None:
+        return None
+    scene = level.scenes.get(event.scene)
+    return event if scene is not None and scene.event is not None else None
+
+
+def event_text(level: Level, state: State, lang: str, show_meter: bool = True) -> str | None:
+    """The event of the scene just entered (`entered_event`) as an event, never as a move:
+    "» The box arrives crushed.  (+1 → 0 …)"; `show_meter` False in exam mode."""
+    event = entered_event(level, state)
+    if event is None:
+        return None
+    text = t("scene.event", lang, text=level.scenes[event.scene].event.text.get(lang))
+    if show_meter:
+        text += "  (" + meter_text(event.before, event.perception, event.delta, lang) + ")"
+    return text
+
+
+def event_line(level: Level, state: State, lang: str, show_meter: bool = True) -> ComposeResult:
+    """`event_text` on the stage, above the scene's words. Solo play, the hot-seat classroom
+    and the vote projector all show a scene's event with this."""
+    text = event_text(level, state, lang, show_meter)
+    if text is not None:
+        yield Static(Content.styled(text, "bold $warning"), id="event", classes="event")
+
+
 def choice_cards(choices: list[Choice], lang: str, steps_names=None, guided: bool = False,
                  show_steps: bool = False) -> ComposeResult:
     """The cards in the order given (the shown order). Without `show_steps` a card shows no
@@ -68,9 +98,12 @@ def name_the_step(choice: Choice, lang: str) -> ComposeResult:
 
 
 def coach_note(level: Level, choice: Choice, move: Move, lang: str, steps_names=None,
-               show_feedback: bool = True, verdict: bool | None = None) -> ComposeResult:
+               show_feedback: bool = True, verdict: bool | None = None,
+               after: State | None = None, event_meter: bool = True) -> ComposeResult:
     """The move just made, its effect on the meter, and (unless held back) the coach's note;
-    `verdict` says whether the learner named its step right (the name-the-step practice)."""
+    `verdict` says whether the learner named its step right (the name-the-step practice).
+    `after`, the state the move led to: when the next scene's event has already moved the
+    meter (the classroom's board shows it at once), the event follows the note (`event_line`)."""
     with Vertical(id="coach"):
         if verdict is not None:
             key = "scene.named_right" if verdict else "scene.named_wrong"
@@ -96,4 +129,6 @@ def coach_note(level: Level, choice: Choice, move: Move, lang: str, steps_names=
                 name = customer.name.get(lang) if customer else ""
                 yield Static(Content(t("scene.thinks", lang, name=name)), classes="coach-label")
                 yield Prose(choice.thought.get(lang), id="thought")
+        if after is not None:
+            yield from event_line(level, after, lang, show_meter=event_meter)
         yield Button(t("scene.continue", lang), id="continue", variant="primary")
