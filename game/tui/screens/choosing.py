@@ -44,7 +44,9 @@ class ChoiceKeys:
             self.take_choice(event.choice)
 
     def choice_cards_shown(self) -> bool:
-        return bool(self.query(ChoiceCard)) and self.can_choose()
+        # can_choose first: this runs for every binding check (each Footer update), and a
+        # query walks the whole screen.
+        return self.can_choose() and bool(self.query(ChoiceCard))
 
     def action_focus_choice(self, step: int) -> None:
         cards = list(self.query(ChoiceCard))
