@@ -22,6 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 FIRST_CALL = ROOT / "levels" / "tutorial" / "01-first-call.toml"
 FOLLOW_UP = ROOT / "levels" / "tutorial" / "02-follow-up.toml"
 ALL_FOUND = ["trade-fair", "boss-trust", "working-by-thursday"]
+# each discovery's kind, and its name (the tutorial campaign does not rename the kinds)
+KINDS = {"trade-fair": ("business-win", "business win"), "boss-trust": ("personal-win", "personal win"),
+         "working-by-thursday": ("expectation", "expectation")}
 
 
 def mot(*args: str) -> subprocess.CompletedProcess:
@@ -141,7 +144,11 @@ def check_json(data: dict, name: str) -> None:
         assert entry["choice"] in entry["offered"] and entry["best"] in entry["offered"]
     assert isinstance(data["seed"], int)
     rest = {k: v for k, v in data.items() if k not in ("level", "path", "seed")}
-    assert rest == {**expected, "events": [], "peak_event": None}  # the tutorial has no scene events
+    found_kinds = [{"id": d, "kind": KINDS[d][0], "kind_name": KINDS[d][1]}
+                   for d in expected["discoveries"]["found"]]
+    # the tutorial has no scene events
+    assert rest == {**expected, "events": [], "peak_event": None, "peak_event_scene": None,
+                    "found_kinds": found_kinds}
 
 
 @pytest.mark.parametrize("name", list(PATHS))
@@ -186,13 +193,13 @@ TRANSCRIPT_EN = """\
 A First Call
 
 Grace Wang: Hello, Grace Wang from FILTEX. The twelve laptops for my sales team were promised for Monday. It's Tuesday. Where are they?
-1. [O Offer] I can cancel the order and refund you today, no questions asked.  (-1 → -2 unmet)
+1. [O Offer] I can cancel the order and refund you today, no questions asked.  (-1: -1 → -2 unmet)
    Coach: Generous, and too early: an offer before you know the need. A refund does not put laptops on desks by Thursday.
    Grace Wang thinks: I don't want my money back. I want laptops.
    ★ Better here: [E Explore] I'm sorry. Before I chase it: what does the delay mean for your team this week? (both keep +3 within reach; this one also wins the customer now)
 
 Grace Wang: Grace sighs. "Listen. Thursday is the trade fair in Hangzhou. Twelve salespeople and no laptops. And my director thinks I messed up the order."
-2. [O Offer] As I said, the refund is the best I can do under our policy.  (-2 → -3 relationship in crisis)
+2. [O Offer] As I said, the refund is the best I can do under our policy.  (-1: -2 → -3 relationship in crisis)
    Coach: "Our policy" puts the company between you and the customer.
    Grace Wang thinks: I'll call TNS.
    ★ Best move here: [E Explore] That sounds stressful. What would make Thursday a success for you? (keeps +3 within reach; yours kept -3)
@@ -209,13 +216,13 @@ TRANSCRIPT_ZH = """\
 第一通电话
 
 Grace Wang: 你好，我是 FILTEX 的 Grace Wang。给销售团队的十二台电脑说好周一到，今天都周二了，电脑呢？
-1. [O 提议] 我可以今天就取消订单、全额退款，没有任何问题。  （-1 → -2 无法符合期望）
+1. [O 提议] 我可以今天就取消订单、全额退款，没有任何问题。  （-1：-1 → -2 无法符合期望）
    教练：很大方，但太早了：还不了解需求就提议。退款并不能让周四桌上有电脑。
    Grace Wang 心想：我要的不是退款，是电脑。
    ★ 此处更好的一步：[E 探索] 真抱歉。我马上去查——先问一下，这次延误对你们团队这周有什么影响？（两者都仍可达到 +3；这一步当下就赢得了客户）
 
 Grace Wang: Grace 叹了口气：“你听我说。周四是杭州的展会，十二个销售，一台电脑都没有。我们总监还以为是我把订单搞砸了。”
-2. [O 提议] 我刚才说了，按公司规定，退款是我能做的最好的了。  （-2 → -3 危机双方的关系）
+2. [O 提议] 我刚才说了，按公司规定，退款是我能做的最好的了。  （-1：-2 → -3 危机双方的关系）
    教练：“我们公司规定”把公司挡在了你和客户之间。
    Grace Wang 心想：我去找 TNS 好了。
    ★ 此处最好的一步：[E 探索] 听起来压力很大。对你来说，周四怎样才算成功？（仍可达到 +3；你的选择最多 -3）
@@ -246,17 +253,21 @@ def test_transcript_of_the_ideal_path(run):
     assert code == 0
     lines = out.splitlines()
     assert lines[3] == ("1. [E Explore] I'm sorry. Before I chase it: what does the delay mean for your "
-                        "team this week?  (-1 → +0 neutral (no expectation))")
+                        "team this week?  (+1: -1 → +0 neutral (no expectation))")
     assert lines[6] == "   ★ The best move here."
-    # the meter was already at +3: the transcript must not claim the move changed it
+    # the meter was already at +3: the transcript must not claim the move changed it, and still
+    # says what the move would have done
     assert "5. [C Confirm] Call Grace: did the laptops work for the fair? Is anything still missing " \
-           "before Monday?  (already at +3 delighted)" in lines
-    assert lines[-6:] == [
+           "before Monday?  (+1 (clamped): already at +3 delighted)" in lines
+    assert lines[-9:] == [
         "Ending: A customer who tells the story",
         "Grace forwards your note to her director with one line: \"This is why we stay with MYCO.\"",
         "MOT score +3 (delighted) — peak +3, end +3",
         "Model adherence 4/4: E O A C",
         "Discoveries 3/3",
+        "   ◆ business win: The sales team needs the laptops for Thursday's trade fair.",
+        "   ◆ personal win: Grace's boss thinks she botched the order; she needs to look in control.",
+        "   ◆ expectation: Hidden need: not these laptops — any working laptops by Thursday morning.",
         "This customer tells 2–3 people about it.",
     ]
 
@@ -283,6 +294,7 @@ def test_score_opens_the_finale_condition(run):
     data = json.loads(out)
     assert data["trace"] == [1, 3, 3, 3] and data["mot_score"] == 3 and data["ending"] == "partner"
     assert data["discoveries"] == {"found": ["new-office"], "missed": []}
+    assert data["found_kinds"] == [{"id": "new-office", "kind": "business-win", "kind_name": "business win"}]
     assert data["adherence"]["total"] == 4 and data["points"] == 82
 
 
@@ -364,3 +376,50 @@ def test_broken_file_shows_its_diagnostics(run):
     code, out, err = run(broken, "--choices", "ask", "--lang", "en")
     assert code == 1 and out == ""
     assert err.startswith(f"{broken}:46:8: error[E008]: `next` = 'delivr' names no scene")
+
+
+# -- issue 16: the new format features in the transcript ------------------------------------------
+EVENTS = ROOT / "tests" / "fixtures" / "events" / "01-events.toml"  # worked in test_format_more.py
+
+
+def test_transcript_names_the_case_the_event_peak_and_the_campaigns_kind(run):
+    # ask (+1), then `wait`'s event (−1), then close (0): the peak is the event, −1 (event 2).
+    code, out, _ = run(str(EVENTS), "--choices", "ask,close", "--lang", "en")
+    assert code == 0
+    lines = out.splitlines()
+    assert "» Three days of silence.  (-1: +0 → -1 partly unmet)" in lines
+    assert "2. [A Act] Close the ticket.  (+0: stays at -1 partly unmet)" in lines
+    assert "MOT score -1 (partly unmet) — peak -1 (event: wait), end -1" in lines
+    # the campaign renames personal-win ([campaign.kinds] personal-win = "family")
+    assert lines[lines.index("Discoveries 1/1") + 1] == "   ◆ family: The gift is for her in-laws."
+    # call-back's perception cases: −1 after a promise, +2 otherwise (read before the move)
+    code, out, _ = run(str(EVENTS), "--choices", "promise,call-back", "--lang", "en")
+    assert "2. [C Confirm] Call her back with the new box.  (-1 when overpromised: -1 → -2 unmet)" in out.splitlines()
+    code, out, _ = run(str(EVENTS), "--choices", "ask,call-back", "--lang", "zh")
+    lines = out.splitlines()
+    assert "2. [C 确认] 带着新盒子给她回电话。  （+2（其余情形）：-1 → +1 符合期望）" in lines
+    assert "   ◆ 家人：礼物是送给她公婆的。" in lines
+    assert "关键时刻分数 +1（符合期望）——峰值 +1，终值 +1" in lines
+
+
+def test_transcript_says_a_clamped_case_still_applied(run, tmp_path):
+    # At −3 a move of −2 changes nothing, but the transcript says which change applied.
+    text = EVENTS.read_text("utf-8").replace('perception = [{ when = "overpromised", delta = -1 }',
+                                             'perception = [{ when = "overpromised", delta = -2 }')
+    text = text.replace('id = "events"', 'id = "events"\nperception = -2', 1)
+    (tmp_path / "01-events.toml").write_text(text, encoding="utf-8")
+    # −2 → box event −1 → −3; promise +1 → −2; wait event −1 → −3; call-back −2 at −3: clamped
+    code, out, err = run(str(tmp_path / "01-events.toml"), "--choices", "promise,call-back", "--lang", "en")
+    assert (code, err) == (0, "")
+    assert ("2. [C Confirm] Call her back with the new box.  (-2 when overpromised (clamped): "
+            "already at -3 relationship in crisis)") in out.splitlines()
+    code, out, _ = run(str(tmp_path / "01-events.toml"), "--choices", "promise,call-back", "--lang", "zh")
+    assert "（-2（overpromised 成立），超出 ±3 的部分不计：已经是 -3 危机双方的关系）" in out
+
+
+def test_json_adds_the_event_peak_and_the_kind_names(run):
+    code, out, _ = run(str(EVENTS), "--choices", "ask,close", "--json", "--lang", "zh")
+    data = json.loads(out)
+    assert (data["peak_event"], data["peak_event_scene"], data["peak_move"]) == (2, "wait", None)
+    assert data["discoveries"] == {"found": ["in-laws"], "missed": []}  # unchanged
+    assert data["found_kinds"] == [{"id": "in-laws", "kind": "personal-win", "kind_name": "家人"}]

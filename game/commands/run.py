@@ -7,7 +7,7 @@ import sys
 
 from ..engine import ChoiceUnavailable, Game, State, new_seed
 from . import SEED_HELP, seed_arg
-from ..i18n import STEP_LETTERS, default_language, meter_text, step_name, t
+from ..i18n import STEP_LETTERS, default_language, kind_name, meter_text, step_name, t
 from ..library import resolve_level
 from ..scoring import Result, score
 
@@ -53,7 +53,7 @@ def offered_orders(game: Game, state) -> list[list[str]]:
     return out
 
 
-def result_json(result: Result, state, lang: str, game: Game) -> dict:
+def result_json(result: Result, state, lang: str, game: Game, kinds=None) -> dict:
     offered = offered_orders(game, state)
     advice = _advice(game, state)
     level = game.level
@@ -74,12 +74,17 @@ def result_json(result: Result, state, lang: str, game: Game) -> dict:
         "peak": result.peak,
         "peak_move": result.peak_move,
         "peak_event": result.peak_event,
+        "peak_event_scene": state.events[result.peak_event - 1].scene if result.peak_event else None,
         "start": result.start,
         "end": result.end,
         "mot_score": result.mot_score,
         "label": result.label(lang),
         "adherence": result.adherence.as_dict(),
         "discoveries": {"found": list(result.found), "missed": list(result.missed)},
+        # each found discovery with its kind, named as the campaign names it (`[campaign.kinds]`)
+        "found_kinds": [{"id": d, "kind": level.discoveries[d].kind,
+                         "kind_name": kind_name(level.discoveries[d].kind, lang, kinds)}
+                        for d in result.found if d in level.discoveries],
         "word_of_mouth": result.word_of_mouth.as_dict(),
         "points": result.points,
     }
@@ -128,10 +133,12 @@ def run(args) -> int:
             print(error.line("run", lang), file=sys.stderr)
             return 1
     if args.json:
-        json.dump(result_json(result, state, lang, game), sys.stdout, ensure_ascii=False, indent=2)
+        json.dump(result_json(result, state, lang, game, campaign.kinds if campaign else None),
+                  sys.stdout, ensure_ascii=False, indent=2)
         print()
     else:
-        print(transcript(game, state, result, lang, campaign.steps if campaign else None))
+        print(transcript(game, state, result, lang, campaign.steps if campaign else None,
+                         campaign.kinds if campaign else None))
     return 0
 
 
@@ -181,8 +188,29 @@ def _event_text(level, event, lang: str) -> str:
 def _event_lines(level, state, at: int, lang: str) -> list[str]:
     """The scene events met after `at` moves, as transcript lines (not numbered: not moves)."""
     return [t("run.event", lang, text=_event_text(level, e, lang),
-              meter=meter_text(e.before, e.perception, e.delta, lang))
+              meter=_applied(e.before, e.perception, e.delta, lang))
             for e in state.events if e.at == at]
+
+
+def _applied(before: int, after: int, delta: int, lang: str, case: str | None = None) -> str:
+    """The change actually applied and what it did to the meter: `+1: -1 → +0 …`; a change the
+    ±3 bounds cut says so (`-2 (clamped): already at -3 …`), and a conditional `perception`
+    says which case applied (`-2 when promised`, `-1 otherwise`)."""
+    text = f"{delta:+d}"
+    if case is not None:
+        text = t("run.delta_case", lang, delta=text, when=case) if case else t("run.delta_default", lang, delta=text)
+    if before + delta != after:
+        text = t("run.clamped", lang, delta=text)
+    return t("run.applied", lang, delta=text, meter=meter_text(before, after, delta, lang))
+
+
+def _case(game: Game, state, choice) -> str | None:
+    """The `when` of the `perception` case that applied from `state` ("" for the last, default
+    case), or None when the choice has a plain `perception`."""
+    if not choice.deltas:
+        return None
+    env = game.env(state)
+    return next((cond.source for cond, _ in choice.deltas if cond.evaluate(env)), "")
 
 
 def _note(level, move, lang: str) -> str | None:
@@ -190,7 +218,7 @@ def _note(level, move, lang: str) -> str | None:
     return choice.feedback.get(lang) if choice.feedback else None
 
 
-def transcript(game: Game, state, result: Result, lang: str, steps_names=None) -> str:
+def transcript(game: Game, state, result: Result, lang: str, steps_names=None, kinds=None) -> str:
     """The play as read, as an interaction analysis sheet: each scene in the words the player met
     (variants replayed), the move and what it did to the meter, the coach's note and the
     customer's thought, and the best move among those offered there."""
@@ -206,10 +234,11 @@ def transcript(game: Game, state, result: Result, lang: str, steps_names=None) -
         who = f"{speaker.name.get(lang)}: " if speaker else ""
         lines.append(f"{who}{game.scene_text(seen, scene).get(lang)}")
         choice = scene.choice(move.choice)
+        case = _case(game, seen, choice)
         seen = game.take(seen, choice)
         step = f"{STEP_LETTERS[move.step]} {step_name(move.step, lang, steps_names)}"
         lines.append(t("run.move", lang, n=n, step=step, choice=choice.text.get(lang),
-                       meter=meter_text(move.before, move.perception, move.delta, lang)))
+                       meter=_applied(move.before, move.perception, move.delta, lang, case)))
         if move.said:
             lines.append(t("run.said", lang, said=move.said))
         if choice.feedback:
@@ -234,12 +263,21 @@ def transcript(game: Game, state, result: Result, lang: str, steps_names=None) -
     lines.append(t("run.ending", lang, title=ending.title.get(lang)))
     if ending.text:
         lines.append(ending.text.get(lang))
-    lines.append(t("run.score", lang, score=result.mot_score, label=result.label(lang),
-                   peak=result.peak, end=result.end))
+    if result.peak_event:  # the customer remembers something that happened, not a move
+        lines.append(t("run.score_event", lang, score=result.mot_score, label=result.label(lang),
+                       peak=result.peak, end=result.end, scene=state.events[result.peak_event - 1].scene))
+    else:
+        lines.append(t("run.score", lang, score=result.mot_score, label=result.label(lang),
+                       peak=result.peak, end=result.end))
     badges = " ".join(STEP_LETTERS[s] if ok else "·" for s, ok in result.adherence.badges.items())
     lines.append(t("run.adherence", lang, total=result.adherence.total, badges=badges))
     lines.append(t("run.discoveries", lang, found=len(result.found),
                    total=len(result.found) + len(result.missed)))
+    for found in result.found:
+        discovery = level.discoveries.get(found)
+        if discovery is not None:
+            lines.append(t("run.found", lang, kind=kind_name(discovery.kind, lang, kinds),
+                           text=discovery.text.get(lang)))
     wom = result.word_of_mouth
     lines.append(t(f"wom.{wom.tone}", lang, n=wom.people_max, lo=wom.people_min, hi=wom.people_max))
     return "\n".join(lines)
