@@ -775,8 +775,10 @@ GRAPH_STRINGS = {
     "graph.event": {"en": "event {delta}: {text}", "zh": "事件 {delta}：{text}"},
     "graph.legend.event": {"en": "an event on entering the scene: the meter moves without a move",
                            "zh": "进入场景时发生的事件：不是一步选择，感知也会变化"},
-    "graph.legend.ideal_off": {"en": "a choice marked ideal, in a scene off the ideal path",
-                               "zh": "标为理想的选项，但所在场景不在理想路径上"},
+    "graph.legend.ideal_off": {"en": "thin: a choice marked ideal, in a scene off the ideal path (the path went "
+                                     "another way, e.g. a conditional next's other branch)",
+                               "zh": "细线：标为理想的选项，但所在场景不在理想路径上（路径走了另一条路，"
+                                     "比如条件式 next 的另一个分支）"},
     "graph.legend.conditional": {"en": "dashed: a choice offered only if its condition holds, or one "
                                        "branch of a conditional next; the condition is on the arrow",
                                  "zh": "虚线：条件成立时才出现的选项，或条件式 next 的一个分支；条件写在箭头上"},

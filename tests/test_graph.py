@@ -210,9 +210,18 @@ def test_mermaid_labels_and_ideal(tiny):
     assert '  s0["金 #quot;K#quot; \\N #lt;李#gt;：我的订单晚了，周五展会之前必…<br/><small>hello</small>"]' in lines
     assert '  s2["仓库可以帮忙。<br/><i>事件 -1：三天过去了，没有消息。</i><br/><small>fix</small>"]' in lines
     assert '  s0 -.->|"探索 +1 · 先问清楚周五对她意味着…<br/>→ 如果 perception #gt;= 1"| s2' in lines
-    # edge 0 is the start arrow: 2 and 6 are the ideal path, 5 the ideal choice off it
-    assert lines[-2:] == ["  linkStyle 2,6 stroke:#2a9d8f,stroke-width:4px", "  linkStyle 5 stroke:#2a9d8f"]
-    assert "  classDef good fill:#d8f3dc" in lines and "  class e1 bad" in lines
+    # edge 0 is the start arrow: 2 and 6 are the ideal path, 5 the ideal choice off it; 8 and 9
+    # are the legend's samples of the two (edge 7 is the last of the level's)
+    assert lines[-2:] == ["  linkStyle 2,6,8 stroke:#2a9d8f,stroke-width:4px", "  linkStyle 5,9 stroke:#2a9d8f"]
+    assert "  classDef good fill:#d8f3dc" in lines and "  class e1,lg_bad bad" in lines
+    # the legend (issue 16: the default output had none), in the graph's language
+    legend = lines[lines.index('  subgraph legend["图例"]'):lines.index("  end") + 1]
+    assert legend[1] == '    lg0[" "] -->|"理想路径：从开始起每一步都选理想选项时，游戏实际走过的路"| lg1[" "]'
+    assert legend[2].startswith('    lg2[" "] -->|"细线：标为理想的选项，但所在场景不在理想路径上')
+    assert legend[3].startswith('    lg4[" "] -.->|"虚线：')
+    assert '    lg_good(["好"])' in legend and '    lg_bad(["坏"])' in legend
+    assert any("进入场景时发生的事件" in ln for ln in legend)
+    assert sum(" -->|" in ln or " -.->|" in ln for ln in lines) == 7 + 3  # the level's, the legend's
 
 
 @NEEDS_DOT

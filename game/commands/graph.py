@@ -7,7 +7,8 @@ its step, its change in perception and its first words ("探索 +1 · 先问清�
 ("仅当 …", "如果 …", "否则"). The ideal path is what the engine plays from the start when it always
 takes the ideal choice: only the edges it takes are bold and coloured, so of a conditional `next`
 only the branch that path really follows is marked; an ideal choice in a scene off that path is
-coloured but thin. A legend says all this in the graph's language.
+coloured but thin. A legend says all this in the graph's language (in Mermaid, a "Legend"
+subgraph with sample arrows drawn the same way; in dot, svg and png, a table beside the start).
 
 Mermaid renders on GitHub and in most Markdown viewers; dot is Graphviz's language; svg and png
 run Graphviz's `dot` (a bilingual message says how to get it when it is missing).
@@ -284,16 +285,39 @@ def mermaid(level: Level, lang: str = "en", steps=None, scores=None) -> str:
         number += 1
         (ideal if edge.ideal == "path" else off if edge.ideal == "off" else []).append(number)
         out.append(f'  {scene_ids[edge.scene]} {"-.->" if edge.dashed else "-->"}|"{label}"| {target}')
+    out.extend(_mermaid_legend(lang, steps, assumed_scores(level, scores)))
+    ideal.append(number + 1)  # the legend's sample edges: bold, thin, dashed
+    off.append(number + 2)
     for tone in TONES[:-1]:
         tone_ids = [ending_ids[e] for e, ending in level.endings.items() if ending.tone == tone]
-        if tone_ids:
-            out.append(f"  classDef {tone} fill:{TONE_FILL[tone]}")
-            out.append(f"  class {','.join(tone_ids)} {tone}")
-    if ideal:
-        out.append(f"  linkStyle {','.join(map(str, ideal))} stroke:{IDEAL_COLOUR},stroke-width:4px")
-    if off:
-        out.append(f"  linkStyle {','.join(map(str, off))} stroke:{IDEAL_COLOUR}")
+        out.append(f"  classDef {tone} fill:{TONE_FILL[tone]}")
+        out.append(f"  class {','.join(tone_ids + [f'lg_{tone}'])} {tone}")
+    out.append(f"  linkStyle {','.join(map(str, ideal))} stroke:{IDEAL_COLOUR},stroke-width:4px")
+    out.append(f"  linkStyle {','.join(map(str, off))} stroke:{IDEAL_COLOUR}")
     return "\n".join(out) + "\n"
+
+
+def _mermaid_legend(lang: str, steps=None, scores=None) -> list[str]:
+    """The legend as a subgraph: three sample arrows drawn like the level's (bold and coloured:
+    the ideal path; thin and coloured: an ideal choice off it; dashed: a condition), a scene
+    with an event, a sample label, and an ending of each tone (classed by the caller)."""
+    words = [t("graph.legend.ideal", lang), t("graph.legend.ideal_off", lang),
+             t("graph.legend.conditional", lang)]
+    event = t("graph.event", lang, delta="-1", text="…")
+    out = [f'  subgraph legend["{_mm(t("graph.legend", lang))}"]',
+           f'    lg0[" "] -->|"{_mm(words[0])}"| lg1[" "]',
+           f'    lg2[" "] -->|"{_mm(words[1])}"| lg3[" "]',
+           f'    lg4[" "] -.->|"{_mm(words[2])}"| lg5[" "]',
+           f'    lg_event["<i>{_mm(event)}</i><br/>{_mm(t("graph.legend.event", lang))}"]',
+           f'    lg_label["{_mm(step_name("explore", lang, steps))} +1 · …<br/>'
+           f'{_mm(t("graph.legend.steps", lang, steps=_steps_line(lang, steps)))}"]']
+    if scores:
+        shown = ", ".join(f"score.{k} = {v:+d}" for k, v in scores.items())
+        out.append(f'    lg_scores["{_mm(t("graph.legend.scores", lang, scores=shown))}"]')
+    out.append(f'    lg_endings["{_mm(t("graph.legend.endings", lang))}"]')
+    out.extend(f'    lg_{tone}(["{_mm(t("graph.tone." + tone, lang))}"])' for tone in TONES[:-1])
+    out.append("  end")
+    return out
 
 
 # --- Graphviz dot ----------------------------------------------------------------------------
