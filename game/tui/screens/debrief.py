@@ -244,7 +244,7 @@ class DebriefScreen(GameScreen):
             d = level.discoveries[did]
             mark = ("✓ ", "bold $success") if did in r.found else ("✗ ", "bold $error")
             kinds = getattr(self.app, "campaign_kinds", lambda _: None)(level)
-            yield Static(Content.assemble(mark, (kind_name(d.kind, lang, kinds), "$secondary")))
+            yield Static(Content.assemble(mark, (kind_name(d.kind, lang, kinds), "$text-secondary bold")))
             yield Prose(d.text.get(lang), classes="move")
 
     def on_mount(self) -> None:

@@ -158,7 +158,9 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
         parts = [Content.styled(self.tr("scene.discoveries", found=len(found), total=total), "bold")]
         for d in found:
             kind = kind_name(d.kind, lang, getattr(self.app, "campaign_kinds", lambda _: None)(level))
-            parts.append(Content.assemble("\n◆ ", (kind, "$secondary"), " ", d.text.get(lang)))
+            # The kind on a line of its own, in a text colour meant to be read on the theme's
+            # background (a campaign's own kind names can be several words).
+            parts.append(Content.assemble("\n◆ ", (kind, "$text-secondary bold"), "\n  ", d.text.get(lang)))
         return Content("").join(parts)
 
     # -- lifecycle -------------------------------------------------------------------------
