@@ -98,9 +98,10 @@ def test_transcript_shows_events_unnumbered(monkeypatch, capsys):
     monkeypatch.chdir(ROOT)
     assert main(["run", str(LEVEL), "--choices", "promise,call-back", "--lang", "en", "--seed", "1"]) == 0
     out = capsys.readouterr().out
-    assert "» The box arrives crushed.  (+0 → -1 partly unmet)" in out
-    assert "» Three days of silence.  (+0 → -1 partly unmet)" in out
-    assert "2. [C Confirm] Call her back with the new box.  (-1 → -2 unmet)" in out
+    assert "» The box arrives crushed.  (-1: +0 → -1 partly unmet)" in out
+    assert "» Three days of silence.  (-1: +0 → -1 partly unmet)" in out
+    # the change applied, and which `perception` case it was (issue 16)
+    assert "2. [C Confirm] Call her back with the new box.  (-1 when overpromised: -1 → -2 unmet)" in out
 
 
 def test_campaign_kinds():
