@@ -134,6 +134,11 @@ async def test_an_event_shows_on_the_meter_the_trend_and_the_debrief(tmp_path):
         assert screen.query_one("#trend", Trend).events == (1,)
         await pilot.press("2")  # ask (+1): the coach note, then Enter into `wait` and its event
         await wait_for(pilot, lambda: app.screen.last_choice is not None, what="the coach note")
+        # While the note is about the move, the next scene's event has not happened for the
+        # player: neither the meter nor the trend shows it yet.
+        assert app.screen.query_one("#meter", PerceptionMeter).value == 0
+        assert app.screen.query_one("#trend", Trend).values == (0, -1, 0)
+        assert app.screen.query_one("#trend", Trend).events == (1,)
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen.query("#event") and "Three days" in str(
             app.screen.query_one("#event").render()), what="the silence event")

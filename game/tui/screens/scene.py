@@ -137,8 +137,13 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
     def _show_trend(self) -> None:
         trend = self.query_one("#trend", Trend)
         trend.label = "" if self.app.exam else self.tr("scene.trend")
-        trend.values = () if self.app.exam else (self.level.perception, *self.state.trace)
-        trend.events = () if self.app.exam else tuple(i + 1 for i in self.state.event_indices)
+        trace, events = self.state.trace, self.state.event_indices
+        if self.last_choice is not None and self.state.entered is not None:
+            # The coach note is about the move: the next scene's event has not happened yet
+            # for the player (the meter shows it on Continue, and so does the trend).
+            trace, events = trace[:-1], events[:-1]
+        trend.values = () if self.app.exam else (self.level.perception, *trace)
+        trend.events = () if self.app.exam else tuple(i + 1 for i in events)
 
     def _show_side(self) -> None:
         """The side panel after the state changed: trend, lit steps, discoveries."""
@@ -213,8 +218,8 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
             self.app.save_progress(self.level, self.game.seed, self.state, self.started_at)
         self.query_one("#meter", PerceptionMeter).move_to(move.perception, move.delta)
         if not self.app.exam:
-            self._show_side()
             self.last_choice = choice
+            self._show_side()
             self.verdict = None
             self.naming = self._asks_to_name()
         # Redraw the stage only after the meter has been painted: the meter is the feedback
@@ -294,6 +299,8 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
         events = self.state.events
         if events and events[-1].at == len(self.state.moves):  # the scene entered had an event
             self.query_one("#meter", PerceptionMeter).move_to(events[-1].perception, events[-1].delta)
+            if not self.app.exam:
+                self._show_trend()
         if self.state.finished:
             from .debrief import DebriefScreen
 
