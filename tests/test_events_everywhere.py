@@ -158,7 +158,7 @@ def board_text(screen) -> str:
 
 def event_shown(screen) -> str:
     found = screen.query("#stage #event")
-    return str(found.first(Static).render()) if found else ""
+    return found.first().text if found else ""
 
 
 async def test_the_classroom_shows_each_teams_events_and_scores_them(tmp_path, monkeypatch):

@@ -62,14 +62,22 @@ def entered_event(level: Level, state: State) -> Event | None:
 
 def event_text(level: Level, state: State, lang: str, show_meter: bool = True) -> str | None:
     """The event of the scene just entered (`entered_event`) as an event, never as a move:
-    "» The box arrives crushed.  (+1 → 0 …)"; `show_meter` False in exam mode."""
+    "» The box arrives crushed.  (+0 → -1 …)"; `show_meter` False in exam mode."""
     event = entered_event(level, state)
     if event is None:
         return None
-    text = t("scene.event", lang, text=level.scenes[event.scene].event.text.get(lang))
-    if show_meter:
-        text += "  (" + meter_text(event.before, event.perception, event.delta, lang) + ")"
-    return text
+    text = level.scenes[event.scene].event.text.get(lang)
+    if not show_meter:
+        return t("scene.event", lang, text=text)
+    return t("run.event", lang, text=text, meter=meter_text(event.before, event.perception, event.delta, lang))
+
+
+class EventLine(Prose):
+    """A scene event's line, in the warning colour: Prose, so Chinese wraps per character and
+    no line starts with closing punctuation."""
+
+    def render(self) -> Content:
+        return Content.styled(super().render().plain, "bold $warning")
 
 
 def event_line(level: Level, state: State, lang: str, show_meter: bool = True) -> ComposeResult:
@@ -77,7 +85,7 @@ def event_line(level: Level, state: State, lang: str, show_meter: bool = True) -
     and the vote projector all show a scene's event with this."""
     text = event_text(level, state, lang, show_meter)
     if text is not None:
-        yield Static(Content.styled(text, "bold $warning"), id="event", classes="event")
+        yield EventLine(text, id="event", classes="event")
 
 
 def choice_cards(choices: list[Choice], lang: str, steps_names=None, guided: bool = False,
