@@ -214,6 +214,11 @@ UI_STRINGS: dict[str, dict[str, str]] = {
     "scene.thinks": {"en": "{name} thinks", "zh": "{name} 心里想"},
     "scene.continue": {"en": "Continue ▸", "zh": "继续 ▸"},
     "scene.trend": {"en": "Trend", "zh": "趋势"},
+    "scene.stuck": {"en": "No move is available here: every choice of this scene has a `when` that is false "
+                          "now. The level has a dead end — its author can find it with `mot check` "
+                          "(warning W103). Press Esc to leave.",
+                    "zh": "这里没有可选的行动：本场景每个选项的 `when` 此刻都不成立。这一关有一条死路——"
+                          "作者可以用 `mot check` 找到它（警告 W103）。按 Esc 离开。"},
     "scene.discoveries": {"en": "Discoveries {found}/{total}", "zh": "发现 {found}/{total}"},
     "scene.leave_question": {"en": "Leave this level? This attempt will not be saved.",
                              "zh": "离开这一关吗？本次尝试不会被保存。"},

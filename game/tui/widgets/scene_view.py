@@ -96,6 +96,8 @@ def choice_cards(choices: list[Choice], lang: str, steps_names=None, guided: boo
         for i, choice in enumerate(choices, 1):
             yield ChoiceCard(i, choice, lang, steps_names, ideal_mark=guided and choice.ideal,
                              show_step=show_steps)
+        if not choices:  # a dead end in the level (mot check's W103): say so, never a blank stage
+            yield Prose(t("scene.stuck", lang), id="stuck", classes="stuck")
 
 
 def name_the_step(choice: Choice, lang: str) -> ComposeResult:
