@@ -274,3 +274,67 @@ async def test_the_vote_projector_and_the_phone_show_the_event(tmp_path):
             await wait_for(pilot, lambda: screen.query_one("#meter", PerceptionMeter).value == -1,
                            what="the meter to take the silence")
             assert (await state())["decision"]["event"] == "三天没有音讯。"
+
+
+def test_the_class_debrief_of_stored_runs_and_of_runs_older_than_schema_8(level, tmp_path):
+    """`mot debrief --room`: the events come from the stored runs; a run stored without them
+    (before schema 8) gets them from the meter's jumps, with the level's words."""
+    from dataclasses import replace
+
+    rnd = played_round(level)
+    with Store(tmp_path / "room.sqlite3") as store:
+        for team in rnd.teams:
+            store.record_run(team.name, level.id, "events", team.state, score(level, team.state),
+                             mode="classroom", room="r1", team=team.name, lang="en",
+                             played=played(level, team.state))
+        runs = store.runs(room="r1")
+    expected = [("Red", "box", 0, 0, -1, "盒子到了，压扁了。"), ("Red", "wait", 1, 0, -1, "三天没有音讯。"),
+                ("Blue", "box", 0, 0, -1, "盒子到了，压扁了。"), ("Blue", "wait", 1, 0, -1, "三天没有音讯。")]
+
+    def events(pages) -> list:
+        return [(e.team, e.scene, e.at, e.before, e.after, e.text.get("zh"))
+                for t in pages[-1].teams for e in t.events]
+
+    assert events(build(level, runs)) == expected
+    older = [replace(r, events=None) for r in runs]
+    assert events(build(level, older)) == expected
+    assert [(e.scene, e.at, e.delta) for e in recorded(older[1], level).events] == [("box", 0, -1), ("wait", 1, -1)]
+
+
+def test_the_phone_page_has_a_line_for_the_event():
+    from game.vote.page import PAGE
+
+    assert '<p class="event" id="event"></p>' in PAGE
+    assert '$("event").textContent = d.event ? "» " + d.event : "";' in PAGE
+
+
+async def test_an_exam_classroom_in_chinese_shows_the_event_without_the_meter(tmp_path, monkeypatch):
+    """Exam mode hides every meter (the board says ?): the event's words show, its change does
+    not. At 80×24, in Chinese."""
+    from game.tui.classroom_app import ClassroomApp
+    from game.tui.screens.classroom import ClassroomScreen
+    from game.tui.widgets.countdown import Countdown
+    from tests.test_classroom import note_up, start_round
+    from tests.tui_helpers import FakeClock, wait_for
+
+    monkeypatch.setattr(Countdown, "default_clock", FakeClock())
+    library = events_library()
+    app = ClassroomApp(shuffle=False, levels=[library.level("events")], teams=["红队", "蓝队"], timer=60,
+                       library=library, store=Store(tmp_path / "room.sqlite3"), lang="zh", room="r1",
+                       exam=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_round(pilot)
+        await wait_for(pilot, lambda: event_shown(app.screen) == "» 盒子到了，压扁了。", what="the event, no meter")
+        assert "红队   ?" in board_text(screen)
+        await pilot.press("2")
+        await wait_for(pilot, lambda: note_up(app.screen), what="the held note")
+        assert event_shown(screen) == "» 三天没有音讯。"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ClassroomScreen) and app.screen.last is None
+                       and app.screen.round.current.name == "蓝队" and event_shown(app.screen) == "» 盒子到了，压扁了。",
+                       what="蓝队's turn and its event")
+        # With the meter (coach mode) the change is in full-width brackets under zh:
+        from game.tui.widgets.scene_view import event_text
+
+        assert event_text(screen.round.level, screen.round.current.state, "zh") == \
+            "» 盒子到了，压扁了。  （+0 → -1 部分没有符合期望）"

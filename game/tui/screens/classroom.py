@@ -9,6 +9,10 @@ the level's discussion questions, and end the round (Esc too, always asking firs
 still to play this pass have their turn, then the podium. In exam mode the feedback on a
 decision is held until every team has made it.
 
+A scene's event (`event = …`) moves a team's meter as the team enters the scene, so the board
+moves at once: the event's line (not a move) follows the note of the move that led there, and
+opens the team's next turn, as in solo play (`scene_view.event_line`; no meter in exam mode).
+
 At 80×24 the screen drops the header and the portrait and keeps the banner to three rows, so
 the customer's line and the first cards show; every new turn opens at the top of the scene.
 """

@@ -7,6 +7,9 @@ The screen owns the level's engine `State` and drives the app's `VoteRoom`:
       --Enter (the majority) or 1–9 (another card)-->  revealed (meter, coach, thought)
       --r or Enter-->  the next decision opens … or the ending, then r: the next level.
 
+A scene's event (`event = …`) shows above the scene's words while its decision is open or
+locked, and the meter moves by it when the class enters the scene; phones get the event's words.
+
 The side panel has what the class needs to join — the address, the join code in big digits,
 the QR code (j hides it) — the counts, the newest nicknames, and the customer's meter. Every
 nickname and level text is data, shown as literal `Content`.
