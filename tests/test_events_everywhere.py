@@ -269,6 +269,12 @@ async def test_the_vote_projector_and_the_phone_show_the_event(tmp_path):
                            what="the consequence")
             assert screen.query_one("#meter", PerceptionMeter).value == 0  # the move alone, for now
             assert not screen.query("#stage #event")
+            # A language switch recomposes: the meter stays where the class saw it.
+            for lang in ("zh", "en"):
+                await pilot.press("f2")
+                await wait_for(pilot, lambda: screen.query_one("#meter", PerceptionMeter).lang == lang,
+                               what=f"the projector in {lang}")
+                assert screen.query_one("#meter", PerceptionMeter).value == 0
             await pilot.press("r")
             await wait_for(pilot, lambda: open_at(2, SILENCE)(app.screen), what="decision 2 and its event")
             await wait_for(pilot, lambda: screen.query_one("#meter", PerceptionMeter).value == -1,

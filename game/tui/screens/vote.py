@@ -117,9 +117,17 @@ class VoteScreen(GameScreen):
                 yield Static(self._counts(), id="counts")
                 yield Static(self._names(), id="names")
                 customer = self.level.character(self.level.customer)
-                yield PerceptionMeter(self.state.perception, lang=self.lang, hidden=self.app.exam,
+                yield PerceptionMeter(self._shown_perception(), lang=self.lang, hidden=self.app.exam,
                                       id="meter", customer=customer.name.get(self.lang) if customer else "")
         yield MotFooter()
+
+    def _shown_perception(self) -> int:
+        """The meter as the class has seen it: while a move's consequence is shown, the event
+        of the scene it leads into (already in the state) has not happened yet for the class."""
+        entered = self.state.entered
+        if self.room.status == REVEALED and entered is not None:
+            return entered.before
+        return self.state.perception
 
     def _counts(self) -> Content:
         return self.text("vote.counts", joined=self.room.joined, voted=self.room.voted)
