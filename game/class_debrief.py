@@ -33,6 +33,7 @@ from dataclasses import dataclass, field, replace
 from .engine import Game, State, clamp
 from .model import EMPTY, Character, Choice, Ending, Level, Scene, Text
 from .played import SeenEvent, meter_gaps
+from .played import timeline as in_order
 
 
 @dataclass(frozen=True)
@@ -204,12 +205,7 @@ class TeamEnding:
     def timeline(self) -> tuple[TeamMove | TeamEvent, ...]:
         """Moves and events in the order the customer lived them (an event with `at` = n
         after the n-th move)."""
-        out: list = []
-        for n, move in enumerate(self.path):
-            out.extend(e for e in self.events if e.at == n)
-            out.append(move)
-        out.extend(e for e in self.events if e.at >= len(self.path))
-        return tuple(out)
+        return tuple(in_order(self.events, self.path))
 
 
 @dataclass(frozen=True)
