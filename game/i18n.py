@@ -214,6 +214,7 @@ UI_STRINGS: dict[str, dict[str, str]] = {
     "scene.thinks": {"en": "{name} thinks", "zh": "{name} 心里想"},
     "scene.continue": {"en": "Continue ▸", "zh": "继续 ▸"},
     "scene.trend": {"en": "Trend", "zh": "趋势"},
+    "strings.no_file": {"en": "no such file {path}", "zh": "找不到文件 {path}"},
     "scene.stuck": {"en": "No move is available here: every choice of this scene has a `when` that is false "
                           "now. The level has a dead end — its author can find it with `mot check` "
                           "(warning W103). Press Esc to leave.",

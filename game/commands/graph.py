@@ -38,6 +38,7 @@ from ..analysis import conditions_of
 from ..engine import Game
 from ..i18n import STEP_NAMES, default_language, step_name, t
 from ..library import resolve_level
+from . import print_diagnostics
 from ..model import END_PREFIX, Choice, Level, ending_of
 
 IDEAL_COLOUR = "#2a9d8f"
@@ -70,8 +71,7 @@ def run(args) -> int:
     lang = args.lang or default_language()
     level, diagnostics, campaign = resolve_level(args.level)
     if level is None:
-        for d in diagnostics:
-            print(d, file=sys.stderr)
+        print_diagnostics(diagnostics, lang)
         return 1
     scores = None  # the ideal path assumes the best earlier scores unless told
     if args.score:

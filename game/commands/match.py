@@ -12,7 +12,7 @@ import argparse
 import json
 import sys
 
-from . import SEED_HELP, seed_arg
+from . import SEED_HELP, game_for, seed_arg
 
 UNAVAILABLE_EXIT = 2
 
@@ -70,10 +70,8 @@ def load_matcher(command: str, lang: str):
 
 
 def run(args) -> int:
-    from ..engine import ChoiceUnavailable, Game, new_seed
+    from ..engine import ChoiceUnavailable
     from ..i18n import default_language, t
-    from ..library import resolve_level
-    from .run import parse_scores
 
     _intermixed(args)
     lang = args.lang or default_language()
@@ -83,15 +81,11 @@ def run(args) -> int:
     elif not texts:
         print("mot match: " + t("match.no_text", lang), file=sys.stderr)
         return 1
-    level, diagnostics, _campaign = resolve_level(args.level)
-    if level is None:
-        for d in diagnostics:
-            print(d, file=sys.stderr)
+    started = game_for(args, lang, "match")
+    if started is None:
         return 1
-    scores = parse_scores(args.score, lang)
-    if scores is None:
-        return 1
-    game = Game(level, scores, seed=args.seed if args.seed is not None else new_seed())
+    game, _campaign = started
+    level = game.level
     try:
         state = game.play([c.strip() for c in args.choices.split(",") if c.strip()])
     except ChoiceUnavailable as exc:

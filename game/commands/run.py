@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 import sys
 
-from ..engine import ChoiceUnavailable, Game, State, new_seed
-from . import SEED_HELP, seed_arg
+from ..engine import ChoiceUnavailable, Game, State
+from . import SEED_HELP, game_for, seed_arg
 from ..i18n import STEP_LETTERS, default_language, kind_name, meter_text, step_name, t
-from ..library import resolve_level
 from ..scoring import Result, score
 
 
@@ -29,7 +28,7 @@ def add_parser(parser) -> None:
     parser.add_argument("--seed", type=seed_arg, default=None, help=SEED_HELP)
 
 
-def parse_scores(values: list[str], lang: str) -> dict[str, int] | None:
+def parse_scores(values: list[str], lang: str, command: str = "run") -> dict[str, int] | None:
     scores = {}
     for value in values:
         name, _, number = value.partition("=")
@@ -38,7 +37,7 @@ def parse_scores(values: list[str], lang: str) -> dict[str, int] | None:
         except ValueError:
             n = None
         if not name or n is None or not -3 <= n <= 3:
-            print(f"mot run: {t('cli.bad_score', lang, value=value)}", file=sys.stderr)
+            print(f"mot {command}: {t('cli.bad_score', lang, value=value)}", file=sys.stderr)
             return None
         scores[name] = n
     return scores
@@ -95,15 +94,11 @@ def run(args) -> int:
 
     started_at = datetime.now(timezone.utc)  # recorded with the run (--db, --room)
     lang = args.lang or default_language()
-    level, diagnostics, campaign = resolve_level(args.level)
-    if level is None:
-        for d in diagnostics:
-            print(d, file=sys.stderr)
+    started = game_for(args, lang, "run")
+    if started is None:
         return 1
-    scores = parse_scores(args.score, lang)
-    if scores is None:
-        return 1
-    game = Game(level, scores, seed=args.seed if args.seed is not None else new_seed())
+    game, campaign = started
+    level = game.level
     choices = game.ideal_path() if args.ideal else [c for c in args.choices.split(",") if c.strip()]
     try:
         state = game.play([c.strip() for c in choices])

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import display_path
+from . import print_diagnostics
+from ..i18n import default_language, t
 from ..library import resolve_level
 from ..loader import read_toml
 from ..model import LANGUAGES
@@ -62,8 +64,7 @@ def run(args) -> int:
         return 1
     data, positions, diagnostics = read_toml(path)
     if data is None:
-        for d in diagnostics:
-            print(d, file=sys.stderr)
+        print_diagnostics(diagnostics, default_language())
         return 1
     entries = collect(data, positions)
     if args.action == "export":
@@ -135,11 +136,10 @@ def level_path(spec: str) -> Path | None:
     if spec.endswith(".toml") or path.is_file():
         if path.is_file():
             return path
-        print(f"mot strings: no such file {spec}", file=sys.stderr)
+        print(f"mot strings: {t('strings.no_file', default_language(), path=spec)}", file=sys.stderr)
         return None
     level, diagnostics, _ = resolve_level(spec)
-    for d in diagnostics:
-        print(d, file=sys.stderr)
+    print_diagnostics(diagnostics, default_language())
     return level.path if level is not None else None
 
 
