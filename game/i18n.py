@@ -215,6 +215,17 @@ UI_STRINGS: dict[str, dict[str, str]] = {
     "scene.continue": {"en": "Continue ▸", "zh": "继续 ▸"},
     "scene.trend": {"en": "Trend", "zh": "趋势"},
     "strings.no_file": {"en": "no such file {path}", "zh": "找不到文件 {path}"},
+    "setup.no_campaign": {"en": "no campaign {campaign!r} (campaigns: {known})",
+                          "zh": "没有名为 {campaign!r} 的课程（现有课程：{known}）"},
+    "setup.campaign_no_level": {"en": "campaign {campaign!r} has no level {level!r} (levels: {known})",
+                                "zh": "课程 {campaign!r} 里没有关卡 {level!r}（它的关卡：{known}）"},
+    "setup.no_level": {"en": "no level {level!r} (levels: {known})", "zh": "没有关卡 {level!r}（现有关卡：{known}）"},
+    "setup.which_level": {"en": "say which level (--level ID) or campaign (--campaign ID) to play",
+                          "zh": "请说明要玩哪一关（--level ID）或哪个课程（--campaign ID）"},
+    "setup.results_where": {"en": "results are in room {room!r} of {path}: mot results --room {room} --format csv",
+                            "zh": "结果保存在 {path} 的房间 {room!r}：mot results --room {room} --format csv"},
+    "cli.no_level": {"en": "no level {level!r} under {where} (levels: {known})",
+                     "zh": "{where} 下没有关卡 {level!r}（现有关卡：{known}）"},
     "scene.stuck": {"en": "No move is available here: every choice of this scene has a `when` that is false "
                           "now. The level has a dead end — its author can find it with `mot check` "
                           "(warning W103). Press Esc to leave.",

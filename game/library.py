@@ -296,7 +296,8 @@ def _load_root(root: Path, assets: Path | None, library: Library) -> list[Campai
     return entries
 
 
-def resolve_level(spec: str, root: Path | None = None) -> tuple[Level | None, list[Diagnostic], Campaign | None]:
+def resolve_level(spec: str, root: Path | None = None,
+                  lang: str | None = None) -> tuple[Level | None, list[Diagnostic], Campaign | None]:
     """A level id from the library, or a path to a .toml file (loaded with its folder's context).
 
     Returns the level (None if it cannot be played), its diagnostics, and its campaign (for
@@ -316,7 +317,9 @@ def resolve_level(spec: str, root: Path | None = None) -> tuple[Level | None, li
         if broken:
             return None, broken.diagnostics, None
         known = ", ".join(lv.id for lv in library.levels) or "none"
-        print(f"mot: no level {spec!r} under {library.where} (levels: {known})",
+        from .i18n import default_language, t
+
+        print(f"mot: {t('cli.no_level', lang or default_language(), level=spec, where=library.where, known=known)}",
               file=sys.stderr)
         return None, [], None
     return level, [], library.campaign_of(level.id).campaign

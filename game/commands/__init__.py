@@ -36,7 +36,7 @@ def game_for(args, lang: str, command: str):
     from ..library import resolve_level
     from .run import parse_scores
 
-    level, diagnostics, campaign = resolve_level(args.level)
+    level, diagnostics, campaign = resolve_level(args.level, lang=lang)
     if level is None:
         print_diagnostics(diagnostics, lang)
         return None

@@ -81,27 +81,31 @@ def refuse(message: str) -> int:
     return 1
 
 
-def pick_levels(library, level_id: str | None, campaign_id: str | None):
+def pick_levels(library, level_id: str | None, campaign_id: str | None, lang: str | None = None):
     """The levels to play, or an error message naming what exists."""
+    from ..i18n import default_language, t
+
+    lang = lang or default_language()
     if campaign_id:
         entry = library.campaign(campaign_id)
         if entry is None or not entry.levels:
             known = ", ".join(c.campaign.id for c in library.campaigns) or "none"
-            return None, f"no campaign {campaign_id!r} (campaigns: {known})"
+            return None, t("setup.no_campaign", lang, campaign=campaign_id, known=known)
         levels = entry.levels
         if level_id:
             ids = [lv.id for lv in levels]
             if level_id not in ids:
-                return None, f"campaign {campaign_id!r} has no level {level_id!r} (levels: {', '.join(ids)})"
+                return None, t("setup.campaign_no_level", lang, campaign=campaign_id, level=level_id,
+                               known=", ".join(ids))
             levels = levels[ids.index(level_id):]
         return levels, None
     if level_id:
         level = library.level(level_id)
         if level is None:
             known = ", ".join(lv.id for lv in library.levels) or "none"
-            return None, f"no level {level_id!r} (levels: {known})"
+            return None, t("setup.no_level", lang, level=level_id, known=known)
         return [level], None
-    return None, "say which level (--level ID) or campaign (--campaign ID) to play"
+    return None, t("setup.which_level", lang)
 
 
 def run(args) -> int:
@@ -147,7 +151,7 @@ def run(args) -> int:
     if hot_resume:
         levels, teams, saved, error = _saved_session(db, args.room, library, lang)
     else:
-        levels, error = pick_levels(library, args.level, args.campaign)
+        levels, error = pick_levels(library, args.level, args.campaign, lang)
     if error:
         return refuse(error) if hot_resume else fail(error)
     entry = library.campaign_of(levels[0].id)
@@ -185,8 +189,7 @@ def run(args) -> int:
     finally:
         app.release()
     if teams:
-        print(f"mot classroom: results are in room {room!r} of {store.path}: "
-              f"mot results --room {room} --format csv")
+        print(f"mot classroom: {t('setup.results_where', lang, room=room, path=store.path)}")
         if app._in_progress():
             db_arg = f" --db {args.db}" if args.db else ""
             print(f"mot classroom: {t('setup.resume_hint', lang, room=room, db=db_arg)}")

@@ -69,7 +69,7 @@ def add_parser(parser) -> None:
 
 def run(args) -> int:
     lang = args.lang or default_language()
-    level, diagnostics, campaign = resolve_level(args.level)
+    level, diagnostics, campaign = resolve_level(args.level, lang=lang)
     if level is None:
         print_diagnostics(diagnostics, lang)
         return 1

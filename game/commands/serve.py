@@ -191,7 +191,7 @@ def run(args) -> int:
             args.level, args.campaign = room.level_id, room.campaign_id
     # Check the level now: a bad one would otherwise fail in every browser tab.
     library = load_library()
-    levels, error = pick_levels(library, args.level, args.campaign)
+    levels, error = pick_levels(library, args.level, args.campaign, lang)
     if error:
         print(f"mot serve: {error}", file=sys.stderr)
         return 2

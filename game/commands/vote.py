@@ -50,7 +50,7 @@ def run_vote(args) -> int:
     if not (args.level or args.campaign):
         return fail(t("vote.needs_level", lang))
     library = load_library(extra=[args.levels] if args.levels else ())
-    levels, error = pick_levels(library, args.level, args.campaign)
+    levels, error = pick_levels(library, args.level, args.campaign, lang)
     if error:
         return fail(error)
     entry = library.campaign_of(levels[0].id)
