@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from .conditions import Env
-from .model import Choice, Level, Scene, ending_of
+from .model import Choice, Level, Scene, clean_name, ending_of
 
 MIN_PERCEPTION, MAX_PERCEPTION = -3, 3
 MAX_SEED = 2**31 - 1
+MAX_SAID = 2000  # characters of a typed answer kept with its move
 
 
 def new_seed() -> int:
@@ -201,7 +202,10 @@ class Game:
 
     def take(self, state: State, choice: Choice, said: str = "") -> State:
         """Apply a choice already known to be available (the analyser's fast path). `said` is
-        what the learner typed when the move was matched from their own words."""
+        what the learner typed when the move was matched from their own words: kept as data,
+        on one line, without control or invisible characters (it reaches terminals and exports)."""
+        if said:
+            said = clean_name(said)[:MAX_SAID]
         delta = self.delta(state, choice)
         perception = clamp(state.perception + delta)
         move = Move(state.scene or "", choice.id, choice.step, delta, perception, state.perception,

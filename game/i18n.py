@@ -468,6 +468,7 @@ RESULTS_EXPORT_STRINGS: dict[str, dict[str, str]] = {
     "xlsx.change": {"en": "Before → after", "zh": "之前 → 之后"},
     "xlsx.time": {"en": "Time (UTC)", "zh": "时间（UTC）"},
     "xlsx.event": {"en": "scene event (not a move)", "zh": "场景事件（不是一步）"},
+    "xlsx.said": {"en": "Said (typed)", "zh": "自己说的话"},
     "xlsx.counted_by": {"en": "Counted", "zh": "统计"},
     "xlsx.ideal": {"en": "Ideal ✓", "zh": "理想选择 ✓"},
     "xlsx.card": {"en": "Card {n}", "zh": "选项 {n}"},

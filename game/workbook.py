@@ -340,7 +340,8 @@ def build(runs: Sequence, votes: Iterable = (), lang: str = "en", levels: dict |
     # Moves -----------------------------------------------------------------------------------
     ws = wb.create_sheet(h("moves"))
     sheet = _Sheet(ws, [h("team"), h("level"), h("move_no"), h("scene"), h("line"), h("choice"),
-                        h("step"), h("meter_before"), h("meter_after"), h("change"), h("time")])
+                        h("step"), h("meter_before"), h("meter_after"), h("change"), h("time"),
+                        h("said")])
     for run in listed:
         seen = recorded(run, levels.get(run.level_id), levels.get(f"campaign:{run.campaign_id}"))
         run_lang = run.lang or lang
@@ -351,7 +352,7 @@ def build(runs: Sequence, votes: Iterable = (), lang: str = "en", levels: dict |
                 sheet.append([_team(run), titles[run.level_id], None, item.scene,
                               pick(item.text, run_lang, item.scene), "", t("xlsx.event", run_lang),
                               item.before, item.after, f"{item.before:+d} → {item.after:+d}",
-                              _naive_utc(at)], {11: DATE_FORMAT})
+                              _naive_utc(at), ""], {11: DATE_FORMAT})
                 before = item.after
                 continue
             move, shown = item
@@ -360,10 +361,11 @@ def build(runs: Sequence, votes: Iterable = (), lang: str = "en", levels: dict |
             sheet.append([_team(run), titles[run.level_id], move.seq, move.scene,
                           pick(shown.line, run_lang), pick(shown.choice, run_lang, move.choice),
                           step_name(move.step, run_lang), start, move.perception,
-                          f"{start:+d} → {move.perception:+d}", _naive_utc(move.at)],
+                          f"{start:+d} → {move.perception:+d}", _naive_utc(move.at),
+                          getattr(move, "said", "") or ""],  # free-answer mode: the learner's words
                          {11: DATE_FORMAT})
             before = move.perception
-    sheet.finish(wrap_columns=(5, 6), max_width=LINE_WIDTH)
+    sheet.finish(wrap_columns=(5, 6, 12), max_width=LINE_WIDTH)
 
     # Decisions -------------------------------------------------------------------------------
     ws = wb.create_sheet(h("decisions"))

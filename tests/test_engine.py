@@ -272,3 +272,16 @@ def test_ideal_path(first_call, follow_up):
     assert Game(follow_up).ideal_path() == ["ask-june"]
     assert Game(follow_up, {"first-call": 3}).ideal_path() == ["ask-june", "trusted-plan", "on-site",
                                                                "confirm-opening"]
+
+
+def test_typed_words_are_kept_as_clean_data_on_one_line():
+    from game.engine import MAX_SAID
+    from game.library import load_library
+
+    level = load_library().level("first-call")
+    game = Game(level)
+    first = game.choices(game.start())[0]
+    state = game.take(game.start(), first, "ask\x1b[31m her\u200b\n  what  happened\x07")
+    assert state.moves[0].said == "ask[31m her what happened"
+    assert game.take(game.start(), first, "字" * (MAX_SAID + 50)).moves[0].said == "字" * MAX_SAID
+    assert game.take(game.start(), first).moves[0].said == ""

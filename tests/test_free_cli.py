@@ -310,3 +310,30 @@ def test_strings_exports_and_imports_examples_one_per_line(tmp_path, capsys):
         "zh": ("我给你退款吧", "退钱给你")}
     assert result.level.scenes["call"].choice("ask").examples["zh"] == ("延误对你们有什么影响？",
                                                                         "这会耽误你们什么事吗？")
+
+
+def test_typed_words_reach_the_csv_and_the_workbook(stub, level, tmp_path, capsysbinary, monkeypatch):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    typed = [text_of(level, "ask-what-success", "zh"), text_of(level, "loaners-and-note"),
+             text_of(level, "five-cs", "zh"), text_of(level, "call-grace")]
+    db = tmp_path / "said.sqlite3"
+    args = ["run", "first-call", "--choices", "ask-impact", "--lang", "en", "--seed", "3",
+            "--db", str(db), "--room", "R", "--team", "red"]
+    for text in typed:
+        args += ["--say", text]
+    assert mot(args) == 0
+    capsysbinary.readouterr()
+    assert mot(["results", "--db", str(db), "--format", "csv"]) == 0
+    rows = list(csv.reader(io.StringIO(capsysbinary.readouterr().out.decode("utf-8-sig"), newline="")))
+    said = rows[0].index("said")
+    assert [r[said] for r in rows[1:]] == ["", *typed]
+    book = tmp_path / "r.xlsx"
+    monkeypatch.setenv("MOT_LANG", "en")
+    assert mot(["results", "--db", str(db), "--format", "xlsx", "-o", str(book)]) == 0
+    moves = load_workbook(book)["Moves"]
+    column = [c.value for c in moves[1]].index("Said (typed)")
+    assert [row[column].value or "" for row in list(moves.rows)[1:]] == ["", *typed]

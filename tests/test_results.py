@@ -71,8 +71,8 @@ def test_csv_has_a_bom_keeps_chinese_and_has_the_exact_rows(db, capsysbinary):
     assert "红队".encode("utf-8") in data
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     assert tuple(rows[0]) == CSV_COLUMNS
-    assert CSV_COLUMNS[-7:] == ("move_no", "scene", "choice", "step", "delta", "perception",
-                                "moved_at")
+    assert CSV_COLUMNS[-8:] == ("move_no", "scene", "choice", "step", "delta", "perception",
+                                "moved_at", "said")
 
     def run_a(points):  # the points column (16) on the run's first row only
         return [RUN_A, "红队", "红队", "周一班", "first-call", "tutorial", "classroom", "zh",
@@ -85,13 +85,13 @@ def test_csv_has_a_bom_keeps_chinese_and_has_the_exact_rows(db, capsysbinary):
                 "-3", "-3", "-3", "1", points, "0"]
 
     assert rows[1:] == [
-        run_a("86") + ["1", "call", "ask-impact", "explore", "1", "0", "2025-03-01T08:58:20.000Z"],
-        run_a("") + ["2", "needs", "ask-what-success", "explore", "1", "1", "2025-03-01T08:58:40.000Z"],
-        run_a("") + ["3", "plan", "loaners-and-note", "offer", "2", "3", "2025-03-01T08:59:00.000Z"],
-        run_a("") + ["4", "deliver", "five-cs", "act", "1", "3", "2025-03-01T08:59:20.000Z"],
-        run_a("") + ["5", "follow", "call-grace", "confirm", "1", "3", "2025-03-01T08:59:40.000Z"],
-        run_c("5") + ["1", "call", "offer-refund", "offer", "-1", "-2", "2025-03-01T09:01:05.000Z"],
-        run_c("") + ["2", "needs", "repeat-policy", "offer", "-1", "-3", "2025-03-01T09:01:05.000Z"],
+        run_a("86") + ["1", "call", "ask-impact", "explore", "1", "0", "2025-03-01T08:58:20.000Z", ""],
+        run_a("") + ["2", "needs", "ask-what-success", "explore", "1", "1", "2025-03-01T08:58:40.000Z", ""],
+        run_a("") + ["3", "plan", "loaners-and-note", "offer", "2", "3", "2025-03-01T08:59:00.000Z", ""],
+        run_a("") + ["4", "deliver", "five-cs", "act", "1", "3", "2025-03-01T08:59:20.000Z", ""],
+        run_a("") + ["5", "follow", "call-grace", "confirm", "1", "3", "2025-03-01T08:59:40.000Z", ""],
+        run_c("5") + ["1", "call", "offer-refund", "offer", "-1", "-2", "2025-03-01T09:01:05.000Z", ""],
+        run_c("") + ["2", "needs", "repeat-policy", "offer", "-1", "-3", "2025-03-01T09:01:05.000Z", ""],
     ]
     assert sum(int(r[16]) for r in rows[1:] if r[16]) == 86 + 5  # a column sum counts runs once
 

@@ -152,7 +152,7 @@ def test_the_workbook_a_trainer_opens(room_db, tmp_path, monkeypatch, capsys):
     moves = wb["Moves"]
     head = [c.value for c in moves[1]]
     assert head == ["Team", "Level", "Move", "Scene", "The customer said", "Choice", "Step",
-                    "Meter before", "Meter after", "Before → after", "Time (UTC)"]
+                    "Meter before", "Meter after", "Before → after", "Time (UTC)", "Said (typed)"]
     data = rows_of(moves)
     assert len(data) == 5 + 2 + 5 + 4 + 4 + 4 + 5
     red = data[0]

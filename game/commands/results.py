@@ -14,7 +14,8 @@ a level afterwards changes no export of it; older runs are completed from the le
 CSV: UTF-8 with a byte-order mark, so Excel opens Chinese intact; one row per move, the run's
 columns repeated on each (a run without moves has one row with empty move columns) — except
 `points`, on the run's first row only, so a column sum adds each run once. `lang` is the run's
-language, `move_no` the move's number, `moved_at` when it was made. A scene event (`event = …`,
+language, `move_no` the move's number, `moved_at` when it was made, `said` the learner's own
+words when the move was typed (free-answer mode), else empty. A scene event (`event = …`,
 stored since schema 8) is a row of its own where it happened: empty `move_no` and `choice`,
 `step` = event, its `delta` and the `perception` after it, `moved_at` the time of the move that
 led into its scene (the run's start for the first scene's). `practice` is 1 for a room's
@@ -94,7 +95,7 @@ LANGUAGE_TAGS = {"en": "en-US", "zh": "zh-CN", "*": "und"}
 CSV_COLUMNS = ("run_uuid", "player", "team", "room", "level", "campaign", "mode", "lang",
                "started_at", "finished_at", "duration_s", "ending", "mot_score", "peak", "end",
                "adherence", "points", "practice", "move_no", "scene", "choice", "step", "delta",
-               "perception", "moved_at")
+               "perception", "moved_at", "said")
 
 
 def add_parser(parser) -> None:
@@ -197,15 +198,16 @@ def csv_rows(runs) -> list[list]:
         later = head[:16] + [""] + head[17:]  # points on the run's first row only
         timeline = played_timeline(events_of(r), list(r.moves))
         if not timeline:
-            rows.append(head + [""] * 7)
+            rows.append(head + [""] * 8)
         for i, m in enumerate(timeline):
             if isinstance(m, SeenEvent):  # a scene event: no move number, no choice
                 at = r.moves[m.at - 1].at if 0 < m.at <= len(r.moves) else r.started_at
                 rows.append((later if i else head)
-                            + ["", m.scene, "", "event", m.delta, m.after, at or ""])
+                            + ["", m.scene, "", "event", m.delta, m.after, at or "", ""])
                 continue
             rows.append((later if i else head)
-                        + [m.seq, m.scene, m.choice, m.step, m.delta, m.perception, m.at or ""])
+                        + [m.seq, m.scene, m.choice, m.step, m.delta, m.perception, m.at or "",
+                           _safe_text(getattr(m, "said", "") or "")])
     return rows
 
 

@@ -123,7 +123,7 @@ def run(args) -> int:
         try:
             record_headless(args.db, args.room, args.team, level, state, result, seed=game.seed,
                             started_at=started_at, lang=lang,
-                            played=played(level, state, scores, campaign))
+                            played=played(level, state, game.scores, campaign))
         except StoreError as error:  # read-only, full, another program's file: said, not a traceback
             print(error.line("run", lang), file=sys.stderr)
             return 1
