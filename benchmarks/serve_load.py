@@ -213,7 +213,7 @@ async def play_tab(http, port: int, key: str, team: str, pace: float, burst: boo
 async def run_row(kind: str, tabs: int, pace: float, burst: bool, root: Path) -> dict:
     import aiohttp
 
-    port, key = free_port(), secrets.token_urlsafe(12)
+    port, key = free_port(), "k" + secrets.token_urlsafe(12)  # never "-…": it goes on a command line
     work = Path(tempfile.mkdtemp(prefix="serve-load-"))
     env = {**os.environ, "PYTHONPATH": str(root), "MOT_DATA_DIR": str(work),
            "XDG_DATA_HOME": str(work), "TEXTUAL_ANIMATIONS": os.environ.get("TEXTUAL_ANIMATIONS", "full")}
@@ -240,7 +240,17 @@ async def run_row(kind: str, tabs: int, pace: float, burst: bool, root: Path) ->
                     raise SystemExit(f"serve_load: the {kind} server did not start: "
                                      f"{server.stderr.read().decode(errors='replace')[-2000:]}")
                 await asyncio.sleep(0.1)
-            cpu0 = cpu_seconds(server.pid)
+            cpu0 = cpu_seconds(server.pid, children=False)
+            seen: dict[int, float] = {}  # tab pid → its CPU when last seen (a killed tab is not
+            # reaped by the server, so its CPU never reaches the server's children's times)
+
+            async def sample() -> None:
+                while True:
+                    for pid in tab_pids(server.pid):
+                        seen[pid] = max(seen.get(pid, 0.0), cpu_seconds(pid, children=False))
+                    await asyncio.sleep(0.25)
+
+            sampler = asyncio.create_task(sample())
             starts = [asyncio.Event() for _ in range(tabs)]
             go = asyncio.Event()
             t0 = time.monotonic()
@@ -258,14 +268,20 @@ async def run_row(kind: str, tabs: int, pace: float, burst: bool, root: Path) ->
             pids = tab_pids(server.pid)
             memory = sum(pss_mb(p) for p in pids)
             await asyncio.gather(*players, return_exceptions=True)
-            cpu = cpu_seconds(server.pid) + sum(cpu_seconds(p) for p in tab_pids(server.pid)) - cpu0
+            for pid in tab_pids(server.pid):
+                seen[pid] = max(seen.get(pid, 0.0), cpu_seconds(pid, children=False))
+            sampler.cancel()
+            cpu = cpu_seconds(server.pid, children=False) - cpu0 + sum(seen.values())
             wall = time.monotonic() - t0
     finally:
         try:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(10)
         except (ProcessLookupError, subprocess.TimeoutExpired):
-            os.killpg(server.pid, signal.SIGKILL)
+            try:
+                os.killpg(server.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
     keys = [k for r in results for k in r.get("keys", [])]
     failed = [r["failed"] for r in results if r.get("failed")]
     return {"keys": keys, "start": [r["start"] for r in results if "start" in r], "all_started": all_started,
