@@ -56,10 +56,14 @@ class ChoiceKeys:
 
     def focus_first(self) -> None:
         """The Continue button while a note shows, else the marked (ideal) card, else the first."""
+        target = self.first_focus()
+        if target is not None:
+            target.focus()
+
+    def first_focus(self):
+        """What `focus_first` focuses (None: nothing to press)."""
         buttons = self.query("#continue")
         if buttons:
-            buttons.first().focus()
-            return
+            return buttons.first()
         cards = list(self.query(ChoiceCard))
-        if cards:
-            next((c for c in cards if c.ideal_mark), cards[0]).focus()
+        return next((c for c in cards if c.ideal_mark), cards[0]) if cards else None

@@ -219,13 +219,19 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
         self.query_one("#meter", PerceptionMeter).move_to(move.perception, move.delta)
         if not self.app.exam:
             self.last_choice = choice
-            self._show_side()
             self.verdict = None
             self.naming = self._asks_to_name()
         # Redraw the stage only after the meter has been painted: the meter is the feedback
-        # the player waits for, the coach note can come a frame later.
+        # the player waits for, the coach note can come a frame later. The side panel changes
+        # with the note, in its frame: the meter's own frame is then a repaint, not a layout.
         redraw = self.advance if self.app.exam else self._redraw_stage
-        self.call_after_refresh(lambda: self.run_worker(redraw(), exclusive=True, group="scene"))
+
+        def after_meter() -> None:
+            if not self.app.exam and self.is_attached:
+                self._show_side()
+            self.run_worker(redraw(), exclusive=True, group="scene")
+
+        self.call_after_refresh(after_meter)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "continue":
@@ -318,13 +324,18 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
         # Focus leaves first: a focused card or button that goes would hand focus to the stage,
         # and focusing (then blurring) the stage restyles every widget in it.
         self.set_focus(None)
-        await stage.refill()  # the same widgets, new content: a move costs a repaint
-        stage.scroll_home(animate=False)
-        self.focus_first()
-        # Nothing to press (naming the step): the stage, as before. After focus_first's own
-        # focus, which the app does later, in this order.
+        with self.app.batch_update():  # one frame: the stage, the side panel and the Footer
+            await stage.refill()  # the same widgets, new content: a move costs a repaint
+            stage.scroll_home(animate=False)
+            # Focus now rather than through the app's queue (focus_first): the Footer's keys
+            # follow the focus (their order does), and they change in this frame too.
+            target = self.first_focus()
+            if target is not None:
+                self.set_focus(target)
+            self.refresh_bindings()
+            await self.query_one(MotFooter).sync()
+        # Nothing to press (naming the step): the stage, as before.
         self.app.call_later(lambda: self.focused is None and self.is_attached and stage.focus())
-        self.refresh_bindings()
 
     def action_leave(self) -> None:
         from .confirm import ConfirmScreen

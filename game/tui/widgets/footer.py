@@ -54,8 +54,14 @@ class MotFooter(Footer):
             self._check_pending = True
             self.call_after_refresh(self._rebuild_if_changed)
 
-    async def _rebuild_if_changed(self) -> None:
-        self._check_pending = False
+    async def sync(self) -> None:
+        """Show the screen's keys now (in the caller's frame), rather than after a refresh."""
+        if self._bindings_ready and self.app.app_focus:
+            with self._context():  # the new keys bind to this Footer (data_bind)
+                await self._rebuild_if_changed(pending=self._check_pending)
+
+    async def _rebuild_if_changed(self, pending: bool = False) -> None:
+        self._check_pending = pending
         if self.is_attached and self._signature() != self._shown:
             if not await self._update_in_place():
                 await self.recompose()
