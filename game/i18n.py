@@ -537,9 +537,9 @@ CLASSROOM_TRUST_STRINGS: dict[str, dict[str, str]] = {
     "class.end_now_question": {"en": "End the round right now? The teams still to play keep fewer decisions "
                                      "(the podium says so).",
                                "zh": "现在立即结束本轮吗？还没轮到的队伍会少一些决定（排名上会注明）。"},
-    "class.quit_question": {"en": "Quit now? The round is saved: mot classroom --room {room} --resume goes on "
+    "class.quit_question": {"en": "Quit now? The round is saved: mot classroom --room {room}{db} --resume goes on "
                                   "from here.",
-                            "zh": "现在退出吗？本轮已保存：mot classroom --room {room} --resume 可从这里继续。"},
+                            "zh": "现在退出吗？本轮已保存：mot classroom --room {room}{db} --resume 可从这里继续。"},
     "class.leave_question": {"en": "Leave now? Your team's place is kept: join room {room} again to go on from "
                                    "here.",
                              "zh": "现在离开吗？你们队的进度会保留：再次加入房间 {room} 即可从这里继续。"},
@@ -550,9 +550,9 @@ CLASSROOM_TRUST_STRINGS: dict[str, dict[str, str]] = {
     "podium.round_n": {"en": "R{n}", "zh": "第{n}轮"},
     "podium.finish_question": {"en": "Finish the class? The results are saved in room {room}.",
                                "zh": "结束这堂课吗？结果已保存在房间 {room} 中。"},
-    "podium.pause_question": {"en": "Stop here? The next round waits: mot classroom --room {room} --resume "
+    "podium.pause_question": {"en": "Stop here? The next round waits: mot classroom --room {room}{db} --resume "
                                     "goes on.",
-                              "zh": "在这里停下吗？下一轮会等着：mot classroom --room {room} --resume 可继续。"},
+                              "zh": "在这里停下吗？下一轮会等着：mot classroom --room {room}{db} --resume 可继续。"},
     "board.left": {"en": "left", "zh": "已离开"},
     "setup.no_db": {"en": "no database at {path}: add --create to start a new room there",
                     "zh": "{path} 处没有数据库：加上 --create 可在那里新建房间"},

@@ -94,8 +94,9 @@ async def test_esc_and_ctrl_q_ask_before_ending(tmp_path):
         assert not screen.round.over
         await pilot.press("ctrl+q")  # so does Ctrl+Q
         await wait_for_screen(pilot, ConfirmScreen)
-        await pilot.press("n")  # any key but y: nothing
-        await pilot.press("escape")
+        await pilot.press("x")  # any key but y or n: nothing
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")  # n says no, like Esc
         await wait_for_screen(pilot, ClassroomScreen, round_ready, what="the round, still playing")
         assert app.is_running and app.return_code is None
         await play(pilot, screen, 1)
@@ -116,7 +117,7 @@ async def test_esc_and_ctrl_q_ask_before_ending(tmp_path):
 
 
 async def test_ctrl_q_yes_quits_and_the_round_resumes_from_the_command_line(tmp_path, monkeypatch, capsys):
-    app = hot_seat(tmp_path)
+    app = hot_seat(tmp_path, free=True)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await start_round(pilot)
         await play(pilot, screen, 1)  # A
@@ -126,11 +127,14 @@ async def test_ctrl_q_yes_quits_and_the_round_resumes_from_the_command_line(tmp_
                               what="C's turn")
         await play(pilot, screen, 2)  # C, and its note is up when the trainer quits
         await pilot.press("ctrl+q")
-        await wait_for_screen(pilot, ConfirmScreen)
+        confirm = await wait_for_screen(pilot, ConfirmScreen)
+        # The command to type names the file the round is in (a room lives in one database).
+        assert f"--room r1 --db {tmp_path / 'room.sqlite3'} --resume" in confirm.question
         await pilot.press("y")
         await wait_for(pilot, lambda: app.return_code is not None, what="the app to quit")
     with Store(tmp_path / "room.sqlite3") as store:
         saved = store.round_state("r1")
+    assert saved["free"] is True  # free-answer mode comes back with the round
     assert saved["teams"] == ["A", "B", "C"] and saved["levels"] == ["first-call"]
     assert saved["round"]["choices"] == {"A": ["ask-impact"], "B": [], "C": ["offer-refund"]}
     assert saved["round"]["passes"] == {"A": 0, "B": 1, "C": 0} and saved["pending"]
@@ -142,7 +146,7 @@ async def test_ctrl_q_yes_quits_and_the_round_resumes_from_the_command_line(tmp_
                 "--lang", "en"]) == 0
     assert "--resume" in capsys.readouterr().out  # how to go on, said when it stops mid-round
     (again,) = made
-    assert again.teams == ["A", "B", "C"] and [lv.id for lv in again.levels] == ["first-call"]
+    assert again.teams == ["A", "B", "C"] and [lv.id for lv in again.levels] == ["first-call"] and again.free
     async with again.run_test(size=(100, 30)) as pilot:
         screen = await wait_for_screen(pilot, ClassroomScreen, round_ready, what="the round, resumed")
         rnd = screen.round

@@ -380,3 +380,38 @@ async def test_in_exam_mode_the_match_is_said_without_a_coach_note(tmp_path):
         choice = SCENE.choice("ask-what-happened").text.get("en")
         await wait_for(pilot, lambda: any(n.message == f"You said “{REPLY_ZH}” — closest to: «{choice}»"
                                           for n in app._notifications), what="the match told in a notification")
+
+
+async def test_typing_does_not_stop_the_classroom_clock(tmp_path, monkeypatch):
+    """A team that opens the box and types still loses its turn when the time is up: the box
+    is no shelter from the countdown, and nothing it held is played afterwards."""
+    from game.tui.classroom_app import ClassroomApp
+    from game.tui.screens.classroom import ClassroomScreen
+    from game.tui.screens.round_briefing import RoundBriefingScreen
+    from game.tui.widgets.countdown import Countdown
+    from tests.tui_helpers import FakeClock
+
+    clock = FakeClock()
+    monkeypatch.setattr(Countdown, "default_clock", clock)
+    library = Library(ROOT / "levels", campaigns=[ENTRY])
+    app = ClassroomApp(shuffle=False, levels=[LEVEL], teams=["红队", "蓝队"], timer=30, library=library,
+                       store=Store(tmp_path / "room.sqlite3"), lang="en", room="r1", free=True)
+    app.free_model = FreeModel(encoder=StubEncoder())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, RoundBriefingScreen, what="the round's briefing")
+        await pilot.press("enter")
+        screen = await wait_for_screen(pilot, ClassroomScreen, lambda s: s.last is None and s.query("ChoiceCard"),
+                                       what="the first team's cards")
+        await pilot.press("t")
+        field = screen.query_one("#say-input")
+        await wait_for(pilot, lambda: field.has_focus, what="the input focused")
+        await pilot.press(*"what happened")
+        countdown = screen.query_one(Countdown)
+        assert not countdown.held and not countdown.paused
+        clock.advance(31)
+        countdown.tick()
+        await wait_for(pilot, lambda: screen.round.current.name == "蓝队", what="the red team's turn lost")
+        assert screen.round.teams[0].state.moves == () and screen.say_state.text == ""
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: idle(app), what="the app at rest")
+        assert screen.round.teams[0].state.moves == ()

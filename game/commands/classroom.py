@@ -176,7 +176,7 @@ def run(args) -> int:
     app = ClassroomApp(levels=levels, teams=teams, timer=timer, ask_team=args.ask_team,
                        library=Library(library.root, campaigns=[entry]), store=store, lang=args.lang,
                        exam=args.exam or bool((saved or {}).get("exam")), room=room, team=args.team,
-                       seed=seed, resume=saved, free=args.free)
+                       seed=seed, resume=saved, free=args.free or bool((saved or {}).get("free")))
     try:
         if args.team and not app.claim(args.team, resume=args.resume):
             print(StoreError(TEAM_TAKEN, store.path, team=args.team, room=room).line("classroom", lang),

@@ -228,7 +228,8 @@ class ClassroomApp(MotApp):
         """The hot-seat session as plain data: what `--resume` needs to go on."""
         return {"version": SAVE_VERSION, "mode": "hotseat",
                 "levels": [lv.id for lv in self.levels], "teams": list(self.teams),
-                "timer": self.timer, "exam": self.exam, "round_index": self.round_index,
+                "timer": self.timer, "exam": self.exam, "free": bool(self.free),
+                "round_index": self.round_index,
                 "history": self.history, "team_scores": self.team_scores, "phase": self.phase,
                 "pending": self.pending, "recorded": self.recorded,
                 "started_at": self.round_started.isoformat(),
@@ -370,4 +371,10 @@ class ClassroomApp(MotApp):
                 self.exit()
 
         key = "class.quit_question" if self.teams else "class.leave_question"
-        self.push_screen(ConfirmScreen(self.tr(key, room=self.room or "")), answer)
+        self.push_screen(ConfirmScreen(self.tr(key, room=self.room or "", db=self.db_arg())), answer)
+
+    def db_arg(self) -> str:
+        """` --db PATH` for a command the trainer is told to type: the round is in this file."""
+        import shlex
+
+        return f" --db {shlex.quote(str(self.store.path))}" if self.store is not None else ""

@@ -19,7 +19,8 @@ class ConfirmScreen(GameModal):
     ConfirmScreen Button { margin-right: 2; }
     """
     BINDINGS = [Binding("escape", "answer(False)", "No", id="confirm.no"),
-                Binding("y", "answer(True)", "Yes", id="confirm.yes")]
+                Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+                Binding("n", "answer(False)", "No", id="confirm.n", show=False)]
 
     def __init__(self, question: str) -> None:
         super().__init__()

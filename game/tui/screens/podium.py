@@ -119,4 +119,5 @@ class PodiumScreen(GameScreen):
                 self.app.exit()
 
         key = "podium.pause_question" if getattr(self.app, "has_next_round", lambda: False)() else "podium.finish_question"
-        self.app.push_screen(ConfirmScreen(self.tr(key, room=getattr(self.app, "room", None) or "")), answer)
+        self.app.push_screen(ConfirmScreen(self.tr(key, room=getattr(self.app, "room", None) or "",
+                                                  db=getattr(self.app, "db_arg", lambda: "")())), answer)
