@@ -123,6 +123,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "match.scene": {"en": "scene {scene!r}, choices: {choices}", "zh": "场景 {scene!r}，可选：{choices}"},
     "match.ended": {"en": "the level has ended after those choices: no scene is left to match in",
                     "zh": "按这些选择关卡已经结束：没有可以匹配的场景了"},
+    "run.say_empty": {"en": "--say needs words: an empty answer matches no move",
+                      "zh": "--say 需要写出要说的话：空的回答匹配不到任何一步"},
     "match.no_text": {"en": "give at least one TEXT, or - to read one per line from standard input",
                       "zh": "请至少给出一段文字（TEXT），或用 - 从标准输入逐行读取"},
     "run.said": {"en": "   You said: “{said}”", "zh": "   你说：“{said}”"},

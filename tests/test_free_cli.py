@@ -337,3 +337,10 @@ def test_typed_words_reach_the_csv_and_the_workbook(stub, level, tmp_path, capsy
     moves = load_workbook(book)["Moves"]
     column = [c.value for c in moves[1]].index("Said (typed)")
     assert [row[column].value or "" for row in list(moves.rows)[1:]] == ["", *typed]
+
+
+def test_run_refuses_an_empty_say_before_loading_the_model(stub, capsys):
+    assert mot(["run", "first-call", "--lang", "en", "--say", "  "]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err == "mot run: --say needs words: an empty answer matches no move\n"
+    assert stub.calls == 0

@@ -202,6 +202,14 @@ async def test_nothing_fits_leaves_the_cards_to_pick_from(tmp_path):
         assert scene.query_one("#say-none").text == "这里没有相符的一步——请选一张卡片。"
         assert scene.state.moves == () and choosing(scene)
         assert scene.focused is not None and scene.focused.id != "say-input"  # the cards have the keys
+        await pilot.press("t")  # typing again: the old words are kept but selected, so new ones replace them
+        field = scene.query_one("#say-input")
+        await wait_for(pilot, lambda: field.has_focus, what="the input again")
+        assert field.value == NONE_TEXT and field.selected_text == NONE_TEXT
+        await pilot.press(*"abc")
+        assert field.value == "abc"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: phase(app) == "closed" and choosing(scene), what="the cards again")
         await pilot.press("2")  # a card, by its number: no words go with it
         await wait_for(pilot, lambda: len(scene.state.moves) == 1, what="the card played")
         assert (scene.state.moves[0].choice, scene.state.moves[0].said) == ("ask-what-happened", "")

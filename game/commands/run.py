@@ -106,6 +106,9 @@ def run(args) -> int:
         print("mot run: " + t("cli.no_choice", lang, choice=exc.choice, scene=exc.scene,
                               available=", ".join(exc.available) or "—"), file=sys.stderr)
         return 1
+    if any(not said.strip() for said in args.say):  # nothing to match: say so, before loading the model
+        print("mot run: " + t("run.say_empty", lang), file=sys.stderr)
+        return 1
     if args.say and not args.ideal:
         state = _say(game, state, args.say, lang)
         if not isinstance(state, State):

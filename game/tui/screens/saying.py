@@ -103,6 +103,9 @@ class Says:
         elif state.phase not in ("loading", "matching"):
             state.phase = "typing"
         await self._show_box()
+        inputs = self.query("#say-input")
+        if inputs and state.text:  # typing again: the words are kept, selected, so new ones replace them
+            inputs.first().select_all()
 
     async def on_say_box_closed(self, event: SayBox.Closed) -> None:
         event.stop()

@@ -21,7 +21,7 @@ from ...model import Choice
 from ..localize import localize_bindings
 from .prose import Prose
 
-MAX_CHARS = 500  # a reply, not an essay: the input stops there
+MAX_CHARS = 240  # a reply, not an essay: the input stops there (and its echo fits at 80×24)
 
 # What the box shows: typing (the input), loading (the input, and the model is still loading),
 # matching (the input, and a match is running), ask (one or two moves to confirm), none (nothing
