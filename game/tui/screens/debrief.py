@@ -27,9 +27,10 @@ ADHERENCE_KEYS = {"explore": "debrief.adh_e", "offer": "debrief.adh_o", "act": "
                   "confirm": "debrief.adh_c"}
 
 
-def _move_head(n: int, move, lang: str) -> Content:
-    """`n. [E Explore] -1 → +0 neutral`: a move's number, step and what it did to the meter."""
-    return Content.assemble((f"{n}. ", "bold"), badge(move.step, lang), " ",
+def _move_head(n: int, move, lang: str, steps_names=None) -> Content:
+    """`n. [E Explore] -1 → +0 neutral`: a move's number, step (in the campaign's own words)
+    and what it did to the meter."""
+    return Content.assemble((f"{n}. ", "bold"), badge(move.step, lang, steps_names=steps_names), " ",
                             (meter_text(move.before, move.perception, move.delta, lang),
                              f"bold {tone(move.perception - move.before)}"))
 
@@ -72,6 +73,10 @@ class DebriefScreen(GameScreen):
         self.practice_from = practice_from  # a rewound attempt: replayed from this move (1-based)
         self.seed = seed  # the card order of the play, kept when rewinding
         self.named = named or []  # the name-the-step practice: right or wrong, per move
+
+    def _steps(self):
+        """The campaign's own step names (`[campaign.steps]`), as the scene showed them."""
+        return self.app.campaign_steps(self.level) if hasattr(self.app, "campaign_steps") else None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -134,7 +139,7 @@ class DebriefScreen(GameScreen):
         yield Static(self.text("debrief.adherence", total=r.adherence.total), classes="h")
         for step in STEPS:
             ok = r.adherence.badges[step]
-            yield Static(Content.assemble(badge(step, lang, ok), " ", ("✓ " if ok else "✗ ", "bold"),
+            yield Static(Content.assemble(badge(step, lang, ok, self._steps()), " ", ("✓ " if ok else "✗ ", "bold"),
                                           self.tr(ADHERENCE_KEYS[step])))
         if self.named:
             yield Static(self.text("debrief.knowledge", right=sum(self.named), total=len(self.named)),
@@ -181,7 +186,7 @@ class DebriefScreen(GameScreen):
             said = replay.scene_text(seen, scene).get(lang)
             speaker = level.character(scene.speaker)
             seen = replay.take(seen, choice)
-            head = _move_head(n, move, lang)
+            head = _move_head(n, move, lang, self._steps())
             with Horizontal(classes="sheet-head"):
                 yield Static(head, classes="sheet-title")
                 yield Button(self.tr("debrief.rewind", n=n), id=f"rewind-{n}", compact=True,
@@ -201,7 +206,7 @@ class DebriefScreen(GameScreen):
             elif tip is not None and tip.best_best is not None:
                 key = "debrief.best_now" if tip.taken_best == tip.best_best else "debrief.best_was"
                 yield Static(Content.assemble(("  ★ ", "$success"), self.tr(key, score=f"{tip.best_best:+d}"),
-                                              " ", badge(tip.best.step, lang)))
+                                              " ", badge(tip.best.step, lang, steps_names=self._steps())))
                 yield Prose(tip.best.text.get(lang), classes="move-best muted")
                 if tip.best.feedback:
                     yield Prose(self.tr("debrief.coach", note=tip.best.feedback.get(lang)), classes="move-best muted")
@@ -219,7 +224,7 @@ class DebriefScreen(GameScreen):
         if steps:
             yield Static(self.text("debrief.ideal_path"), classes="h")
             for n, (choice, move) in enumerate(steps, 1):
-                yield Static(_move_head(n, move, lang))
+                yield Static(_move_head(n, move, lang, self._steps()))
                 yield Prose(choice.text.get(lang), classes="move")
 
     def _discuss_tab(self) -> ComposeResult:
