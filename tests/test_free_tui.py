@@ -165,9 +165,12 @@ async def test_a_reply_between_two_moves_asks_which_and_a_number_plays_it(tmp_pa
         await type_reply(pilot, ASK_TEXT)
         await wait_for(pilot, lambda: phase(app) == "ask" and scene.query(SayOption), what="the question")
         options = list(scene.query(SayOption))
+        # Each move asked about carries its card's number: the cards stay on screen.
+        cards = [c.id for c in scene.say_choices()]
+        a, b = cards.index("ask-price") + 1, cards.index("match-price") + 1
         assert [o.text for o in options] == [
-            f"1  «{SCENE.choice('ask-price').text.get('en')}»", f"2  «{SCENE.choice('match-price').text.get('en')}»"]
-        assert scene.query_one("#say-ask").text == "Did you mean 1 or 2?"
+            f"{a}  «{SCENE.choice('ask-price').text.get('en')}»", f"{b}  «{SCENE.choice('match-price').text.get('en')}»"]
+        assert scene.query_one("#say-ask").text == f"Did you mean {a} or {b}?"
         assert scene.query_one("#say-said").text == f"You said: “{ASK_TEXT}”"
         assert options[0].has_focus and scene.state.moves == ()
         # t goes back to typing with the words kept; Enter asks again; 2 plays the second.
@@ -175,11 +178,24 @@ async def test_a_reply_between_two_moves_asks_which_and_a_number_plays_it(tmp_pa
         await wait_for(pilot, lambda: scene.query_one("#say-input").value == ASK_TEXT, what="the words kept")
         await pilot.press("enter")
         await wait_for(pilot, lambda: phase(app) == "ask" and scene.query(SayOption), what="the question again")
-        await pilot.press("2")
+        await pilot.press(str(b))
         await wait_for(pilot, lambda: len(scene.state.moves) == 1, what="the second move played")
         move = scene.state.moves[0]
         assert (move.choice, move.delta, move.said) == ("match-price", 0, ASK_TEXT)
         assert phase(app) == "closed"
+
+
+async def test_another_cards_number_during_the_question_plays_that_card(tmp_path):
+    app = make_app(tmp_path, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        scene = await start_level(pilot, app)
+        await type_reply(pilot, ASK_TEXT)
+        await wait_for(pilot, lambda: phase(app) == "ask" and scene.query(SayOption), what="the question")
+        cards = [c.id for c in scene.say_choices()]
+        other = next(i for i, c in enumerate(cards, 1) if c not in ("ask-price", "match-price"))
+        await pilot.press(str(other))  # a card not asked about: that card, without the words
+        await wait_for(pilot, lambda: len(scene.state.moves) == 1, what="the card played")
+        assert (scene.state.moves[0].choice, scene.state.moves[0].said) == (cards[other - 1], "")
 
 
 async def test_a_click_on_a_move_asked_about_plays_it(tmp_path):

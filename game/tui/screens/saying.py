@@ -81,6 +81,7 @@ class Says:
         state.epoch += 1
         if state.open or state.text:
             state.open, state.phase, state.text, state.said, state.candidates = False, "typing", "", "", []
+            state.numbers = []
             box = self._box()
             if box is not None:
                 self.call_later(box.show, state, self.lang)
@@ -187,6 +188,9 @@ class Says:
         if band == "ask" and any(c in by_id for c in found.candidates):
             state.phase = "ask"
             state.candidates = [by_id[c] for c in found.candidates if c in by_id][:2]
+            shown = list(self.say_choices())
+            state.numbers = [shown.index(c) + 1 if c in shown else i
+                             for i, c in enumerate(state.candidates, 1)]
         else:
             state.phase = "none"
         self.call_later(self._show_box)

@@ -37,6 +37,7 @@ class SayState:
     text: str = ""  # what is in the input
     said: str = ""  # the words being matched (or asked about)
     candidates: list[Choice] = field(default_factory=list)  # ask: the moves offered
+    numbers: list[int] = field(default_factory=list)  # ask: each one's number on its card
     message: str = ""  # absent / failed: the explanation, in the language of the moment
     epoch: int = 0  # bumped whenever the scene moves on: a late match result is dropped
 
@@ -51,8 +52,9 @@ class SayOption(Prose, can_focus=True):
     """
     BINDINGS = [Binding("enter", "pick", show=False)]
 
-    def __init__(self, index: int, choice: Choice, lang: str) -> None:
-        super().__init__(f"{index}  «{choice.text.get(lang)}»", classes="say-option")
+    def __init__(self, index: int, choice: Choice, lang: str, number: int | None = None) -> None:
+        # Shown with its card's number (the cards stay on screen: one number, one move).
+        super().__init__(f"{number or index}  «{choice.text.get(lang)}»", classes="say-option")
         self.index = index
 
     def on_click(self) -> None:
@@ -78,8 +80,9 @@ class SayBox(Vertical):
     """
     BINDINGS = [
         Binding("escape", "back_to_cards", "Back to cards", id="say.back"),
-        Binding("1", "pick(1)", show=False),
-        Binding("2", "pick(2)", show=False),
+        # A move asked about is played by its card's number; any other card's number falls
+        # through to the screen, which plays that card (without the typed words).
+        *(Binding(str(n), f"card({n})", show=False) for n in range(1, 10)),
     ]
 
     class Picked(Message):
@@ -114,12 +117,13 @@ class SayBox(Vertical):
                 yield Prose(t("say.none", lang), id="say-none")
                 yield Prose(t("say.hint_none", lang), classes="say-hint")
                 return
+            numbers = self._numbers()
             key = "say.ask_two" if len(state.candidates) > 1 else "say.ask_one"
-            yield Prose(t(key, lang), id="say-ask")
-            for i, choice in enumerate(state.candidates, 1):
-                yield SayOption(i, choice, lang)
-            yield Prose(t("say.hint_ask" if len(state.candidates) > 1 else "say.hint_ask_one", lang),
-                        classes="say-hint")
+            yield Prose(t(key, lang, a=numbers[0], b=numbers[-1]), id="say-ask")
+            for i, (choice, number) in enumerate(zip(state.candidates, numbers), 1):
+                yield SayOption(i, choice, lang, number)
+            yield Prose(t("say.hint_ask" if len(state.candidates) > 1 else "say.hint_ask_one", lang,
+                          a=numbers[0], b=numbers[-1]), classes="say-hint")
             return
         yield Prose(t("say.title", lang), id="say-title")
         yield Input(state.text, placeholder=t("say.placeholder", lang), id="say-input", max_length=MAX_CHARS,
@@ -163,6 +167,19 @@ class SayBox(Vertical):
 
     def action_back_to_cards(self) -> None:
         self.post_message(self.Closed())
+
+    def _numbers(self) -> list[int]:
+        numbers = self.state.numbers
+        return numbers if len(numbers) == len(self.state.candidates) else list(range(1, len(self.state.candidates) + 1))
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "card":
+            return self.state.phase == "ask" and parameters[0] in self._numbers()
+        return True
+
+    def action_card(self, number: int) -> None:
+        if self.state.phase == "ask" and number in self._numbers():
+            self.post_message(self.Picked(self._numbers().index(number) + 1))
 
     def action_pick(self, index: int) -> None:
         if self.state.phase == "ask" and 1 <= index <= len(self.state.candidates):
