@@ -252,14 +252,14 @@ UI_STRINGS: dict[str, dict[str, str]] = {
     "help.scale": {"en": "The customer-perception scale", "zh": "客户认知量表"},
     "help.scoring": {"en": "Scoring", "zh": "计分"},
     "help.scoring_text": {"en": "Peak-end rule: customers remember the most intense moment and the end. "
-                                "A moment is a move that changed the meter: the customer's starting mood and moves "
+                                "A moment is a move or a scene event that changed the meter: the customer's starting mood and moves "
                                 "that leave the meter where it was are not moments. Peak = the moment with the "
                                 "largest |value|; a tie goes to the later moment; with no moment, peak = end. "
                                 "MOT score = (peak + end) / 2, rounded half away from zero. Model adherence: "
                                 "E — explored before offering; O — offered before acting; A — acted; "
                                 "C — the last move was a confirm. A customer at −1 or below tells 12 people; "
                                 "one at +2 or above tells 2–3.",
-                          "zh": "峰终定律：客户记住的是最强烈的时刻和结束的时刻。“时刻”是让仪表发生变化的一步："
+                          "zh": "峰终定律：客户记住的是最强烈的时刻和结束的时刻。“时刻”是让仪表发生变化的一步或场景事件："
                                 "客户一开始的情绪、以及没有改变仪表的一步都不算。峰值 = 绝对值最大的时刻，相同时取较晚的一个；"
                                 "没有任何时刻时，峰值 = 终值。关键时刻分数 =（峰值 + 终值）÷ 2，"
                                 "四舍五入（远离零）。模型遵循度：E——先探索再提议；O——先提议再行动；A——有行动；"
@@ -306,9 +306,9 @@ UI_STRINGS: dict[str, dict[str, str]] = {
     "debrief.peak_end_none": {"en": "No move changed the meter, so the peak is the end {end}: "
                                      "({end} + {end}) / 2 → {score}.",
                               "zh": "没有一步改变过仪表，所以峰值就是终值 {end}：（{end} + {end}）÷ 2 → {score}。"},
-    "debrief.rules": {"en": "A moment is a move that changed the meter (the starting mood is not one); a tie for "
+    "debrief.rules": {"en": "A moment is a move or scene event that changed the meter (the starting mood is not one); a tie for "
                             "the strongest goes to the later moment; .5 rounds away from zero.",
-                      "zh": "“时刻”是让仪表变化的一步（开始时的情绪不算）；最强烈的时刻相同时取较晚的一个；.5 远离零取整。"},
+                      "zh": "“时刻”是让仪表变化的一步或场景事件（开始时的情绪不算）；最强烈的时刻相同时取较晚的一个；.5 远离零取整。"},
     "debrief.adherence": {"en": "Model adherence {total}/4", "zh": "模型遵循度 {total}/4"},
     "debrief.adh_e": {"en": "explored, and before any offer", "zh": "做了探索，且在任何提议之前"},
     "debrief.adh_o": {"en": "offered, and before any action", "zh": "做了提议，且在任何行动之前"},
@@ -498,6 +498,7 @@ CLASSROOM_STRINGS: dict[str, dict[str, str]] = {
     "class.board": {"en": "Teams", "zh": "各队"},
     "class.done": {"en": "finished", "zh": "已完成"},
     "class.moves": {"en": "{n} moves", "zh": "{n} 步"},
+    "class.one_move": {"en": "1 move", "zh": "1 步"},
     "class.turn": {"en": "▶ {team}'s turn · decision {n}", "zh": "▶ 轮到 {team} · 第 {n} 个决定"},
     "class.just_played": {"en": "{team} chose", "zh": "{team} 的选择"},
     "class.round_over": {"en": "Round over", "zh": "本轮结束"},

@@ -29,7 +29,9 @@ def team_lines(teams, current: int | None, lang: str, hidden: bool, short: bool 
         used = set(state.steps)
         badges = [Content.styled(f" {STEP_LETTERS[s]} ", f"reverse {STEP_COLOURS[s]}" if s in used and not hidden else "dim")
                   for s in STEPS]
-        status = t("class.done", lang) if team.finished else t("class.moves", lang, n=len(state.moves))
+        moves = len(state.moves)
+        status = (t("class.done", lang) if team.finished
+                  else t("class.one_move", lang) if moves == 1 else t("class.moves", lang, n=moves))
         lines.append(Content("    ") + Content("").join(badges) + Content.styled(f"  {status}", "$foreground-muted"))
     return Content("\n").join(lines)
 
