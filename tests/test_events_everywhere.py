@@ -192,7 +192,7 @@ async def test_the_classroom_shows_each_teams_events_and_scores_them(tmp_path, m
                        what="Red's note with the silence that follows")
         assert str(screen.query_one("#coach-meter", Static).render()) == "-1 → +0 neutral (no expectation)"
         assert event_shown(screen) == SILENCE  # below the note: the board's −1 has its reason
-        assert "Red   -1 partly unmet" in board_text(screen) and "1 moves" in board_text(screen)
+        assert "Red   -1 partly unmet" in board_text(screen) and "  1 move\n" in board_text(screen)
         await pilot.press("enter")
         await wait_for(pilot, lambda: turn("Blue", BOX)(app.screen), what="Blue's opening event")
         await pilot.press("1")  # promise
