@@ -264,9 +264,10 @@ async def test_a_level_to_its_ending_and_the_run_in_the_room(tmp_path):
         phones = [Phone(base) for _ in range(3)]
         for i, phone in enumerate(phones):
             assert (await phone.join(["[b]老板[/b] $accent", "Ann", "Bob"][i], lang="en"))[0] == 200
-        await wait_for(pilot, lambda: "[b]老板[/b] $accent" in static_text(screen, "#names"),
-                       what="the nickname shown literally, not as markup")
-        assert "已加入 3 人 · 已投票 0 人" in static_text(screen, "#counts")
+        # The projector refreshes as each join arrives: wait for all three, not the first one.
+        await wait_for(pilot, lambda: "已加入 3 人 · 已投票 0 人" in static_text(screen, "#counts"),
+                       what="the three phones counted")
+        assert "[b]老板[/b] $accent" in static_text(screen, "#names")  # literally, not as markup
         await pilot.press("f2")  # the projector switches language; the open decision stays open
         await wait_for(pilot, lambda: bool(screen.query("#counts"))
                        and "3 joined · 0 voted" in static_text(screen, "#counts"), what="English")
