@@ -718,37 +718,54 @@ class _LevelBuilder:
     def _deltas(self, items: list, kp: tuple, flags: set, level_id):
         """`perception = [{ when = "…", delta = N }, …, { delta = N }]`: returns (default,
         cases, ok). The cases read the state before the move, like the choice's `when`."""
+
+        def in_range(delta: int, at: tuple) -> bool:
+            if -3 <= delta <= 3:
+                return True
+            self.r.report("E016", f"perception change {delta:+d} is outside −3..3", at, "value",
+                          zh=f"认知变化 {delta:+d} 超出了 −3..3 的范围")
+            return False
+
+        default, cases, ok = self._cases(
+            items, kp, DELTA_KEYS, "delta", "a `perception` case", in_range, flags, level_id,
+            not_last=("only the last `perception` case may have no `when` (the ones after it could "
+                      "never apply)", "只有最后一个 `perception` 情形可以不写 `when`（它后面的情形永远用不上）"),
+            no_default=("the last `perception` case must be { delta = N } with no `when`: it is the "
+                        "change when no condition holds",
+                        "最后一个 `perception` 情形必须是不带 `when` 的 { delta = N }：所有条件都不成立时，"
+                        "就用它的变化"),
+            # A broken last case has its own diagnostic: no second one about the default.
+            default_required=not items or isinstance(items[-1], dict) and "when" in items[-1])
+        return (default if default is not None else 0), cases, ok
+
+    def _cases(self, items: list, kp: tuple, keys, value_key: str, what: str, check, flags: set,
+               level_id, not_last: tuple[str, str], no_default: tuple[str, str],
+               default_required: bool = True):
+        """The shape conditional `next` and `perception` share: `[{ when = "…", <value_key> = …
+        }, …, { <value_key> = … }]`, the last without `when`. `check(value, key_path)` reports a
+        bad value and says whether it is usable. Returns (default, ((condition, value), …), ok)."""
         r, ok, cases, default = self.r, True, [], None
         for i, item in enumerate(items):
-            t = r.table(item, DELTA_KEYS, kp + (i,), "a `perception` case")
-            if "delta" not in t:
+            t = r.table(item, keys, kp + (i,), what)
+            if value_key not in t:
                 ok = False
                 continue
-            if not -3 <= t["delta"] <= 3:
-                r.report("E016", f"perception change {t['delta']:+d} is outside −3..3",
-                         kp + (i, "delta"), "value",
-                         zh=f"认知变化 {t['delta']:+d} 超出了 −3..3 的范围")
-                ok = False
+            ok = check(t[value_key], kp + (i, value_key)) and ok
             if "when" not in t:
                 if i != len(items) - 1:
-                    r.report("E009", "only the last `perception` case may have no `when` "
-                                     "(the ones after it could never apply)", kp + (i,), "value",
-                             zh="只有最后一个 `perception` 情形可以不写 `when`（它后面的情形永远用不上）")
+                    r.report("E009", not_last[0], kp + (i,), "value", zh=not_last[1])
                     ok = False
-                default = t["delta"]
+                default = t[value_key]
                 continue
             condition = self._when(t["when"], kp + (i, "when"), flags, level_id)
             if condition is None:
                 ok = False
             else:
-                cases.append((condition, t["delta"]))
-        if default is None and (not items or isinstance(items[-1], dict) and "when" in items[-1]):
-            r.report("E009", "the last `perception` case must be { delta = N } with no `when`: it is "
-                             "the change when no condition holds", kp, "value",
-                     zh="最后一个 `perception` 情形必须是不带 `when` 的 { delta = N }："
-                        "所有条件都不成立时，就用它的变化")
+                cases.append((condition, t[value_key]))
+        if default is None and default_required:
+            r.report("E009", no_default[0], kp, "value", zh=no_default[1])
             ok = False
-        return (default if default is not None else 0), tuple(cases), ok
+        return default, tuple(cases), ok
 
     def _event(self, data: dict, kp: tuple):
         """`event = { perception = N, text = … }`: the scene's event, or None (with a diagnostic
@@ -784,33 +801,15 @@ class _LevelBuilder:
 
     def _branches(self, items: list, kp: tuple, scene_ids, endings, flags, level_id):
         """`next = [{ when = "…", to = "…" }, …, { to = "…" }]`: returns (default, branches, ok)."""
-        r, ok, branches, default = self.r, True, [], None
-        for i, item in enumerate(items):
-            t = r.table(item, BRANCH_KEYS, kp + (i,), "a `next` branch")
-            if "to" not in t:
-                ok = False
-                continue
-            ok = self._target(t["to"], kp + (i, "to"), scene_ids, endings) and ok
-            if "when" not in t:
-                if i != len(items) - 1:
-                    r.report("E009", "only the last `next` branch may have no `when` "
-                                     "(the ones after it could never be taken)", kp + (i,), "value",
-                             zh="只有最后一个 `next` 分支可以不写 `when`（它后面的分支永远不会被走到）")
-                    ok = False
-                default = t["to"]
-                continue
-            condition = self._when(t["when"], kp + (i, "when"), flags, level_id)
-            if condition is None:
-                ok = False
-            else:
-                branches.append((condition, t["to"]))
-        if default is None:
-            r.report("E009", "the last `next` branch must be { to = \"…\" } with no `when`: it is "
-                             "where the choice goes when no condition holds", kp, "value",
-                     zh="最后一个 `next` 分支必须是不带 `when` 的 { to = \"…\" }：所有条件都不成立时，"
-                        "选项就去那里")
-            ok = False
-        return default, tuple(branches), ok
+        return self._cases(
+            items, kp, BRANCH_KEYS, "to", "a `next` branch",
+            lambda to, at: self._target(to, at, scene_ids, endings), flags, level_id,
+            not_last=("only the last `next` branch may have no `when` (the ones after it could never "
+                      "be taken)", "只有最后一个 `next` 分支可以不写 `when`（它后面的分支永远不会被走到）"),
+            no_default=("the last `next` branch must be { to = \"…\" } with no `when`: it is where the "
+                        "choice goes when no condition holds",
+                        "最后一个 `next` 分支必须是不带 `when` 的 { to = \"…\" }：所有条件都不成立时，"
+                        "选项就去那里"))
 
     def _when(self, source: str, kp: tuple, flags: set, level_id):
         try:
