@@ -308,20 +308,32 @@ async def test_a_key_pressed_while_the_model_loads_answers_at_once(tmp_path):
         assert (scene.state.moves[0].choice, scene.state.moves[0].said) == ("ask-what-happened", REPLY_ZH)
 
 
-async def test_in_the_classroom_the_team_whose_turn_it_is_types_its_reply(tmp_path):
+def free_classroom(tmp_path, lang: str, timer: int = 0):
+    """A hot-seat round of the-decision for two teams, free-answer mode on, a stub encoder."""
     from game.tui.classroom_app import ClassroomApp
+
+    library = Library(ROOT / "levels", campaigns=[ENTRY])
+    app = ClassroomApp(shuffle=False, levels=[LEVEL], teams=["红队", "蓝队"], timer=timer, library=library,
+                       store=Store(tmp_path / "room.sqlite3"), lang=lang, room="r1", free=True)
+    app.free_model = FreeModel(encoder=StubEncoder())
+    return app
+
+
+async def first_turn(pilot):
+    """Past the round's briefing, to the first team's cards: the classroom screen."""
     from game.tui.screens.classroom import ClassroomScreen
     from game.tui.screens.round_briefing import RoundBriefingScreen
 
-    library = Library(ROOT / "levels", campaigns=[ENTRY])
-    app = ClassroomApp(shuffle=False, levels=[LEVEL], teams=["红队", "蓝队"], timer=0, library=library,
-                       store=Store(tmp_path / "room.sqlite3"), lang="zh", room="r1", free=True)
-    app.free_model = FreeModel(encoder=StubEncoder())
+    await wait_for_screen(pilot, RoundBriefingScreen, what="the round's briefing")
+    await pilot.press("enter")
+    return await wait_for_screen(pilot, ClassroomScreen, lambda s: s.last is None and s.query("ChoiceCard"),
+                                 what="the first team's cards")
+
+
+async def test_in_the_classroom_the_team_whose_turn_it_is_types_its_reply(tmp_path):
+    app = free_classroom(tmp_path, "zh")
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for_screen(pilot, RoundBriefingScreen, what="the round's briefing")
-        await pilot.press("enter")
-        screen = await wait_for_screen(pilot, ClassroomScreen, lambda s: s.last is None and s.query("ChoiceCard"),
-                                       what="the first team's cards")
+        screen = await first_turn(pilot)
         assert screen.round.current.name == "红队"
         await type_reply(pilot, REPLY_ZH)
         await wait_for(pilot, lambda: screen.last is not None and screen.query("#coach-said"),
@@ -409,23 +421,14 @@ async def test_in_exam_mode_the_match_is_said_without_a_coach_note(tmp_path):
 async def test_typing_does_not_stop_the_classroom_clock(tmp_path, monkeypatch):
     """A team that opens the box and types still loses its turn when the time is up: the box
     is no shelter from the countdown, and nothing it held is played afterwards."""
-    from game.tui.classroom_app import ClassroomApp
-    from game.tui.screens.classroom import ClassroomScreen
-    from game.tui.screens.round_briefing import RoundBriefingScreen
     from game.tui.widgets.countdown import Countdown
     from tests.tui_helpers import FakeClock
 
     clock = FakeClock()
     monkeypatch.setattr(Countdown, "default_clock", clock)
-    library = Library(ROOT / "levels", campaigns=[ENTRY])
-    app = ClassroomApp(shuffle=False, levels=[LEVEL], teams=["红队", "蓝队"], timer=30, library=library,
-                       store=Store(tmp_path / "room.sqlite3"), lang="en", room="r1", free=True)
-    app.free_model = FreeModel(encoder=StubEncoder())
+    app = free_classroom(tmp_path, "en", timer=30)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for_screen(pilot, RoundBriefingScreen, what="the round's briefing")
-        await pilot.press("enter")
-        screen = await wait_for_screen(pilot, ClassroomScreen, lambda s: s.last is None and s.query("ChoiceCard"),
-                                       what="the first team's cards")
+        screen = await first_turn(pilot)
         await pilot.press("t")
         field = screen.query_one("#say-input")
         await wait_for(pilot, lambda: field.has_focus, what="the input focused")
