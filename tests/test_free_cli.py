@@ -221,13 +221,18 @@ def test_the_loader_reads_examples_cleaned():
     assert result.level.scenes["plan"].choice("loaners").examples == {}
 
 
-def test_bad_examples_are_e004_and_e005_at_their_place(tmp_path):
+def with_examples(tmp_path, examples: str):
+    """The fixture level with the refund choice's `examples` line written as `examples`."""
     source = FIXTURE.read_text("utf-8").replace(
         'examples = { en = ["Let me give you your money back.", "What does the delay mean for your team?"] }',
-        'examples = { en = "Money back", fr = ["Rembourser"], zh = ["退\u200b款", 3, "  "] }')
-    path = tmp_path / "bad.toml"
+        f"examples = {examples}")
+    path = tmp_path / "examples.toml"
     path.write_text(source, "utf-8")
-    result = load_level(path)
+    return load_level(path)
+
+
+def test_bad_examples_are_e004_and_e005_at_their_place(tmp_path):
+    result = with_examples(tmp_path, '{ en = "Money back", fr = ["Rembourser"], zh = ["退\u200b款", 3, "  "] }')
     got = [(d.code, d.line, d.col, d.message) for d in result.diagnostics]
     assert got == [
         ("E005", 35, 19, "`examples.en` must be a list of strings, not string"),
@@ -238,12 +243,7 @@ def test_bad_examples_are_e004_and_e005_at_their_place(tmp_path):
 
 
 def test_examples_are_cleaned_and_blank_ones_dropped(tmp_path):
-    source = FIXTURE.read_text("utf-8").replace(
-        'examples = { en = ["Let me give you your money back.", "What does the delay mean for your team?"] }',
-        'examples = { zh = ["退\\u200b款\\u001b[31m", "  "], en = [] }')
-    path = tmp_path / "clean.toml"
-    path.write_text(source, "utf-8")
-    result = load_level(path)
+    result = with_examples(tmp_path, '{ zh = ["退\\u200b款\\u001b[31m", "  "], en = [] }')
     assert result.ok
     assert result.level.scenes["call"].choice("refund").examples == {"zh": ("退款[31m",), "en": ()}
 
