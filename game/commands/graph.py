@@ -39,6 +39,7 @@ from ..engine import Game
 from ..i18n import STEP_NAMES, default_language, step_name, t
 from ..library import resolve_level
 from . import print_diagnostics
+from .run import parse_scores
 from ..model import END_PREFIX, Choice, Level, ending_of
 
 IDEAL_COLOUR = "#2a9d8f"
@@ -75,7 +76,7 @@ def run(args) -> int:
         return 1
     scores = None  # the ideal path assumes the best earlier scores unless told
     if args.score:
-        scores = _scores(args.score, lang)
+        scores = parse_scores(args.score, lang, "graph")
         if scores is None:
             return 2
     steps = campaign.steps if campaign is not None else None
@@ -86,18 +87,6 @@ def run(args) -> int:
         return _write(text, args.output)
     return _render(text, args.format, args.output or (f"{level.id}.png" if args.format == "png" else None),
                    lang)
-
-
-def _scores(values: list[str], lang: str) -> dict[str, int] | None:
-    scores = {}
-    for value in values:
-        name, _, number = value.partition("=")
-        n = int(number) if number.strip().lstrip("+-").isdigit() else None
-        if not name or n is None or not -3 <= n <= 3:
-            print(f"mot graph: {t('cli.bad_score', lang, value=value)}", file=sys.stderr)
-            return None
-        scores[name] = n
-    return scores
 
 
 def _write(text: str, output: str | None) -> int:
