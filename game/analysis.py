@@ -17,7 +17,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from .conditions import Env
-from .diagnostics import Diagnostic, display_path
+from .diagnostics import Diagnostic, warner
 from .engine import Game, clamp
 from .model import STEPS, Level, ending_of
 from .positions import PositionIndex
@@ -460,13 +460,8 @@ def stuck_evidence(level: Level, analysis: Analysis, sid: str) -> tuple[str, str
 
 def warnings(level: Level, positions: PositionIndex | None, analysis: Analysis) -> list[Diagnostic]:
     """The checker's warnings that need the whole state space (W101–W103, W105–W107, W109)."""
-    shown = display_path(level.path) if level.path else level.id
-    where = (lambda kp: positions.key(kp)) if positions else (lambda kp: (1, 1))
     out: list[Diagnostic] = []
-
-    def warn(code, message, zh, keypath):
-        line, col = where(keypath)
-        out.append(Diagnostic(shown, line, col, code, message, zh))
+    warn = warner(level, positions, out)
 
     if not analysis.complete:
         warn("W109", f"stopped after {analysis.states:,} states and {analysis.moves:,} moves (the "
@@ -474,9 +469,8 @@ def warnings(level: Level, positions: PositionIndex | None, analysis: Analysis) 
              f"分析在 {analysis.states:,} 个状态、{analysis.moves:,} 步之后停止（内存上限）；"
              "已跳过可达性和平衡相关的警告", ("level",))
     elif not analysis.terminals:
-        out.append(Diagnostic(shown, *(positions.value(("level", "start")) if positions else (1, 1)), "E025",
-                              "no ending can be reached: on every path some `when` closes the way out",
-                              "无法到达任何结局：每条路径上都有某个 `when` 挡住了出路"))
+        warn("E025", "no ending can be reached: on every path some `when` closes the way out",
+             "无法到达任何结局：每条路径上都有某个 `when` 挡住了出路", ("level", "start"), at="value")
     else:
         for sid in analysis.unreachable_scenes:
             warn("W101", f"scene {sid!r} can never be reached", f"场景 {sid!r} 永远无法到达", ("scene", sid))

@@ -14,7 +14,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
 from .analysis import Analysis, conditions_of, path_histogram
-from .diagnostics import Diagnostic, did_you_mean, display_path
+from .diagnostics import Diagnostic, did_you_mean, warner
 from .engine import Game
 from .model import STEPS, Level
 from .positions import PositionIndex
@@ -260,7 +260,7 @@ def flag_warnings(level: Level, positions: PositionIndex | None) -> list[Diagnos
     """W115, which needs no analysis: `mot play` shows it too, so a typo in `sets` is seen
     while the author plays the level, not only under `mot check`."""
     out: list[Diagnostic] = []
-    warn = _warner(level, positions, out)
+    warn = warner(level, positions, out)
     read = set().union(*(condition.flags() for condition in conditions_of(level)))
     for sid, scene in level.scenes.items():
         for i, choice in enumerate(scene.choices):
@@ -274,7 +274,7 @@ def flag_warnings(level: Level, positions: PositionIndex | None) -> list[Diagnos
 def always_warnings(level: Level, positions: PositionIndex | None, analysis: Analysis) -> list[Diagnostic]:
     """W114 and W115: cheap enough, and wrong enough, for every `mot check`."""
     out = flag_warnings(level, positions)
-    warn = _warner(level, positions, out)
+    warn = warner(level, positions, out)
     if analysis.complete:
         contradicted: dict[str, tuple] = {}
         for state, (score, ending) in analysis.terminals.items():
@@ -320,26 +320,13 @@ def applied_delta(analysis: Analysis, state: tuple, choice) -> int:
     return choice.delta_for(Env(flags=flags, perception=perception, scores=analysis.scenarios[sc]))
 
 
-def _warner(level: Level, positions: PositionIndex | None, out: list[Diagnostic]):
-    shown = display_path(level.path) if level.path else level.id
-
-    def warn(code, message, zh, keypath, at="key"):
-        if positions is None:
-            line, col = 1, 1
-        else:
-            line, col = (positions.value if at == "value" else positions.key)(keypath)
-        out.append(Diagnostic(shown, line, col, code, message, zh))
-
-    return warn
-
-
 def report_warnings(level: Level, positions: PositionIndex | None, analysis: Analysis,
                     report: Balance) -> list[Diagnostic]:
     """W110–W113: the balancing report's warnings, under `mot check --analyse`."""
     out: list[Diagnostic] = []
     if not analysis.complete or not analysis.terminals:
         return out
-    warn = _warner(level, positions, out)
+    warn = warner(level, positions, out)
     best = max(score for score, _ in analysis.terminals.values())
     loose = [t for t, (score, _) in analysis.terminals.items() if score == best and not t[3]]
     if loose:

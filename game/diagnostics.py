@@ -184,3 +184,19 @@ def display_path(path: Path | str) -> str:
     except OSError:
         pass
     return str(path)
+
+
+def warner(level, positions, out: list):
+    """`warn(code, message, zh, keypath, at="key")` for the checks that run after loading: a
+    warning about `level` at its key's (or value's) place in the file — 1:1 where positions are
+    not known — appended to `out`."""
+    shown = display_path(level.path) if level.path else level.id
+
+    def warn(code: str, message: str, zh: str, keypath: tuple, at: str = "key") -> None:
+        if positions is None:
+            line, col = 1, 1
+        else:
+            line, col = (positions.value if at == "value" else positions.key)(keypath)
+        out.append(Diagnostic(shown, line, col, code, message, zh))
+
+    return warn

@@ -14,7 +14,7 @@ from __future__ import annotations
 from itertools import combinations
 from typing import Any
 
-from ..diagnostics import Diagnostic, display_path
+from ..diagnostics import Diagnostic, warner
 from ..model import Choice, Level
 from .matcher import THRESHOLDS, Matcher, Thresholds, cosine, wordings
 
@@ -37,15 +37,8 @@ def together(level: Level, analysis: Any = None) -> dict[str, set[frozenset[str]
 def free_warnings(level: Level, positions: Any, matcher: Matcher, analysis: Any = None,
                   thresholds: Thresholds = THRESHOLDS) -> list[Diagnostic]:
     """W117 and W118 for `level` (positions: the loader's PositionIndex, or None)."""
-    shown = display_path(level.path) if level.path else level.id
     out: list[Diagnostic] = []
-
-    def warn(code, en, zh, keypath, at="key"):
-        if positions is None:
-            line, col = 1, 1
-        else:
-            line, col = (positions.value if at == "value" else positions.key)(keypath)
-        out.append(Diagnostic(shown, line, col, code, en, zh))
+    warn = warner(level, positions, out)
 
     offered = together(level, analysis)
     for sid, scene in level.scenes.items():
