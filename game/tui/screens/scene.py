@@ -302,9 +302,9 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
     async def advance(self) -> None:
         """Leave the coach note: to the next scene, or to the debrief at an ending."""
         self.last_choice = None
-        events = self.state.events
-        if events and events[-1].at == len(self.state.moves):  # the scene entered had an event
-            self.query_one("#meter", PerceptionMeter).move_to(events[-1].perception, events[-1].delta)
+        entered = self.state.entered  # the scene entered had an event: the meter shows it now
+        if entered is not None:
+            self.query_one("#meter", PerceptionMeter).move_to(entered.perception, entered.delta)
             if not self.app.exam:
                 self._show_trend()
         if self.state.finished:
