@@ -194,10 +194,14 @@ class ClassroomScreen(Says, ChoiceKeys, GameScreen):
         self.query_one("#banner", Static).update(self._banner())
 
     async def _redraw(self) -> None:
-        await self.query_one("#stage", DynamicScroll).recompose()
-        self._refresh_board()
-        self._focus_top()
-        self.refresh_bindings()
+        # As the scene does: focus leaves first (a focused card that goes would restyle the
+        # stage), the stage's widgets take the new turn's content, and all of it is one frame.
+        self.set_focus(None)
+        with self.app.batch_update():
+            await self.query_one("#stage", DynamicScroll).refill()
+            self._refresh_board()
+            self._focus_top()
+            self.refresh_bindings()
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "continue":

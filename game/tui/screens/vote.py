@@ -238,11 +238,13 @@ class VoteScreen(GameScreen):
 
     async def _redraw(self) -> None:
         stage = self.query_one("#stage", DynamicScroll)
-        await stage.recompose()
-        stage.scroll_home(animate=False)
-        self._watch()
-        self._focus()
-        self.refresh_bindings()
+        self.set_focus(None)  # as the scene does: the stage refilled in one frame
+        with self.app.batch_update():
+            await stage.refill()
+            stage.scroll_home(animate=False)
+            self._watch()
+            self._focus()
+            self.refresh_bindings()
 
     def _open(self) -> None:
         """Open the state's decision to the phones."""
