@@ -122,8 +122,8 @@ class MotFooter(Widget, can_focus=False):
     def _key_text(self, key: Key, compact: bool = False) -> Text:
         """One key as Textual's FooterKey draws it: " key " then "description " (compact, as
         the palette's key is: "key" then " description")."""
-        key_style = self.get_component_rich_style("footer-key--key")
-        description_style = self.get_component_rich_style("footer-key--description")
+        key_style = self._style("footer-key--key")
+        description_style = self._style("footer-key--description")
         if key.description:
             text = (Text.assemble((key.display, key_style), (f" {key.description}", description_style)) if compact
                     else Text.assemble((f" {key.display} ", key_style), (f"{key.description} ", description_style)))
@@ -144,7 +144,7 @@ class MotFooter(Widget, can_focus=False):
         if self._palette is not None and self._ready:
             palette = self._key_text(self._palette, compact=True)
             palette.append(" ", self._item_style(self._palette))
-            bar = Text("▏", self.get_component_rich_style("footer-key--bar") + Style(
+            bar = Text("▏", self._style("footer-key--bar") + Style(
                 bgcolor=self._item_style(self._palette).bgcolor))
             bar.append_text(palette)
             start = max(0, width - bar.cell_len)
@@ -156,8 +156,12 @@ class MotFooter(Widget, can_focus=False):
             self._spans.append((start + 1, start + bar.cell_len, self._palette))
         return line
 
+    def _style(self, component: str) -> Style:
+        """A component's style; plain before the stylesheet has styled this Footer."""
+        return self.get_component_rich_style(component, default=Style.null())
+
     def _item_style(self, key: Key) -> Style:
-        item = self.get_component_rich_style("footer-key--hover" if key == self._hover else "footer-key--item")
+        item = self._style("footer-key--hover" if key == self._hover else "footer-key--item")
         return item + Style(dim=True) if key.disabled else item
 
     # -- mouse -----------------------------------------------------------------------------
