@@ -58,7 +58,17 @@ class ChoiceCard(Widget, can_focus=True):
         return Content.assemble((f"{self.number} ", "bold"), badge(self.choice.step, self.lang, True, self.steps_names),
                                 " ", star)
 
+    _wrapped: tuple = (None, None)
+
     def _lines(self, width: int) -> tuple[Content, list[str]]:
+        """The prefix and the wrapped text; kept for the same card and width, since a frame asks
+        for them more than once (the card's height, then its lines)."""
+        key = (width, self.number, self.choice, self.lang, self.steps_names, self.ideal_mark, self.show_step)
+        if self._wrapped[0] != key:
+            self._wrapped = (key, self._wrap(width))
+        return self._wrapped[1]
+
+    def _wrap(self, width: int) -> tuple[Content, list[str]]:
         prefix = self._prefix()
         indent = cell_len(prefix.plain)
         if width - indent < 12:  # too narrow for a hanging indent: text goes below the badge

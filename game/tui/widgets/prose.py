@@ -29,8 +29,16 @@ class Prose(Widget):
             self.set_classes(new.classes)
         self.text = new.text
 
+    _wrapped: tuple[str, int, list[str]] = ("", 0, [])
+
     def _lines(self, width: int) -> list[str]:
-        return wrap(self.text, width) if self.text else []
+        """The text wrapped to `width`; kept, since a frame asks for it more than once (its
+        height, twice when it is new, then its lines)."""
+        text, last_width, lines = self._wrapped
+        if text != self.text or last_width != width:
+            lines = wrap(self.text, width) if self.text else []
+            self._wrapped = (self.text, width, lines)
+        return lines
 
     def render(self) -> Content:
         return Content("\n".join(self._lines(self.content_size.width or 1)))
