@@ -43,6 +43,16 @@ class GameScreen(LanguageAware, Screen):
         super().__init__(*args, **kwargs)
         # Before the first compose, so the Footer is built once, already in the right language.
         localize_bindings(self, self.app.lang)
+        self._shown_once = False
+
+    def _on_screen_resume(self, event) -> None:
+        """The first time a screen is shown its widgets have just been styled as they mounted:
+        Textual would restyle every one of them again (a third of the debrief's first frame).
+        Coming back to it later (from a dialog, after a theme change) restyles as usual."""
+        if not self._shown_once:
+            self._shown_once = True
+            event.refresh_styles = False
+        super()._on_screen_resume(event)
 
 
 class GameModal(LanguageAware, ModalScreen):
