@@ -294,7 +294,10 @@ class Zygote:
             self.restarted = True
             self.server.stop(0.5)
             self.start()
-        return self.server if self.server.alive else None
+        if self.server.alive:
+            return self.server
+        self.fell_back("the zygote is gone")
+        return None
 
     def fell_back(self, reason: str) -> None:
         if not self.said:

@@ -334,7 +334,7 @@ class ForkServer:
         except OSError:
             data = b""
         if not data:
-            log.warning("the zygote ended; tabs start as plain processes until it is back")
+            log.warning("the zygote (pid %s) ended", self.pid)
             self._forget()
             return
         message = json.loads(data)
