@@ -77,7 +77,7 @@ def serve(sock: socket.socket) -> None:
                     return
                 if not data:
                     return  # the server is gone: so is the zygote
-                reply = _spawn(data, fds, base_env, sock, (wake_r, wake_w))
+                reply = _spawn(data, fds, base_env, sock)
                 _send(sock, reply)
     except BrokenPipeError:
         return
@@ -105,8 +105,7 @@ def _send(sock: socket.socket, message: dict) -> None:
     sock.send(json.dumps(message).encode())
 
 
-def _spawn(data: bytes, fds: list[int], base_env: dict, sock: socket.socket,
-           own_fds: tuple[int, int]) -> dict:
+def _spawn(data: bytes, fds: list[int], base_env: dict, sock: socket.socket) -> dict:
     try:
         request = json.loads(data)
         argv, env, memory = request["argv"], request["env"], request.get("memory")
@@ -124,7 +123,7 @@ def _spawn(data: bytes, fds: list[int], base_env: dict, sock: socket.socket,
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:
-            _child(argv, env, memory, fds, sock, own_fds)  # never returns
+            _child(argv, env, memory, fds, sock)  # never returns
         return {"pid": pid}
     except Exception as exc:  # a bad request must not end the zygote
         return {"error": f"{type(exc).__name__}: {exc}"}
@@ -133,7 +132,9 @@ def _spawn(data: bytes, fds: list[int], base_env: dict, sock: socket.socket,
             os.close(fd)
 
 
-def _child(argv, env, memory, fds, sock, own_fds) -> None:
+def _child(argv: list[str], env: dict, memory: int | None, fds: list[int],
+           sock: socket.socket) -> None:
+    """The forked tab: its own session, limit, fds, environment; the command; `os._exit`."""
     code = 1
     try:
         signal.set_wakeup_fd(-1)
