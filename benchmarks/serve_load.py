@@ -12,6 +12,8 @@ then Enter, at a person's pace (a key every `--pace` seconds, tabs out of step) 
   time of the tab processes by then, per tab;
 - memory: the PSS of every tab process (`/proc/PID/smaps_rollup`), per tab, once all are in
   their first scene;
+- the zygote (game.zygote, where the tabs are forked from, when the checkout has one): its CPU
+  and PSS once all tabs are in their first scene, on a line of its own — it is not a tab;
 - CPU: server and tabs, over the whole run, per tab (one level each).
 The minimal app (a Static and a Footer that answer the same keys with the same words) is
 served by the same server class with the same client in the same run: its row is the floor.
@@ -88,15 +90,28 @@ def pss_mb(pid: int) -> float:
     return 0.0
 
 
+def zygote_pid(server: int) -> int | None:
+    """The server's zygote (its child running game.zygote), if it has one."""
+    for pid in descendants(server):
+        try:
+            words = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError):
+            continue
+        if b"game.zygote" in words and parent == server:
+            return pid
+    return None
+
+
 def tab_pids(server: int) -> list[int]:
-    """The tabs' Python processes (a shell in between, if any, is left out)."""
-    pids = []
+    """The tabs' Python processes (a shell in between, if any, and the zygote are left out)."""
+    pids, zygote = [], zygote_pid(server)
     for pid in descendants(server):
         try:
             exe = os.readlink(f"/proc/{pid}/exe")
         except OSError:
             continue
-        if "python" in Path(exe).name:
+        if "python" in Path(exe).name and pid != zygote:
             pids.append(pid)
     return pids
 
@@ -267,6 +282,8 @@ async def run_row(kind: str, tabs: int, pace: float, burst: bool, root: Path) ->
                 await asyncio.sleep(0.2)
             pids = tab_pids(server.pid)
             memory = sum(pss_mb(p) for p in pids)
+            zygote = zygote_pid(server.pid)
+            zygote_use = (cpu_seconds(zygote, children=False), pss_mb(zygote)) if zygote else None
             await asyncio.gather(*players, return_exceptions=True)
             for pid in tab_pids(server.pid):
                 seen[pid] = max(seen.get(pid, 0.0), cpu_seconds(pid, children=False))
@@ -286,7 +303,8 @@ async def run_row(kind: str, tabs: int, pace: float, burst: bool, root: Path) ->
     failed = [r["failed"] for r in results if r.get("failed")]
     return {"keys": keys, "start": [r["start"] for r in results if "start" in r], "all_started": all_started,
             "start_cpu": start_cpu / max(1, len(pids)), "memory": memory, "tabs_seen": len(pids),
-            "cpu": cpu, "wall": wall, "failed": failed, "moves": [r.get("moves") for r in results]}
+            "cpu": cpu, "wall": wall, "failed": failed, "moves": [r.get("moves") for r in results],
+            "zygote": zygote_use}
 
 
 def pct(values: list[float], q: float) -> float:
@@ -321,6 +339,7 @@ def main() -> None:
             f"{'start CPU/tab':>13} | {'mot PSS all / per tab':>21} | {'CPU/tab':>8} | {'minimal CPU/tab':>15} | failed")
     print(head)
     print("-" * len(head))
+    said_zygote = False
     for tabs in [int(n) for n in args.tabs.split(",") if n.strip()]:
         rows = {}
         for kind in ("mot", "minimal"):
@@ -335,6 +354,10 @@ def main() -> None:
               f"{m['start_cpu']:>11.2f} s | {m['memory']:>9.0f} / {m['memory'] / max(1, m['tabs_seen']):>5.1f} MB | "
               f"{m['cpu'] / tabs:>6.2f} s | {b['cpu'] / tabs:>13.2f} s | "
               f"{len(m['failed'])}{' ' + m['failed'][0] if m['failed'] else ''}", flush=True)
+        if m["zygote"] and not said_zygote:
+            said_zygote = True
+            print(f"     (the zygote, not counted above: {m['zygote'][0]:.2f} s CPU to start and fork "
+                  f"{tabs} tab(s), PSS {m['zygote'][1]:.1f} MB)", flush=True)
     load = os.getloadavg()
     print(f"load average after {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     if not args.no_in_process:

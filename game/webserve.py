@@ -12,7 +12,9 @@ browser tab) with
   refused;
 - terminal sizes clamped to 10…400 columns × 5…200 rows, at the start and on every resize;
 - one process group (session) per tab, with an address-space limit; when the websocket closes
-  the tab is asked to quit, then its whole group gets SIGTERM and, after a grace, SIGKILL.
+  the tab is asked to quit, then its whole group gets SIGTERM and, after a grace, SIGKILL;
+- with `preload`, tabs forked by a zygote (game.zygote) that has imported those modules once,
+  so a tab's start costs a fork, not a Python start; a plain process when it cannot.
 
 The page itself is ours (`index_page`), not textual-serve's template, which loads a font from
 the internet: it uses only the server's own files (textual-serve's script, style sheet and the
@@ -34,9 +36,11 @@ import logging
 import os
 import re
 import secrets
+import shlex
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -45,6 +49,7 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
 from .i18n import t
+from .zygote import ForkedTab, ForkServer, ZygoteUnavailable
 
 log = logging.getLogger("textual-serve")
 
@@ -211,8 +216,8 @@ def origin_of(url: str) -> str | None:
     return f"{scheme}://{url_host(parts.hostname.lower())}:{port}"
 
 
-def _memory_limiter(megabytes: int) -> Callable[[], None] | None:
-    """A `preexec_fn` that caps the child's address space, or None where that is not possible."""
+def _memory_limit(megabytes: int) -> tuple[int, int] | None:
+    """The RLIMIT_AS (soft, hard) that caps a tab at `megabytes`, or None where there is none."""
     if not megabytes:
         return None
     try:
@@ -226,6 +231,17 @@ def _memory_limiter(megabytes: int) -> Callable[[], None] | None:
     limit = megabytes * 1024 * 1024
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
+    return limit, hard
+
+
+def _memory_limiter(megabytes: int) -> Callable[[], None] | None:
+    """A `preexec_fn` that caps the child's address space, or None where that is not possible."""
+    limits = _memory_limit(megabytes)
+    if limits is None:
+        return None
+    import resource
+
+    limit, hard = limits
 
     def apply() -> None:
         try:
@@ -253,21 +269,73 @@ def _signal_group(pgid: int, sig: int) -> None:
         pass
 
 
+def tab_environment(debug: bool = False) -> dict[str, str]:
+    """The environment textual-serve gives a tab (COLUMNS and ROWS aside)."""
+    return AppService._build_environment(SimpleNamespace(debug=debug))  # it reads only .debug
+
+
+class Zygote:
+    """The room's fork server: restarted once if it dies; when it cannot start a tab, the tab
+    is a plain process, and the log says so once."""
+
+    def __init__(self, modules: Sequence[str], env: dict[str, str]) -> None:
+        self.server = ForkServer(modules, env)
+        self.restarted = False
+        self.said = False
+
+    def start(self) -> None:
+        try:
+            self.server.start()
+        except OSError as error:
+            self.fell_back(f"the zygote did not start ({error})")
+
+    def ready(self) -> ForkServer | None:
+        if not self.server.alive and self.server.process is not None and not self.restarted:
+            self.restarted = True
+            self.server.stop(0.5)
+            self.start()
+        if self.server.alive:
+            return self.server
+        self.fell_back("the zygote is gone")
+        return None
+
+    def fell_back(self, reason: str) -> None:
+        if not self.said:
+            self.said = True
+            log.warning("tabs start as plain processes: %s", reason)
+
+    def stop(self) -> None:
+        self.server.stop()
+
+
 class TabService(AppService):
     """One tab's process: its own session and process group, a memory limit, a clamped size,
     and a stop that does not leave the group behind."""
 
     def __init__(self, command: str, *, memory_mb: int = DEFAULT_TAB_MEMORY_MB,
-                 grace: float = KILL_GRACE, **kwargs) -> None:
+                 grace: float = KILL_GRACE, zygote: Zygote | None = None, **kwargs) -> None:
         super().__init__(command, **kwargs)
         self.memory_mb = memory_mb
         self.grace = grace
+        self.zygote = zygote
         self.pgid: int | None = None
         self._stopped = False
 
     async def _open_app_process(self, width: int = 80, height: int = 24):
         width, height = clamp_size(width, height)
         environment = self._build_environment(width=width, height=height)
+        forks = self.zygote.ready() if self.zygote is not None else None
+        if forks is not None:
+            limit = _memory_limit(self.memory_mb)
+            try:
+                self._process = process = await ForkedTab.open(
+                    forks, shlex.split(self.command), environment, limit and limit[0])
+            except ZygoteUnavailable as reason:
+                self.zygote.fell_back(str(reason))
+            else:
+                self.pgid = process.pid  # the zygote's child leads its own session and group
+                self._stdin = process.stdin
+                return process
         options: dict[str, Any] = {}
         limiter = _memory_limiter(self.memory_mb)
         if limiter is not None:
@@ -345,7 +413,9 @@ class RoomServer(Server):
     def __init__(self, command: str, *, room: str, key: str, host: str = "127.0.0.1",
                  port: int = 8000, public_url: str | None = None, title: str | None = None,
                  max_tabs: int = DEFAULT_MAX_TABS, tab_memory_mb: int = DEFAULT_TAB_MEMORY_MB,
-                 kill_grace: float = KILL_GRACE) -> None:
+                 kill_grace: float = KILL_GRACE, preload: Sequence[str] | None = None) -> None:
+        """`preload`: the modules a zygote imports once to fork tabs from (None: no zygote,
+        every tab a new process)."""
         if not valid_key(key):
             raise ValueError("the room key must be 8 to 128 URL-safe characters")
         listening = None if is_unspecified(host) else f"http://{url_host(host)}:{port}"
@@ -362,6 +432,8 @@ class RoomServer(Server):
         self.origins = {o for o in (origin_of(public_url), listening and origin_of(listening)) if o}
         self.live = 0  # websockets admitted and not yet finished
         self.tabs: dict[web.WebSocketResponse, TabService | None] = {}
+        self.preload = preload
+        self.zygote: Zygote | None = None
 
     @property
     def join_url(self) -> str:
@@ -419,6 +491,9 @@ class RoomServer(Server):
     async def _make_app(self) -> web.Application:
         app = await super()._make_app()
         app.on_cleanup.append(self._on_cleanup)
+        if self.preload is not None and self.zygote is None:
+            self.zygote = Zygote(self.preload, tab_environment(self.debug))
+            self.zygote.start()
         return app
 
     async def on_startup(self, app: web.Application) -> None:
@@ -495,7 +570,8 @@ class RoomServer(Server):
             service = TabService(self.command, write_bytes=websocket.send_bytes,
                                  write_str=websocket.send_str, close=websocket.close,
                                  download_manager=self.download_manager, debug=self.debug,
-                                 memory_mb=self.tab_memory_mb, grace=self.kill_grace)
+                                 memory_mb=self.tab_memory_mb, grace=self.kill_grace,
+                                 zygote=self.zygote)
             self.tabs[websocket] = service
             await service.start(width, height)
             await self._process_messages(websocket, service)
@@ -525,6 +601,8 @@ class RoomServer(Server):
         for service in list(self.tabs.values()):
             if service is not None:
                 service.kill_now()
+        if self.zygote is not None:
+            self.zygote.stop()
 
     def serve(self, debug: bool = False) -> None:
         """Run until Ctrl+C, as textual-serve does, without the access log (its lines would

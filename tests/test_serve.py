@@ -56,7 +56,7 @@ def send(obj):
     out.flush()
 out.write(b"__GANGLION__\n")
 send({"columns": os.environ.get("COLUMNS"), "rows": os.environ.get("ROWS"), "pid": os.getpid(),
-      "pgid": os.getpgid(0), "sid": os.getsid(0), "as": limit, "child": child and child.pid})
+      "ppid": os.getppid(), "pgid": os.getpgid(0), "sid": os.getsid(0), "as": limit, "child": child and child.pid})
 inp = sys.stdin.buffer
 while True:
     head = inp.read(5)
@@ -176,6 +176,7 @@ async def running(tmp_path, *tab_args, **options):
     script.write_text(FAKE_TAB, encoding="utf-8")
     command = " ".join(shlex.quote(w) for w in (sys.executable, str(script), *tab_args))
     port = _free_port()
+    options.setdefault("preload", ())  # tabs forked by a zygote, as `mot serve`'s are
     server = RoomServer(command, room=ROOM, key=KEY, port=port, title=f"MOT · {ROOM}",
                         kill_grace=0.5, **options)
     runner = web.AppRunner(await server._make_app())
@@ -268,6 +269,7 @@ async def test_a_huge_terminal_reaches_the_tab_clamped(tmp_path):
         async with session.ws_connect(url(server, "/ws", key=KEY, width=20000,
                                           height=20000)) as ws:
             first = await report(ws)
+            assert first["ppid"] == server.zygote.server.pid  # forked by the zygote
             assert (first["columns"], first["rows"]) == ("400", "200")  # the tab's COLUMNS/ROWS
             # Its own session and process group, and its memory limit.
             assert first["sid"] == first["pgid"] != os.getpgid(0)
@@ -316,6 +318,7 @@ async def test_a_closed_tab_takes_its_whole_process_group(tmp_path):
         async with session.ws_connect(url(server, "/ws", key=KEY)) as ws:
             first = await report(ws)
             pgid = first["pgid"]
+            assert first["ppid"] == server.zygote.server.pid
             assert _group_alive(pgid) and os.getpgid(first["child"]) == pgid
         # The tab ignores "quit" and SIGTERM, and so does its child: only SIGKILL ends them.
         await _wait_group_gone(pgid)
@@ -325,16 +328,32 @@ async def test_a_closed_tab_takes_its_whole_process_group(tmp_path):
 # -- the real thing: `mot serve` and a real classroom tab -------------------------------------
 
 
-def _tabs_of(db: Path) -> set[int]:
-    """Process groups of the classroom processes this test's server started (by their --db)."""
+def _parent(pid: int) -> int:
+    return int((Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]))
+
+
+def _zygote_of(server: int) -> int | None:
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, ValueError):
+                if (b"game.zygote" in (entry / "cmdline").read_bytes().split(b"\0")
+                        and _parent(int(entry.name)) == server):
+                    return int(entry.name)
+    return None
+
+
+def _tabs_of(db: Path, zygote: int | None = None) -> set[int]:
+    """Process groups of the classroom processes this test's server started: by their --db,
+    or (forked, with the zygote's command line) as the zygote's children."""
     groups = set()
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 words = (entry / "cmdline").read_bytes().split(b"\0")
-                if b"classroom" in words and str(db).encode() in words:
+                if (b"classroom" in words and str(db).encode() in words
+                        or zygote is not None and _parent(int(entry.name)) == zygote):
                     groups.add(os.getpgid(int(entry.name)))
-            except (OSError, ProcessLookupError):
+            except (OSError, ProcessLookupError, ValueError):
                 pass
     return groups
 
@@ -345,7 +364,7 @@ async def test_mot_serve_plays_a_real_tab_behind_its_key(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "game", "serve", "--room", ROOM, "--db", str(db),
                              "--port", str(port), "--level", "first-call", "--lang", "en",
                              "--key", KEY, "--create"], cwd=ROOT, stdout=log, stderr=log)
-    base, groups = f"http://127.0.0.1:{port}", set()
+    base, groups, zygote = f"http://127.0.0.1:{port}", set(), None
     try:
         async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
             deadline, status = time.monotonic() + 30, None
@@ -380,8 +399,10 @@ async def test_mot_serve_plays_a_real_tab_behind_its_key(tmp_path):
                     if message.type == aiohttp.WSMsgType.BINARY:
                         seen += message.data
                 assert "Join the room" in text
-                groups = _tabs_of(db)
-                assert groups
+                zygote = _zygote_of(proc.pid)
+                assert zygote is not None, "no zygote"
+                groups = _tabs_of(db, zygote)
+                assert groups and not _tabs_of(db)  # forked by the zygote, none started plainly
         for pgid in groups:  # the websocket closed: the tab's group is gone
             await _wait_group_gone(pgid)
     finally:
@@ -391,6 +412,8 @@ async def test_mot_serve_plays_a_real_tab_behind_its_key(tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        with contextlib.suppress(OSError):  # the zygote does not outlive its server
+            assert zygote is None or not Path(f"/proc/{zygote}").exists()
         for pgid in (groups | _tabs_of(db)) - {os.getpgid(0)}:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(pgid, signal.SIGKILL)

@@ -4,7 +4,8 @@ tab that opens the page starts its own
 
     mot classroom --room NAME --db PATH --ask-team
 
-(textual-serve runs one process per tab), which first asks for the team's name; all tabs write
+(textual-serve runs one process per tab, forked from a process that has imported the game
+once: game.zygote), which first asks for the team's name; all tabs write
 into the one room of the one database, so `mot scoreboard --room NAME --db PATH` shows them all.
 
 The room has a key (a fresh random one, or `--key`): only the join URL printed at the start,
@@ -37,6 +38,16 @@ from . import SEED_HELP, seed_arg
 
 DEFAULT_MAX_TABS = 60  # game.webserve.DEFAULT_MAX_TABS, without importing aiohttp to parse
 DEFAULT_TAB_MEMORY_MB = 1024
+# What a tab imports up to its first scenes and its debrief: the zygote (game.zygote) imports
+# them once, and each tab is forked from it with them already in memory.
+TAB_MODULES = (
+    "game.cli", "game.commands.classroom", "game.commands.serve", "game.store", "game.library",
+    "game.tui.classroom_app", "game.tui.screens.team_name", "game.tui.screens.briefing",
+    "game.tui.screens.classroom", "game.tui.screens.scene", "game.tui.screens.note",
+    "game.tui.screens.debrief", "game.tui.widgets.countdown", "textual.drivers.web_driver",
+    "textual.layouts.factory", "textual.scrollbar", "textual._xterm_parser",
+    "concurrent.futures.thread",
+)
 
 
 def _both(key: str, **values) -> str:
@@ -217,7 +228,7 @@ def run(args) -> int:
         classroom_command(args), room=args.room, key=args.key or webserve.new_key(),
         host=args.host, port=args.port, public_url=args.public_url,
         title=f"Moment of Truth · 关键时刻 · {args.room}", max_tabs=args.max_tabs,
-        tab_memory_mb=args.tab_memory)
+        tab_memory_mb=args.tab_memory, preload=TAB_MODULES)
     with Store(db) as store:  # the scoreboard shows the projector how to join (`j`)
         store.set_join_info(args.room, server.join_url)
     if not webserve.is_loopback(args.host):
