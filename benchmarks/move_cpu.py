@@ -40,38 +40,33 @@ sys.path.insert(0, str(ROOT))
 SIZE = (100, 30)  # what a browser tab of `mot serve` usually asks for
 
 
-async def settle(pilot, done, limit: float = 30.0) -> None:
-    """Let the app run until `done()` holds and its message queues are idle."""
+async def until(done, step, deadline: float) -> None:
+    """Run `step()` (a pause or a sleep) until `done()` holds; a widget between two frames
+    (gone, not yet mounted) is "not yet"."""
     from textual.css.query import NoMatches
 
-    deadline = time.monotonic() + limit
     while True:
-        await pilot.pause()
+        await step()
         try:
             if done():
-                break
+                return
         except (NoMatches, IndexError):
             pass
         if time.monotonic() > deadline:
             raise TimeoutError("the screen never settled")
+
+
+async def settle(pilot, done, limit: float = 30.0) -> None:
+    """Let the app run until `done()` holds and its message queues are idle."""
+    await until(done, pilot.pause, time.monotonic() + limit)
     await pilot.pause()
 
 
 async def settle_quietly(done, limit: float = 30.0, window: float = 0.1) -> None:
     """Sleep until `done()` holds, then until a `window` passes in which the process spends
     under 0.5 ms of CPU: the app has drawn what the key asked for and gone idle."""
-    from textual.css.query import NoMatches
-
     deadline = time.monotonic() + limit
-    while True:
-        try:
-            if done():
-                break
-        except (NoMatches, IndexError):
-            pass
-        if time.monotonic() > deadline:
-            raise TimeoutError("the screen never settled")
-        await asyncio.sleep(0.005)
+    await until(done, lambda: asyncio.sleep(0.005), deadline)
     while time.monotonic() < deadline:
         cpu = time.process_time()
         await asyncio.sleep(window)
