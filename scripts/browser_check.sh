@@ -45,10 +45,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-URL="http://127.0.0.1:$PORT/"
-echo "mot serve --room $ROOM --level $LEVEL --db $DB --port $PORT --host 127.0.0.1 --timer 0 --create"
+# The room's key: the page and its websocket answer only a request that carries it.
+KEY="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(16))')"
+URL="http://127.0.0.1:$PORT/?key=$KEY"
+echo "mot serve --room $ROOM --level $LEVEL --db $DB --port $PORT --host 127.0.0.1 --timer 0 --create --key …"
 "$PY" -m game serve --room "$ROOM" --level "$LEVEL" --db "$DB" --port "$PORT" --host 127.0.0.1 --timer 0 --create \
-    >"$OUT/serve.log" 2>&1 &
+    --key "$KEY" >"$OUT/serve.log" 2>&1 &
 SERVE_PID=$!
 for _ in $(seq 1 100); do
     if "$PY" -c "import urllib.request, sys; urllib.request.urlopen(sys.argv[1], timeout=1)" "$URL" 2>/dev/null; then
