@@ -7,7 +7,8 @@ then Enter, at a person's pace (a key every `--pace` seconds, tabs out of step) 
 (each key as soon as the screen before it is drawn). Measured:
 - key → screen: from sending a key to the piece of output that draws the settled screen (the
   coach note's Continue after a choice; the next scene's "move n", or the debrief, after
-  Enter): median and p95 over every key of every tab;
+  Enter): median and p95 over every key of every tab, then by kind of key (a choice, Enter to
+  the next scene, Enter to the debrief);
 - tab start: from opening the websocket to the team-name screen drawn (median), and the CPU
   time of the tab processes by then, per tab;
 - memory: the PSS of every tab process (`/proc/PID/smaps_rollup`), per tab, once all are in
@@ -173,6 +174,7 @@ async def play_tab(http, port: int, key: str, team: str, pace: float, burst: boo
     from served_terminal import ServedTab
 
     times = out.setdefault("keys", [])
+    by_kind = out.setdefault("by_kind", {})  # "choice", "scene", "debrief": what the key drew
     opened = time.monotonic()
     async with http.ws_connect(f"ws://127.0.0.1:{port}/ws?key={key}&width={SIZE[0]}&height={SIZE[1]}",
                                max_msg_size=0, heartbeat=60) as ws:
@@ -199,6 +201,10 @@ async def play_tab(http, port: int, key: str, team: str, pace: float, burst: boo
                 return None
             at, which = min(results)
             times.append(at - sent_at)
+            kind = ("choice" if which == MARKS["note"] else "debrief" if which == MARKS["debrief"]
+                    else "scene" if which.startswith("move ") else None)
+            if kind:
+                by_kind.setdefault(kind, []).append(at - sent_at)
             if not burst:
                 await asyncio.sleep(max(0.0, pace - (time.monotonic() - sent_at)))
             return which
@@ -300,11 +306,15 @@ async def run_row(kind: str, tabs: int, pace: float, burst: bool, root: Path) ->
             except ProcessLookupError:
                 pass
     keys = [k for r in results for k in r.get("keys", [])]
+    by_kind: dict[str, list[float]] = {}
+    for r in results:
+        for kind, values in r.get("by_kind", {}).items():
+            by_kind.setdefault(kind, []).extend(values)
     failed = [r["failed"] for r in results if r.get("failed")]
     return {"keys": keys, "start": [r["start"] for r in results if "start" in r], "all_started": all_started,
             "start_cpu": start_cpu / max(1, len(pids)), "memory": memory, "tabs_seen": len(pids),
             "cpu": cpu, "wall": wall, "failed": failed, "moves": [r.get("moves") for r in results],
-            "zygote": zygote_use}
+            "zygote": zygote_use, "by_kind": by_kind}
 
 
 def pct(values: list[float], q: float) -> float:
@@ -354,6 +364,9 @@ def main() -> None:
               f"{m['start_cpu']:>11.2f} s | {m['memory']:>9.0f} / {m['memory'] / max(1, m['tabs_seen']):>5.1f} MB | "
               f"{m['cpu'] / tabs:>6.2f} s | {b['cpu'] / tabs:>13.2f} s | "
               f"{len(m['failed'])}{' ' + m['failed'][0] if m['failed'] else ''}", flush=True)
+        kinds = [(name, m["by_kind"].get(name)) for name in ("choice", "scene", "debrief")]
+        print("     mot by key, median / p95: " + ", ".join(
+            f"{name} {ms(statistics.median(v))} / {ms(pct(v, .95))} ms" for name, v in kinds if v), flush=True)
         if m["zygote"] and not said_zygote:
             said_zygote = True
             print(f"     (the zygote, not counted above: {m['zygote'][0]:.2f} s CPU to start and fork "
