@@ -233,6 +233,7 @@ async def play_tab(http, port: int, key: str, team: str, pace: float, burst: boo
 # -- one row ----------------------------------------------------------------------------------
 async def run_row(kind: str, tabs: int, pace: float, burst: bool, root: Path) -> dict:
     import aiohttp
+    from served_terminal import page_answers
 
     port, key = free_port(), "k" + secrets.token_urlsafe(12)  # never "-…": it goes on a command line
     work = Path(tempfile.mkdtemp(prefix="serve-load-"))
@@ -249,18 +250,11 @@ async def run_row(kind: str, tabs: int, pace: float, burst: bool, root: Path) ->
     results = [dict() for _ in range(tabs)]
     try:
         async with aiohttp.ClientSession() as http:
-            deadline = time.monotonic() + 60
-            while True:  # the server is up when its page answers
-                try:
-                    async with http.get(f"http://127.0.0.1:{port}/?key={key}") as response:
-                        if response.status == 200:
-                            break
-                except aiohttp.ClientError:
-                    pass
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"serve_load: the {kind} server did not start: "
-                                     f"{server.stderr.read().decode(errors='replace')[-2000:]}")
-                await asyncio.sleep(0.1)
+            # the server is up when its page answers
+            if not await page_answers(http, f"http://127.0.0.1:{port}/?key={key}",
+                                      lambda: server.poll() is not None, limit=60):
+                raise SystemExit(f"serve_load: the {kind} server did not start: "
+                                 f"{server.stderr.read().decode(errors='replace')[-2000:]}")
             cpu0 = cpu_seconds(server.pid, children=False)
             seen: dict[int, float] = {}  # tab pid → its CPU when last seen (a killed tab is not
             # reaped by the server, so its CPU never reaches the server's children's times)

@@ -39,6 +39,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 import aiohttp
 
@@ -300,6 +301,8 @@ async def _output(*command: str) -> str:
 async def serve_load(tabs: int, level_id: str) -> dict:
     import socket
 
+    from served_terminal import page_answers
+
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "serve.sqlite3"
         with socket.socket() as s:
@@ -316,16 +319,9 @@ async def serve_load(tabs: int, level_id: str) -> dict:
                                                       stderr=log.open("wb"))
         try:
             async with aiohttp.ClientSession() as http:
-                while True:
-                    try:
-                        async with http.get(f"http://127.0.0.1:{port}/?key={key}") as r:
-                            if r.status == 200:
-                                break
-                    except aiohttp.ClientError:
-                        pass
-                    if server.returncode is not None:
-                        raise SystemExit(f"mot serve stopped: {log.read_text()[-2000:]}")
-                    await asyncio.sleep(0.1)
+                if not await page_answers(http, f"http://127.0.0.1:{port}/?key={key}",
+                                          lambda: server.returncode is not None):
+                    raise SystemExit(f"mot serve stopped: {log.read_text()[-2000:]}")
             cpu_before = sum(cpu_seconds(p) for p in descendants(server.pid))
             release = asyncio.Event()
             results = [{"ready": asyncio.Event(), "release": release} for _ in range(tabs)]

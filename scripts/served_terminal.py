@@ -1,5 +1,6 @@
 """What a client of `mot serve` reads and sends, shared by scripts/browser_check.py (through
-Chromium's DevTools) and benchmarks/serve_load.py (straight to textual-serve's websocket).
+Chromium's DevTools) and benchmarks/serve_load.py and vote_load.py (straight to textual-serve's
+websocket).
 
 textual-serve's protocol: the page's websocket (`/ws?key=…&width=…&height=…`) carries the
 app's terminal output as binary messages, and takes JSON text messages from the page:
@@ -16,6 +17,24 @@ import asyncio
 import json
 import re
 import time
+
+async def page_answers(http, url: str, stopped, limit: float | None = None) -> bool:
+    """Wait until the server's page at `url` answers 200 (True); False as soon as `stopped()`
+    (the server process ended) or `limit` seconds passed."""
+    import aiohttp
+
+    deadline = None if limit is None else time.monotonic() + limit
+    while True:
+        try:
+            async with http.get(url) as response:
+                if response.status == 200:
+                    return True
+        except aiohttp.ClientError:
+            pass
+        if stopped() or (deadline is not None and time.monotonic() > deadline):
+            return False
+        await asyncio.sleep(0.1)
+
 
 ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1bP[^\x1b]*\x1b\\|\x1b[@-Z\\-_]")
 
