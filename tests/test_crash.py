@@ -72,9 +72,8 @@ def test_the_scoreboard_crashes_the_same_way(tmp_path, monkeypatch, capsys):
 async def test_a_full_disk_mid_game_is_a_notice_not_a_crash(tmp_path):
     """The save fails as the level ends: the debrief still comes, the player is told why."""
     from game.store import StoreError
-    from game.tui.screens.briefing import BriefingScreen
     from game.tui.screens.debrief import DebriefScreen
-    from tests.tui_helpers import choose, go_on, make_app, open_map, wait_for_scene, wait_for_screen
+    from tests.tui_helpers import choose, go_on, make_app, open_first_level, wait_for_screen
 
     app = make_app(tmp_path)
 
@@ -82,11 +81,7 @@ async def test_a_full_disk_mid_game_is_a_notice_not_a_crash(tmp_path):
         raise StoreError("S003", app.store.path, "database or disk is full")
 
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_map(pilot)
-        await pilot.press("enter")
-        await wait_for_screen(pilot, BriefingScreen)
-        await pilot.press("enter")
-        scene = await wait_for_scene(pilot)
+        scene = await open_first_level(pilot)
         app.store.record_run = full
         app.store.save_progress = full
         while not scene.state.finished:

@@ -8,27 +8,17 @@ from rich.cells import cell_len
 
 from game.tui.screens.title import TitleScreen
 from game.tui.widgets.footer import MotFooter
-from tests.tui_helpers import choose, make_app, open_map, wait_for, wait_for_scene, wait_for_screen
+from tests.tui_helpers import choose, make_app, open_first_level, wait_for, wait_for_screen
 
 
 def shown(app) -> str:
     return app.screen.query_one(MotFooter).render().plain
 
 
-async def _scene(pilot):
-    from game.tui.screens.briefing import BriefingScreen
-
-    await open_map(pilot)
-    await pilot.press("enter")
-    await wait_for_screen(pilot, BriefingScreen)
-    await pilot.press("enter")
-    return await wait_for_scene(pilot)
-
-
 async def test_the_keys_follow_the_move_and_the_language(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        scene = await _scene(pilot)
+        scene = await open_first_level(pilot)
         await wait_for(pilot, lambda: " 1-9 Choose " in shown(app), what="1-9 Choose")
         assert "Continue" not in shown(app)
         await choose(pilot, 1)
@@ -43,7 +33,7 @@ async def test_the_keys_follow_the_move_and_the_language(tmp_path):
 async def test_a_change_of_keys_repaints_the_line_without_a_layout(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await _scene(pilot)
+        await open_first_level(pilot)
         footer = app.screen.query_one(MotFooter)
         await wait_for(pilot, lambda: "Choose" in shown(app), what="1-9 Choose")
         asked = []

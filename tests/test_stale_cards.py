@@ -3,19 +3,14 @@ Enter then a number, before the next scene is drawn)."""
 
 from __future__ import annotations
 
-from game.tui.screens.briefing import BriefingScreen
 from game.tui.widgets.choice_card import ChoiceCard
-from tests.tui_helpers import choose, make_app, open_map, wait_for_scene, wait_for_screen
+from tests.tui_helpers import choose, make_app, open_first_level
 
 
 async def test_a_stale_card_is_ignored(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await open_map(pilot)
-        await pilot.press("enter")
-        await wait_for_screen(pilot, BriefingScreen)
-        await pilot.press("enter")
-        scene = await wait_for_scene(pilot)
+        scene = await open_first_level(pilot)
         stale = [card.choice for card in scene.query(ChoiceCard)]
         await choose(pilot, 1)
         moves = scene.state.moves

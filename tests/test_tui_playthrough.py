@@ -15,7 +15,7 @@ from game.tui.screens.scene import SceneScreen
 from game.tui.screens.title import TitleScreen
 from game.tui.widgets import meter as meter_module
 from game.tui.widgets.meter import PerceptionMeter
-from tests.tui_helpers import choose, choosing, coaching, go_on, make_app, open_map, wait_for_scene, wait_for_screen
+from tests.tui_helpers import choose, choosing, coaching, go_on, make_app, open_first_level, wait_for_scene, wait_for_screen
 
 # Choice numbers as shown on screen (available choices, in order) and the ids they stand for.
 PATHS = {
@@ -39,11 +39,7 @@ async def test_playthrough_matches_headless_run(tmp_path, capsys, monkeypatch, n
     app = make_app(tmp_path, lang=lang)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_screen(pilot, TitleScreen)
-        await open_map(pilot)
-        await pilot.press("enter")
-        await wait_for_screen(pilot, BriefingScreen)
-        await pilot.press("enter")
-        scene = await wait_for_scene(pilot)
+        scene = await open_first_level(pilot)
         meter = scene.query_one(PerceptionMeter)
         assert meter.value == -1
         for step, (number, choice_id) in enumerate(PATHS[name]):

@@ -130,6 +130,17 @@ async def wait_for_scene(pilot):
     return await wait_for_screen(pilot, SceneScreen, choosing, what="a scene showing its cards")
 
 
+async def open_first_level(pilot):
+    """From the title: the map, its first level, through the briefing, to the scene's cards."""
+    from game.tui.screens.briefing import BriefingScreen
+
+    await open_map(pilot)
+    await pilot.press("enter")
+    await wait_for_screen(pilot, BriefingScreen)
+    await pilot.press("enter")
+    return await wait_for_scene(pilot)
+
+
 async def choose(pilot, number: int):
     """Press a card's number once the scene shows its cards; wait for the move and what follows
     it (the coach's note; in exam mode the next cards or the debrief). Returns the scene."""
