@@ -194,9 +194,7 @@ class ClassroomScreen(Says, ChoiceKeys, GameScreen):
         self.query_one("#banner", Static).update(self._banner())
 
     async def _redraw(self) -> None:
-        # As the scene does: focus leaves first (a focused card that goes would restyle the
-        # stage), the stage's widgets take the new turn's content, and all of it is one frame.
-        self.set_focus(None)
+        # As the scene does: the stage's widgets take the new turn's content, in one frame.
         with self.app.batch_update():
             await self.query_one("#stage", DynamicScroll).refill()
             self._refresh_board()

@@ -321,19 +321,15 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
 
     async def _redraw_stage(self) -> None:
         stage = self.query_one("#stage", DynamicScroll)
-        # Focus leaves first: a focused card or button that goes would hand focus to the stage,
-        # and focusing (then blurring) the stage restyles every widget in it.
-        self.set_focus(None)
         with self.app.batch_update():  # one frame: the stage, the side panel and the Footer
             await stage.refill()  # the same widgets, new content: a move costs a repaint
             stage.scroll_home(animate=False)
             # Focus now rather than through the app's queue (focus_first): the Footer's keys
             # follow the focus (their order does), and they change in this frame too.
-            target = self.first_focus()
-            if target is not None:
-                self.set_focus(target)
+            # None (naming the step: nothing to press) leaves no focus: the stage takes it below.
+            self.set_focus(self.first_focus())
             self.refresh_bindings()
-            await self.query_one(MotFooter).sync()
+            self.query_one(MotFooter).sync()
         # Nothing to press (naming the step): the stage, as before.
         self.app.call_later(lambda: self.focused is None and self.is_attached and stage.focus())
 

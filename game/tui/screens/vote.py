@@ -238,8 +238,7 @@ class VoteScreen(GameScreen):
 
     async def _redraw(self) -> None:
         stage = self.query_one("#stage", DynamicScroll)
-        self.set_focus(None)  # as the scene does: the stage refilled in one frame
-        with self.app.batch_update():
+        with self.app.batch_update():  # as the scene does: the stage refilled in one frame
             await stage.refill()
             stage.scroll_home(animate=False)
             self._watch()

@@ -90,8 +90,13 @@ class DynamicScroll(VerticalScroll):
             await self.recompose()
 
     async def refill(self) -> None:
-        """Compose again, changing the widgets that are there rather than replacing them."""
+        """Compose again, changing the widgets that are there rather than replacing them.
+        Focus inside the region leaves first: a focused card or button that goes would hand
+        focus to this scroll, and focusing (then blurring) it restyles everything in it."""
         if not self.is_attached or self._pruning:
             return
+        focused = self.screen.focused
+        if focused is not None and self in focused.ancestors:
+            self.screen.set_focus(None)
         async with self.batch():
             await _fill(self, compose(self))

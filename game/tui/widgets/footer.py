@@ -85,9 +85,9 @@ class MotFooter(Widget, can_focus=False):
         if screen.app.app_focus and self.is_attached and screen is self.screen:
             self._show()
 
-    async def sync(self) -> None:
+    def sync(self) -> None:
         """Show the screen's keys now (in the caller's frame)."""
-        if self._ready and self.app.app_focus and self.is_attached:
+        if self.app.app_focus:
             self._show()
 
     def _show(self) -> None:
