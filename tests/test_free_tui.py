@@ -92,6 +92,14 @@ async def type_reply(pilot, text: str) -> SayBox:
     return pilot.app.screen.query_one(SayBox)
 
 
+async def asked(pilot, app) -> SceneScreen:
+    """The level started, ASK_TEXT typed: the scene asks which of two moves was meant."""
+    scene = await start_level(pilot, app)
+    await type_reply(pilot, ASK_TEXT)
+    await wait_for(pilot, lambda: phase(app) == "ask" and scene.query(SayOption), what="the question")
+    return scene
+
+
 def phase(app) -> str:
     return app.screen.say_state.phase if app.screen.say_state.open else "closed"
 
@@ -161,9 +169,7 @@ async def test_a_chinese_reply_in_the_first_scene_moves_the_meter(tmp_path):
 async def test_a_reply_between_two_moves_asks_which_and_a_number_plays_it(tmp_path):
     app = make_app(tmp_path, lang="en")
     async with app.run_test(size=(80, 24)) as pilot:
-        scene = await start_level(pilot, app)
-        await type_reply(pilot, ASK_TEXT)
-        await wait_for(pilot, lambda: phase(app) == "ask" and scene.query(SayOption), what="the question")
+        scene = await asked(pilot, app)
         options = list(scene.query(SayOption))
         # Each move asked about carries its card's number: the cards stay on screen.
         cards = [c.id for c in scene.say_choices()]
@@ -188,9 +194,7 @@ async def test_a_reply_between_two_moves_asks_which_and_a_number_plays_it(tmp_pa
 async def test_another_cards_number_during_the_question_plays_that_card(tmp_path):
     app = make_app(tmp_path, lang="en")
     async with app.run_test(size=(80, 24)) as pilot:
-        scene = await start_level(pilot, app)
-        await type_reply(pilot, ASK_TEXT)
-        await wait_for(pilot, lambda: phase(app) == "ask" and scene.query(SayOption), what="the question")
+        scene = await asked(pilot, app)
         cards = [c.id for c in scene.say_choices()]
         other = next(i for i, c in enumerate(cards, 1) if c not in ("ask-price", "match-price"))
         await pilot.press(str(other))  # a card not asked about: that card, without the words
@@ -201,9 +205,7 @@ async def test_another_cards_number_during_the_question_plays_that_card(tmp_path
 async def test_a_click_on_a_move_asked_about_plays_it(tmp_path):
     app = make_app(tmp_path, lang="en")
     async with app.run_test(size=(80, 24)) as pilot:
-        scene = await start_level(pilot, app)
-        await type_reply(pilot, ASK_TEXT)
-        await wait_for(pilot, lambda: phase(app) == "ask" and scene.query(SayOption), what="the question")
+        scene = await asked(pilot, app)
         await pilot.click(SayOption)
         await wait_for(pilot, lambda: len(scene.state.moves) == 1, what="the clicked move played")
         assert (scene.state.moves[0].choice, scene.state.moves[0].said) == ("ask-price", ASK_TEXT)
