@@ -19,6 +19,8 @@ from ...engine import Game, State
 from ...i18n import kind_name
 from ...model import Choice, Level
 from ...reference import cited_by
+from ...scoring import score
+from ..prepared import Prepared
 from ..widgets.footer import MotFooter
 from ..widgets.dynamic import DynamicScroll
 from ..widgets.meter import PerceptionMeter
@@ -80,6 +82,7 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
         self.last_choice: Choice | None = None  # set while the coach note is showing
         self.shown_text = None  # the scene's wording as the player met it (variants depend on state)
         self.started_at = datetime.now(timezone.utc)
+        self._debrief: Prepared | None = None  # built while the last note is read
 
     # -- composition -----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -190,6 +193,11 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
         self._fit(self.app.size.width)
         self._show_trend()
         self.focus_first()
+        self._drop_debrief()  # built in the other language
+        self._prepare_debrief_soon()
+
+    def on_unmount(self) -> None:
+        self._drop_debrief()
 
     # -- moves -----------------------------------------------------------------------------
     def can_choose(self) -> bool:
@@ -295,6 +303,7 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
         for move in kept:  # replayed with the words typed for them (free-answer mode)
             self.state = self.game.apply(self.state, move.choice, move.said)
         self.last_choice = None
+        self._drop_debrief()
         self.query_one("#meter", PerceptionMeter).move_to(self.state.perception, 0)
         self._show_side()
         await self._redraw_stage()
@@ -308,16 +317,52 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
             if not self.app.exam:
                 self._show_trend()
         if self.state.finished:
-            from .debrief import DebriefScreen
-
             practice = self.practice_from is not None
             result = self.app.finish_level(self.level, self.state, self.started_at, self.guided or practice,
                                            seed=self.game.seed)
-            self.app.switch_screen(DebriefScreen(self.level, self.state, result, guided=self.guided,
-                                                 practice_from=self.practice_from, seed=self.game.seed,
-                                                 named=self.named))
+            prepared, self._debrief = self._debrief, None
+            screen = prepared.take(self._debrief_key()) if prepared is not None else None
+            if screen is None or screen.result != result:
+                if screen is not None:
+                    prepared.drop()
+                screen = self._new_debrief(result)
+            self.app.switch_screen(screen)
             return
         await self._redraw_stage()
+
+    # -- the debrief, built while the last note is read --------------------------------------
+    PREPARE_AFTER = 0.4  # seconds after the last note is drawn: it is read for several
+
+    def _new_debrief(self, result):
+        from .debrief import DebriefScreen
+
+        return DebriefScreen(self.level, self.state, result, guided=self.guided, practice_from=self.practice_from,
+                             seed=self.game.seed, named=self.named)
+
+    def _debrief_key(self) -> tuple:
+        """What the debrief shows that can still change while the note is up."""
+        return (len(self.state.moves), len(self.named), self.verdict, self.practice_from)
+
+    def _prepare_debrief_soon(self) -> None:
+        if self._can_prepare_debrief():
+            self.set_timer(self.PREPARE_AFTER, self._prepare_debrief)
+
+    def _can_prepare_debrief(self) -> bool:
+        # Not for a finale: its scorecard shows the best scores this very run may raise.
+        return (self._debrief is None and self.is_attached and self.app.screen is self
+                and self.last_choice is not None and not self.naming and self.state.finished
+                and not self.level.scorecard)
+
+    def _prepare_debrief(self) -> None:
+        """Build the debrief (off screen) with the score the run will get: Enter only shows it."""
+        if self._can_prepare_debrief():
+            screen = self._new_debrief(score(self.level, self.state))
+            self._debrief = Prepared(self.app, screen, self._debrief_key())
+
+    def _drop_debrief(self) -> None:
+        prepared, self._debrief = self._debrief, None
+        if prepared is not None:
+            prepared.drop()
 
     async def _redraw_stage(self) -> None:
         stage = self.query_one("#stage", DynamicScroll)
@@ -332,6 +377,7 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
             self.query_one(MotFooter).sync()
         # Nothing to press (naming the step): the stage, as before.
         self.app.call_later(lambda: self.focused is None and self.is_attached and stage.focus())
+        self._prepare_debrief_soon()
 
     def action_leave(self) -> None:
         from .confirm import ConfirmScreen

@@ -1,0 +1,138 @@
+"""The debrief is built while the learner reads the last coach note (game/tui/prepared.py), so
+Enter only shows it. Built ahead or at Enter, it is the same debrief with the same score; and
+whatever changes what it would show (a step back, the language) drops the one built ahead."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from game.tui.screens.confirm import ConfirmScreen
+from game.tui.screens.debrief import DebriefScreen
+from game.tui.screens.scene import SceneScreen
+from tests.tui_helpers import choose, go_on, make_app, open_first_level, wait_for, wait_for_screen
+
+
+async def to_last_note(pilot, card: int = 1) -> SceneScreen:
+    """From the title to the level's last coach note, pressing `card` at every scene."""
+    scene = await open_first_level(pilot)
+    while True:
+        await choose(pilot, card)
+        if scene.state.finished:
+            return scene
+        await go_on(pilot)
+
+
+async def prepared(pilot, scene: SceneScreen) -> DebriefScreen:
+    await wait_for(pilot, lambda: scene._debrief is not None and scene._debrief.ready,
+                   what="the debrief built behind the last note")
+    return scene._debrief.screen
+
+
+def shown(screen) -> str:
+    """What the learner reads on the debrief's score tab, in order."""
+    return "\n".join(str(w.render()) for w in screen.query("#tab-score DynamicScroll > *"))
+
+
+async def play_to_debrief(tmp_path, wait: bool, lang: str = "en") -> tuple[str, int, bool]:
+    app = make_app(tmp_path, lang=lang)
+    async with app.run_test(size=(100, 30)) as pilot:
+        scene = await to_last_note(pilot)
+        built = await prepared(pilot, scene) if wait else None
+        await pilot.press("enter")
+        debrief = await wait_for_screen(pilot, DebriefScreen, lambda s: s.query("#score-line"))
+        runs = app.store.runs(player="tester")
+        assert len(runs) == 1 and not scene.is_attached  # recorded once; the scene is gone
+        assert debrief.focused is debrief.query_one("#tab-score DynamicScroll")  # ↓ reads on
+        return shown(debrief), debrief.result.mot_score, debrief is built
+
+
+async def test_enter_shows_the_debrief_built_behind_the_note_and_it_is_the_same(tmp_path):
+    ahead, score_ahead, was_built = await play_to_debrief(tmp_path / "a", wait=True)
+    at_enter, score_at_enter, _ = await play_to_debrief(tmp_path / "b", wait=False)
+    assert was_built
+    assert score_ahead == score_at_enter and "Moment-of-truth score" in ahead
+    assert ahead == at_enter
+
+
+async def test_a_step_back_drops_it_and_the_debrief_shows_the_new_last_move(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        scene = await to_last_note(pilot)
+        old = await prepared(pilot, scene)
+        await pilot.press("u")
+        await wait_for(pilot, lambda: not scene.state.finished and scene.can_choose())
+        assert scene._debrief is None and not old.is_attached
+        offered = scene.game.offered(scene.state)
+        other = next(i for i, c in enumerate(offered, 1) if c.id != old.state.moves[-1].choice)
+        await choose(pilot, other)
+        await pilot.press("enter")
+        debrief = await wait_for_screen(pilot, DebriefScreen, lambda s: s.query("#score-line"))
+        assert debrief is not old and debrief.state.moves[-1].choice == offered[other - 1].id
+        assert debrief.practice_from is not None  # a stepped-back attempt is practice
+
+
+async def test_switching_language_on_the_last_note_rebuilds_it_in_the_new_language(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        scene = await to_last_note(pilot)
+        english = await prepared(pilot, scene)
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: app.lang == "zh" and scene._debrief is not None
+                       and scene._debrief.screen is not english and scene._debrief.ready)
+        assert not english.is_attached
+        await pilot.press("enter")
+        debrief = await wait_for_screen(pilot, DebriefScreen, lambda s: s.query("#score-line"))
+        assert "关键时刻分数" in str(debrief.query_one("#score-line").render())
+
+
+async def test_leaving_the_level_on_its_last_note_drops_it_and_records_nothing(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        scene = await to_last_note(pilot)
+        built = await prepared(pilot, scene)
+        await pilot.press("escape")
+        await wait_for_screen(pilot, ConfirmScreen, focus=False)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: not scene.is_attached and not built.is_attached,
+                       what="the scene and the debrief built for it gone")
+        assert app.store.runs(player="tester") == []
+        assert not any(isinstance(s, DebriefScreen) for s in app.screen_stack)
+
+
+async def test_quitting_with_a_debrief_built_ahead_exits_cleanly(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        scene = await to_last_note(pilot)
+        await prepared(pilot, scene)
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: not app.is_running or app.return_code is not None, what="the app to quit")
+    assert app.return_code == 0
+
+
+async def test_no_debrief_is_built_ahead_for_a_finale_or_in_exam_mode(tmp_path):
+    """A finale's scorecard shows the best scores that this very run may raise; in exam mode
+    there is no note to read (Enter is never pressed: the debrief follows the last choice)."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        scene = await to_last_note(pilot)
+        assert scene._can_prepare_debrief()
+        scene.level = replace(scene.level, scorecard=True)
+        assert not scene._can_prepare_debrief()
+    app = make_app(tmp_path / "exam", exam=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        scene = await open_first_level(pilot)
+        while not scene.state.finished:
+            await choose(pilot, 1)
+        debrief = await wait_for_screen(pilot, DebriefScreen, lambda s: s.query("#score-line"))
+        assert scene._debrief is None and len(app.store.runs(player="tester")) == 1 and debrief.result
+
+
+async def test_a_theme_changed_after_it_was_built_gets_a_debrief_styled_in_the_new_theme(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        scene = await to_last_note(pilot)
+        built = await prepared(pilot, scene)
+        app.theme = next(name for name in app.available_themes if name != app.theme)
+        await pilot.press("enter")
+        debrief = await wait_for_screen(pilot, DebriefScreen, lambda s: s.query("#score-line"))
+        assert debrief is not built and not built.is_attached
