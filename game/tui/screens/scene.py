@@ -84,6 +84,12 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
         self.started_at = datetime.now(timezone.utc)
         self._debrief: Prepared | None = None  # built while the last note is read
 
+    @staticmethod
+    def preparable(app) -> bool:
+        """Whether a scene may be built before it is shown: not when it carries a widget that
+        starts on mount (a team's discussion countdown in the classroom)."""
+        return not list(getattr(app, "scene_widgets", lambda screen: ())(None))
+
     # -- composition -----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         if self.game is None:

@@ -1,15 +1,23 @@
-"""The debrief is built while the learner reads the last coach note (game/tui/prepared.py), so
-Enter only shows it. Built ahead or at Enter, it is the same debrief with the same score; and
-whatever changes what it would show (a step back, the language) drops the one built ahead."""
+"""Screens built while the learner reads (game/tui/prepared.py): the debrief behind the last
+coach note, the first scene behind the briefing; Enter only shows them. Built ahead or at Enter,
+it is the same screen; whatever changes what it would show (a step back, the language, the
+theme) drops the one built ahead, and so does leaving."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from datetime import datetime, timezone
+
+from game.tui.screens.briefing import BriefingScreen
+from game.tui.screens.campaign_map import CampaignMapScreen
 from game.tui.screens.confirm import ConfirmScreen
 from game.tui.screens.debrief import DebriefScreen
 from game.tui.screens.scene import SceneScreen
-from tests.tui_helpers import choose, go_on, make_app, open_first_level, wait_for, wait_for_screen
+from game.tui.widgets.footer import MotFooter
+from game.tui.widgets.meter import PerceptionMeter
+from tests.tui_helpers import (choose, choosing, go_on, make_app, open_first_level, open_map, wait_for,
+                               wait_for_screen)
 
 
 async def to_last_note(pilot, card: int = 1) -> SceneScreen:
@@ -136,3 +144,67 @@ async def test_a_theme_changed_after_it_was_built_gets_a_debrief_styled_in_the_n
         await pilot.press("enter")
         debrief = await wait_for_screen(pilot, DebriefScreen, lambda s: s.query("#score-line"))
         assert debrief is not built and not built.is_attached
+
+
+# -- the first scene, behind the briefing ------------------------------------------------------
+async def briefing(pilot) -> BriefingScreen:
+    await open_map(pilot)
+    await pilot.press("enter")
+    return await wait_for_screen(pilot, BriefingScreen)
+
+
+async def test_enter_on_the_briefing_shows_the_scene_built_behind_it(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        brief = await briefing(pilot)
+        await wait_for(pilot, lambda: brief._scene is not None and brief._scene.ready,
+                       what="the first scene built behind the briefing")
+        built = brief._scene.screen
+        pressed = datetime.now(timezone.utc)
+        await pilot.press("enter")
+        scene = await wait_for_screen(pilot, SceneScreen, choosing)
+        assert scene is built and not brief.is_attached
+        assert scene.started_at >= pressed  # the level's time starts at Enter, not when it was built
+        assert scene.query_one(PerceptionMeter).value == scene.level.perception
+        keys = [key.description for key in scene.query_one(MotFooter)._keys]
+        assert "Choose" in keys and "Leave" in keys
+        await choose(pilot, 1)  # and it plays
+        assert len(scene.state.moves) == 1 and scene.query("#continue")
+
+
+async def test_going_back_from_the_briefing_drops_the_scene_built_behind_it(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        brief = await briefing(pilot)
+        await wait_for(pilot, lambda: brief._scene is not None and brief._scene.ready)
+        built = brief._scene.screen
+        await pilot.press("escape")
+        await wait_for_screen(pilot, CampaignMapScreen, focus=False)
+        await wait_for(pilot, lambda: not built.is_attached and not brief.is_attached,
+                       what="the briefing and the scene built behind it gone")
+        assert app.store.progress("tester") is None
+
+
+async def test_a_language_switch_on_the_briefing_gives_a_scene_in_the_new_language(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        brief = await briefing(pilot)
+        await wait_for(pilot, lambda: brief._scene is not None and brief._scene.ready)
+        english = brief._scene.screen
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: app.lang == "zh" and brief.query("#start"))
+        await pilot.press("enter")
+        scene = await wait_for_screen(pilot, SceneScreen, choosing)
+        assert scene is not english and not english.is_attached
+        assert "选择" in [key.description for key in scene.query_one(MotFooter)._keys]
+
+
+def test_a_scene_that_starts_a_countdown_on_mount_is_never_built_ahead():
+    class Room:
+        def scene_widgets(self, screen):
+            return [object()]
+
+    class Solo:
+        pass
+
+    assert not SceneScreen.preparable(Room()) and SceneScreen.preparable(Solo())
