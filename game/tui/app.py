@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # the engine is imported when a level is played, not at start
     from ..scoring import Result
 
 from ..i18n import default_language, t
+from .collector import IdleCollector
 from .commands import LevelCommands
 from .crash import CrashReport
 from .localize import SwitchesLanguage, localize_bindings
@@ -97,11 +98,18 @@ class MotApp(CrashReport, SwitchesLanguage, App):
         self.library = library
         self.store = store
         self.library_ready = asyncio.Event()
+        # The collector's older passes wait for a pause in the input (tui/collector.py).
+        self.collector = IdleCollector(self.set_timer)
 
     # -- start-up --------------------------------------------------------------------------
     def get_default_screen(self):
         """The first screen itself (the title), so no empty screen is painted before it."""
         return self.first_screen()
+
+    async def on_event(self, event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.Paste)):  # the learner acts
+            self.collector.touched()
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         localize_bindings(self, self.lang)
