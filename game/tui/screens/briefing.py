@@ -8,11 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Header, Static
+from textual.widgets import Button, Static
 
 from ...model import Level
 from ..prepared import Prepared
 from ..widgets.footer import MotFooter
+from ..widgets.header import MotHeader
 from ..widgets.portrait import Portrait
 from ..widgets.prose import Prose
 from ..widgets.scorecard import Scorecard
@@ -45,7 +46,7 @@ class BriefingScreen(GameScreen):
 
     def compose(self) -> ComposeResult:
         level, lang = self.level, self.lang
-        yield Header()
+        yield MotHeader()
         with VerticalScroll(id="brief-scroll"):
             yield Static(Content(level.title.get(lang)), id="brief-title")
             yield Prose(level.brief.get(lang), id="brief-text")

@@ -6,12 +6,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import Header, LoadingIndicator, OptionList, Static
+from textual.widgets import LoadingIndicator, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...model import clean_name
 from ...scoring import label, word_of_mouth
 from ..widgets.footer import MotFooter
+from ..widgets.header import MotHeader
 from ..widgets.meter import tone
 from ..widgets.prose import Prose
 from .base import GameScreen
@@ -39,7 +40,7 @@ class CampaignMapScreen(GameScreen):
         self._shown = False  # the first resume is the first show: nothing to refresh yet
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield MotHeader()
         if self.app.library is None:
             yield LoadingIndicator()
         else:

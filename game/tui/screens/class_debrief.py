@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from ...class_debrief import (
     DiscussPage,
@@ -37,6 +37,7 @@ from ...model import Level
 from ...scoring import label
 from ..widgets.dynamic import DynamicScroll
 from ..widgets.footer import MotFooter
+from ..widgets.header import MotHeader
 from ..widgets.meter import tone
 from ..widgets.prose import Prose
 from ..widgets.step_badges import badge
@@ -120,7 +121,7 @@ class ClassDebriefScreen(GameScreen):
     # -- drawing ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         self.sub_title = self.tr("cdebrief.title", level=self.level.title.get(self.lang))
-        yield Header()
+        yield MotHeader()
         with Horizontal(id="cd-head"):
             yield Static(id="cd-where")
             yield Static(id="cd-pos")

@@ -23,12 +23,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, Header, Static
+from textual.widgets import Button, Static
 
 from ...classroom import Round
 from ...i18n import meter_text
 from ..widgets.choice_card import ChoiceCard
 from ..widgets.footer import MotFooter
+from ..widgets.header import MotHeader
 from ..widgets.countdown import Countdown
 from ..widgets.dynamic import DynamicScroll
 from ..widgets.scene_view import SCENE_VIEW_CSS, choice_cards, coach_note, dialogue, event_line, event_text
@@ -97,7 +98,7 @@ class ClassroomScreen(Says, ChoiceKeys, GameScreen):
 
     # -- composition -----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield MotHeader()
         yield Static(self._banner(), id="banner")
         with Horizontal(id="class-body"):
             yield DynamicScroll(self._stage, id="stage")

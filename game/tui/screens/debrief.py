@@ -8,13 +8,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import Button, Header, Static, TabbedContent, TabPane
+from textual.widgets import Button, Static, TabbedContent, TabPane
 
 from ...i18n import kind_name, meter_text
 from ...engine import Game, State
 from ...model import STEPS, Level
 from ...scoring import Result, label
 from ..widgets.footer import MotFooter
+from ..widgets.header import MotHeader
 from ..widgets.chart import PerceptionChart
 from ..widgets.dynamic import DynamicScroll
 from ..widgets.meter import tone
@@ -79,7 +80,7 @@ class DebriefScreen(GameScreen):
         return self.app.campaign_steps(self.level) if hasattr(self.app, "campaign_steps") else None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield MotHeader()
         with TabbedContent(id="tabs"):
             with TabPane(self.tr("debrief.tab_score"), id="tab-score"):
                 yield DynamicScroll(self._score_tab)

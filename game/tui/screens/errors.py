@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from ..widgets.footer import MotFooter
+from ..widgets.header import MotHeader
 from ..widgets.prose import Prose
 from .base import GameScreen
 
@@ -26,7 +27,7 @@ class ErrorsScreen(GameScreen):
         self.diagnostics = diagnostics
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield MotHeader()
         with VerticalScroll():
             yield Static(self.text("errors.title", file=str(self.path)), classes="h")
             for d in self.diagnostics:

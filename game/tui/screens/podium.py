@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from ...classroom import Round
 from ...i18n import STEP_LETTERS
 from ...scoring import POINTS_FORMULA
 from ..widgets.footer import MotFooter
+from ..widgets.header import MotHeader
 from ..widgets.meter import tone
 from .base import GameScreen
 
@@ -42,7 +43,7 @@ class PodiumScreen(GameScreen):
         self.round = round_
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield MotHeader()
         with VerticalScroll():
             yield Static(self.text("podium.title", level=self.round.level.title.get(self.lang)), id="podium-title")
             totals = self.app.classroom_totals() if hasattr(self.app, "classroom_totals") else {}

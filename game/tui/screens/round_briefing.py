@@ -7,10 +7,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Header, Static
+from textual.widgets import Button, Static
 
 from ...classroom import Round
 from ..widgets.footer import MotFooter
+from ..widgets.header import MotHeader
 from ..widgets.prose import Prose
 from .base import GameScreen
 
@@ -41,7 +42,7 @@ class RoundBriefingScreen(GameScreen):
         level, lang = self.round.level, self.lang
         you = level.character(level.you)
         role = you.name.get(lang) if you else ""
-        yield Header()
+        yield MotHeader()
         with VerticalScroll(id="round-brief"):
             yield Static(self.text("class.briefing", n=self.number, total=self.total,
                                    level=level.title.get(lang), role=role), id="round-title")

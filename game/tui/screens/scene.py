@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Header, Static
+from textual.widgets import Button, Static
 
 from ...engine import Game, State
 from ...i18n import kind_name
@@ -22,6 +22,7 @@ from ...reference import cited_by
 from ...scoring import score
 from ..prepared import Prepared
 from ..widgets.footer import MotFooter
+from ..widgets.header import MotHeader
 from ..widgets.dynamic import DynamicScroll
 from ..widgets.meter import PerceptionMeter
 from ..widgets.scene_view import SCENE_VIEW_CSS, choice_cards, coach_note, dialogue, event_line, name_the_step
@@ -97,7 +98,7 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
             self.game = Game(self.level, scores, seed=self.app.play_seed())
             self.state = self.game.start()
         hidden = self.app.exam
-        yield Header()
+        yield MotHeader()
         with Horizontal(id="scene-body"):
             yield DynamicScroll(self._stage, id="stage")
             with Vertical(id="side"):

@@ -10,10 +10,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Button, Header, Input, Static
+from textual.widgets import Button, Input, Static
 
 from ...model import clean_name
 from ..widgets.footer import MotFooter
+from ..widgets.header import MotHeader
 from ..widgets.prose import Prose
 from .base import GameScreen
 
@@ -34,7 +35,7 @@ class TeamNameScreen(GameScreen):
         self.taken: str | None = None  # the name refused last: kept across a language switch
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield MotHeader()
         with Vertical():
             yield Static(self.text("team.title"), classes="h")
             yield Prose(self.tr("team.prompt", room=self.app.room or ""))

@@ -6,11 +6,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center
 from textual.content import Content
-from textual.widgets import Header, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...paths import default_assets_dir
 from ..widgets.footer import MotFooter
+from ..widgets.header import MotHeader
 from .base import GameScreen
 
 
@@ -41,7 +42,7 @@ class TitleScreen(GameScreen):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield MotHeader()
         yield Static(Content(title_art()), id="art")
         yield Static(self.text("title.tagline"), id="tagline")
         yield Center(OptionList(*self._options(), id="menu"))

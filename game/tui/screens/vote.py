@@ -23,7 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Digits, Header, Static
+from textual.widgets import Button, Digits, Static
 
 from ...engine import Game, State
 from ...model import Level
@@ -40,6 +40,7 @@ from ...vote.room import (
 from ..widgets.choice_card import ChoiceCard
 from ..widgets.dynamic import DynamicScroll
 from ..widgets.footer import MotFooter
+from ..widgets.header import MotHeader
 from ..widgets.meter import PerceptionMeter, tone
 from ..widgets.prose import Prose
 from ..widgets.qr import QrCode
@@ -104,7 +105,7 @@ class VoteScreen(GameScreen):
             self.game = Game(self.level, {}, seed=self.app.play_seed())
             self.state = self.game.start()
             self._open()
-        yield Header()
+        yield MotHeader()
         with Horizontal(id="vote-body"):
             yield DynamicScroll(self._stage, id="stage")
             with VerticalScroll(id="side"):
