@@ -36,6 +36,17 @@ async def prepared(pilot, scene: SceneScreen) -> DebriefScreen:
     return scene._debrief.screen
 
 
+async def last_note_with_debrief(pilot) -> tuple[SceneScreen, DebriefScreen]:
+    """The level's last coach note, once the debrief has been built behind it."""
+    scene = await to_last_note(pilot)
+    return scene, await prepared(pilot, scene)
+
+
+async def enter_debrief(pilot) -> DebriefScreen:
+    await pilot.press("enter")
+    return await wait_for_screen(pilot, DebriefScreen, lambda s: s.query("#score-line"))
+
+
 def shown(screen) -> str:
     """What the learner reads on the debrief's score tab, in order."""
     return "\n".join(str(w.render()) for w in screen.query("#tab-score DynamicScroll > *"))
@@ -46,8 +57,7 @@ async def play_to_debrief(tmp_path, wait: bool, lang: str = "en") -> tuple[str, 
     async with app.run_test(size=(100, 30)) as pilot:
         scene = await to_last_note(pilot)
         built = await prepared(pilot, scene) if wait else None
-        await pilot.press("enter")
-        debrief = await wait_for_screen(pilot, DebriefScreen, lambda s: s.query("#score-line"))
+        debrief = await enter_debrief(pilot)
         runs = app.store.runs(player="tester")
         assert len(runs) == 1 and not scene.is_attached  # recorded once; the scene is gone
         assert debrief.focused is debrief.query_one("#tab-score DynamicScroll")  # ↓ reads on
@@ -65,16 +75,14 @@ async def test_enter_shows_the_debrief_built_behind_the_note_and_it_is_the_same(
 async def test_a_step_back_drops_it_and_the_debrief_shows_the_new_last_move(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        scene = await to_last_note(pilot)
-        old = await prepared(pilot, scene)
+        scene, old = await last_note_with_debrief(pilot)
         await pilot.press("u")
         await wait_for(pilot, lambda: not scene.state.finished and scene.can_choose())
         assert scene._debrief is None and not old.is_attached
         offered = scene.game.offered(scene.state)
         other = next(i for i, c in enumerate(offered, 1) if c.id != old.state.moves[-1].choice)
         await choose(pilot, other)
-        await pilot.press("enter")
-        debrief = await wait_for_screen(pilot, DebriefScreen, lambda s: s.query("#score-line"))
+        debrief = await enter_debrief(pilot)
         assert debrief is not old and debrief.state.moves[-1].choice == offered[other - 1].id
         assert debrief.practice_from is not None  # a stepped-back attempt is practice
 
@@ -82,22 +90,19 @@ async def test_a_step_back_drops_it_and_the_debrief_shows_the_new_last_move(tmp_
 async def test_switching_language_on_the_last_note_rebuilds_it_in_the_new_language(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        scene = await to_last_note(pilot)
-        english = await prepared(pilot, scene)
+        scene, english = await last_note_with_debrief(pilot)
         await pilot.press("f2")
         await wait_for(pilot, lambda: app.lang == "zh" and scene._debrief is not None
                        and scene._debrief.screen is not english and scene._debrief.ready)
         assert not english.is_attached
-        await pilot.press("enter")
-        debrief = await wait_for_screen(pilot, DebriefScreen, lambda s: s.query("#score-line"))
+        debrief = await enter_debrief(pilot)
         assert "关键时刻分数" in str(debrief.query_one("#score-line").render())
 
 
 async def test_leaving_the_level_on_its_last_note_drops_it_and_records_nothing(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        scene = await to_last_note(pilot)
-        built = await prepared(pilot, scene)
+        scene, built = await last_note_with_debrief(pilot)
         await pilot.press("escape")
         await wait_for_screen(pilot, ConfirmScreen, focus=False)
         await pilot.press("y")
@@ -138,28 +143,27 @@ async def test_no_debrief_is_built_ahead_for_a_finale_or_in_exam_mode(tmp_path):
 async def test_a_theme_changed_after_it_was_built_gets_a_debrief_styled_in_the_new_theme(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        scene = await to_last_note(pilot)
-        built = await prepared(pilot, scene)
+        scene, built = await last_note_with_debrief(pilot)
         app.theme = next(name for name in app.available_themes if name != app.theme)
-        await pilot.press("enter")
-        debrief = await wait_for_screen(pilot, DebriefScreen, lambda s: s.query("#score-line"))
+        debrief = await enter_debrief(pilot)
         assert debrief is not built and not built.is_attached
 
 
 # -- the first scene, behind the briefing ------------------------------------------------------
-async def briefing(pilot) -> BriefingScreen:
+async def briefing(pilot) -> tuple[BriefingScreen, SceneScreen]:
+    """The first level's briefing, once its first scene has been built behind it."""
     await open_map(pilot)
     await pilot.press("enter")
-    return await wait_for_screen(pilot, BriefingScreen)
+    brief = await wait_for_screen(pilot, BriefingScreen)
+    await wait_for(pilot, lambda: brief._scene is not None and brief._scene.ready,
+                   what="the first scene built behind the briefing")
+    return brief, brief._scene.screen
 
 
 async def test_enter_on_the_briefing_shows_the_scene_built_behind_it(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        brief = await briefing(pilot)
-        await wait_for(pilot, lambda: brief._scene is not None and brief._scene.ready,
-                       what="the first scene built behind the briefing")
-        built = brief._scene.screen
+        brief, built = await briefing(pilot)
         pressed = datetime.now(timezone.utc)
         await pilot.press("enter")
         scene = await wait_for_screen(pilot, SceneScreen, choosing)
@@ -175,9 +179,7 @@ async def test_enter_on_the_briefing_shows_the_scene_built_behind_it(tmp_path):
 async def test_going_back_from_the_briefing_drops_the_scene_built_behind_it(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        brief = await briefing(pilot)
-        await wait_for(pilot, lambda: brief._scene is not None and brief._scene.ready)
-        built = brief._scene.screen
+        brief, built = await briefing(pilot)
         await pilot.press("escape")
         await wait_for_screen(pilot, CampaignMapScreen, focus=False)
         await wait_for(pilot, lambda: not built.is_attached and not brief.is_attached,
@@ -188,9 +190,7 @@ async def test_going_back_from_the_briefing_drops_the_scene_built_behind_it(tmp_
 async def test_a_language_switch_on_the_briefing_gives_a_scene_in_the_new_language(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        brief = await briefing(pilot)
-        await wait_for(pilot, lambda: brief._scene is not None and brief._scene.ready)
-        english = brief._scene.screen
+        brief, english = await briefing(pilot)
         await pilot.press("f2")
         await wait_for(pilot, lambda: app.lang == "zh" and brief.query("#start"))
         await pilot.press("enter")
