@@ -208,3 +208,17 @@ def test_a_scene_that_starts_a_countdown_on_mount_is_never_built_ahead():
         pass
 
     assert not SceneScreen.preparable(Room()) and SceneScreen.preparable(Solo())
+
+
+async def test_a_scene_built_at_one_width_and_shown_at_another_fits_the_new_one(tmp_path):
+    """The browser tab (or terminal) is resized while the briefing is read: the scene built
+    behind it at 120 columns is shown at 80 with the narrow layout (no portrait, compact meter)."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        brief, built = await briefing(pilot)
+        assert not built.has_class("-narrow")
+        await pilot.resize_terminal(80, 24)
+        await wait_for(pilot, lambda: app.size.width == 80)
+        await pilot.press("enter")
+        scene = await wait_for_screen(pilot, SceneScreen, choosing)
+        assert scene is built and scene.has_class("-narrow") and scene.query_one(PerceptionMeter).compact
