@@ -135,7 +135,7 @@ async def play_level(level_id: str = "innocent-messenger", idle: float = 0.0, la
                 start, wall = time.process_time(), time.monotonic()
                 await asyncio.sleep(idle)
                 if last:  # the debrief is built while the last note is read: wait for it, count it
-                    await until(lambda: not hasattr(screen, "_debrief") or (screen._debrief is not None and screen._debrief.ready),
+                    await until(lambda: not hasattr(screen, "_debrief") or screen._debrief.ready,
                                 lambda: asyncio.sleep(0.005), time.monotonic() + 30)
                     ahead_ms.append((time.process_time() - start) * 1000)
                 else:

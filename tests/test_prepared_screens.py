@@ -31,7 +31,7 @@ async def to_last_note(pilot, card: int = 1) -> SceneScreen:
 
 
 async def prepared(pilot, scene: SceneScreen) -> DebriefScreen:
-    await wait_for(pilot, lambda: scene._debrief is not None and scene._debrief.ready,
+    await wait_for(pilot, lambda: scene._debrief.ready,
                    what="the debrief built behind the last note")
     return scene._debrief.screen
 
@@ -78,7 +78,7 @@ async def test_a_step_back_drops_it_and_the_debrief_shows_the_new_last_move(tmp_
         scene, old = await last_note_with_debrief(pilot)
         await pilot.press("u")
         await wait_for(pilot, lambda: not scene.state.finished and scene.can_choose())
-        assert scene._debrief is None and not old.is_attached
+        assert scene._debrief.screen is None and not old.is_attached
         offered = scene.game.offered(scene.state)
         other = next(i for i, c in enumerate(offered, 1) if c.id != old.state.moves[-1].choice)
         await choose(pilot, other)
@@ -92,8 +92,8 @@ async def test_switching_language_on_the_last_note_rebuilds_it_in_the_new_langua
     async with app.run_test(size=(100, 30)) as pilot:
         scene, english = await last_note_with_debrief(pilot)
         await pilot.press("f2")
-        await wait_for(pilot, lambda: app.lang == "zh" and scene._debrief is not None
-                       and scene._debrief.screen is not english and scene._debrief.ready)
+        await wait_for(pilot, lambda: app.lang == "zh" and scene._debrief.ready
+                       and scene._debrief.screen is not english)
         assert not english.is_attached
         debrief = await enter_debrief(pilot)
         assert "关键时刻分数" in str(debrief.query_one("#score-line").render())
@@ -137,7 +137,7 @@ async def test_no_debrief_is_built_ahead_for_a_finale_or_in_exam_mode(tmp_path):
         while not scene.state.finished:
             await choose(pilot, 1)
         debrief = await wait_for_screen(pilot, DebriefScreen, lambda s: s.query("#score-line"))
-        assert scene._debrief is None and len(app.store.runs(player="tester")) == 1 and debrief.result
+        assert scene._debrief.screen is None and len(app.store.runs(player="tester")) == 1 and debrief.result
 
 
 async def test_a_theme_changed_after_it_was_built_gets_a_debrief_styled_in_the_new_theme(tmp_path):
@@ -155,7 +155,7 @@ async def briefing(pilot) -> tuple[BriefingScreen, SceneScreen]:
     await open_map(pilot)
     await pilot.press("enter")
     brief = await wait_for_screen(pilot, BriefingScreen)
-    await wait_for(pilot, lambda: brief._scene is not None and brief._scene.ready,
+    await wait_for(pilot, lambda: brief._scene.ready,
                    what="the first scene built behind the briefing")
     return brief, brief._scene.screen
 

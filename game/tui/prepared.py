@@ -16,39 +16,52 @@ unused screen is removed, so nothing off the stack lingers or keeps running.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 
 from textual.app import App
 from textual.screen import Screen
 
+BUILD_AFTER = 0.4  # seconds after the screen before is drawn: it is read for longer than that
+
 
 class Prepared:
-    """One screen built ahead, with the conditions it was built under."""
+    """At most one screen built ahead (for a screen's next step), with the conditions it was
+    built under. Empty until `build`; `take` and `drop` leave it empty again."""
 
-    def __init__(self, app: App, screen: Screen, key: Hashable = ()) -> None:
+    def __init__(self) -> None:
+        self.app: App | None = None
+        self.screen: Screen | None = None
+        self.key: tuple = ()
+
+    def _conditions(self, key: Hashable) -> tuple:
+        return (getattr(self.app, "lang", None), self.app.theme, key)
+
+    def build(self, app: App, screen: Screen, key: Hashable = ()) -> None:
+        self.drop()
         self.app, self.screen = app, screen
-        self.key = self._conditions(app, key)
+        self.key = self._conditions(key)
         # Registering starts the screen's message loop: it composes and mounts now.
         app._register(app, screen)
-
-    @staticmethod
-    def _conditions(app: App, key: Hashable) -> tuple:
-        return (getattr(app, "lang", None), app.theme, key)
 
     @property
     def ready(self) -> bool:
         """Composed and mounted (for tests and benchmarks that wait for it)."""
-        return self.screen.is_running and self.screen.is_mounted
+        return self.screen is not None and self.screen.is_running and self.screen.is_mounted
 
-    def take(self, key: Hashable = ()) -> Screen | None:
-        """The screen, when the conditions still hold; else None (and the screen is dropped)."""
-        if self._conditions(self.app, key) == self.key and self.screen.is_running:
-            return self.screen
+    def take(self, key: Hashable = (), usable: Callable[[Screen], bool] = lambda screen: True) -> Screen | None:
+        """The screen, when the conditions still hold and `usable(screen)`; else None (and the
+        screen is dropped)."""
+        screen = self.screen
+        if (screen is not None and screen.is_running and self._conditions(key) == self.key
+                and usable(screen)):
+            self.screen = None
+            return screen
         self.drop()
         return None
 
     def drop(self) -> None:
         """Remove the screen unless it was shown (it is then the stack's to remove)."""
-        screen = self.screen
-        if screen.is_attached and not any(screen in stack for stack in self.app._screen_stacks.values()):
+        screen, self.screen = self.screen, None
+        if screen is not None and screen.is_attached and not any(
+                screen in stack for stack in self.app._screen_stacks.values()):
             screen.remove()

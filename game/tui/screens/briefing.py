@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.widgets import Button, Static
 
 from ...model import Level
-from ..prepared import Prepared
+from ..prepared import BUILD_AFTER, Prepared
 from ..widgets.footer import MotFooter
 from ..widgets.header import MotHeader
 from ..widgets.portrait import Portrait
@@ -37,12 +37,10 @@ class BriefingScreen(GameScreen):
         Binding("escape", "back", "Back", id="briefing.back"),
     ]
 
-    PREPARE_AFTER = 0.4  # seconds after the briefing is shown: it is read for longer
-
     def __init__(self, level: Level) -> None:
         super().__init__()
         self.level = level
-        self._scene: Prepared | None = None  # the level's first scene, built while this is read
+        self._scene = Prepared()  # the level's first scene, built while this is read
 
     def compose(self) -> ComposeResult:
         level, lang = self.level, self.lang
@@ -71,40 +69,33 @@ class BriefingScreen(GameScreen):
 
     def on_mount(self) -> None:
         self.query_one("#start", Button).focus()
-        self.set_timer(self.PREPARE_AFTER, self._prepare_scene)
+        self.set_timer(BUILD_AFTER, self._prepare_scene)
 
     def after_language_change(self) -> None:
-        self._drop_scene()  # built in the other language
-        self.set_timer(self.PREPARE_AFTER, self._prepare_scene)
+        self._scene.drop()  # built in the other language
+        self.set_timer(BUILD_AFTER, self._prepare_scene)
 
     def on_unmount(self) -> None:
-        self._drop_scene()
+        self._scene.drop()
 
     def _prepare_scene(self) -> None:
         """Build the first scene (off screen) while the briefing is read: Enter only shows it."""
         from .scene import SceneScreen
 
-        if self._scene is None and self.is_attached and self.app.screen is self and SceneScreen.preparable(self.app):
-            self._scene = Prepared(self.app, SceneScreen(self.level))
-
-    def _drop_scene(self) -> None:
-        prepared, self._scene = self._scene, None
-        if prepared is not None:
-            prepared.drop()
+        if (self._scene.screen is None and self.is_attached and self.app.screen is self
+                and SceneScreen.preparable(self.app)):
+            self._scene.build(self.app, SceneScreen(self.level))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.action_start() if event.button.id == "start" else self.action_back()
 
-    def action_start(self, guided: bool = False) -> None:
+    def action_start(self) -> None:
         from .scene import SceneScreen
 
-        prepared, self._scene = self._scene, None
-        screen = prepared.take() if prepared is not None and not guided else None
+        screen = self._scene.take()
         if screen is None:
-            if prepared is not None:
-                prepared.drop()
-            screen = SceneScreen(self.level, guided=guided)
+            screen = SceneScreen(self.level)
         else:
             screen.started_at = datetime.now(timezone.utc)  # the level starts now, not when it was built
         self.app.switch_screen(screen)

@@ -20,7 +20,7 @@ from ...i18n import kind_name
 from ...model import Choice, Level
 from ...reference import cited_by
 from ...scoring import score
-from ..prepared import Prepared
+from ..prepared import BUILD_AFTER, Prepared
 from ..widgets.footer import MotFooter
 from ..widgets.header import MotHeader
 from ..widgets.dynamic import DynamicScroll
@@ -83,7 +83,7 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
         self.last_choice: Choice | None = None  # set while the coach note is showing
         self.shown_text = None  # the scene's wording as the player met it (variants depend on state)
         self.started_at = datetime.now(timezone.utc)
-        self._debrief: Prepared | None = None  # built while the last note is read
+        self._debrief = Prepared()  # built while the last note is read
 
     @staticmethod
     def preparable(app) -> bool:
@@ -200,11 +200,11 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
         self._fit(self.app.size.width)
         self._show_trend()
         self.focus_first()
-        self._drop_debrief()  # built in the other language
+        self._debrief.drop()  # built in the other language
         self._prepare_debrief_soon()
 
     def on_unmount(self) -> None:
-        self._drop_debrief()
+        self._debrief.drop()
 
     # -- moves -----------------------------------------------------------------------------
     def can_choose(self) -> bool:
@@ -310,7 +310,7 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
         for move in kept:  # replayed with the words typed for them (free-answer mode)
             self.state = self.game.apply(self.state, move.choice, move.said)
         self.last_choice = None
-        self._drop_debrief()
+        self._debrief.drop()
         self.query_one("#meter", PerceptionMeter).move_to(self.state.perception, 0)
         self._show_side()
         await self._redraw_stage()
@@ -327,19 +327,12 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
             practice = self.practice_from is not None
             result = self.app.finish_level(self.level, self.state, self.started_at, self.guided or practice,
                                            seed=self.game.seed)
-            prepared, self._debrief = self._debrief, None
-            screen = prepared.take(self._debrief_key()) if prepared is not None else None
-            if screen is None or screen.result != result:
-                if screen is not None:
-                    prepared.drop()
-                screen = self._new_debrief(result)
-            self.app.switch_screen(screen)
+            screen = self._debrief.take(self._debrief_key(), usable=lambda built: built.result == result)
+            self.app.switch_screen(screen or self._new_debrief(result))
             return
         await self._redraw_stage()
 
     # -- the debrief, built while the last note is read --------------------------------------
-    PREPARE_AFTER = 0.4  # seconds after the last note is drawn: it is read for several
-
     def _new_debrief(self, result):
         from .debrief import DebriefScreen
 
@@ -352,24 +345,18 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
 
     def _prepare_debrief_soon(self) -> None:
         if self._can_prepare_debrief():
-            self.set_timer(self.PREPARE_AFTER, self._prepare_debrief)
+            self.set_timer(BUILD_AFTER, self._prepare_debrief)
 
     def _can_prepare_debrief(self) -> bool:
         # Not for a finale: its scorecard shows the best scores this very run may raise.
-        return (self._debrief is None and self.is_attached and self.app.screen is self
+        return (self._debrief.screen is None and self.is_attached and self.app.screen is self
                 and self.last_choice is not None and not self.naming and self.state.finished
                 and not self.level.scorecard)
 
     def _prepare_debrief(self) -> None:
         """Build the debrief (off screen) with the score the run will get: Enter only shows it."""
         if self._can_prepare_debrief():
-            screen = self._new_debrief(score(self.level, self.state))
-            self._debrief = Prepared(self.app, screen, self._debrief_key())
-
-    def _drop_debrief(self) -> None:
-        prepared, self._debrief = self._debrief, None
-        if prepared is not None:
-            prepared.drop()
+            self._debrief.build(self.app, self._new_debrief(score(self.level, self.state)), self._debrief_key())
 
     async def _redraw_stage(self) -> None:
         stage = self.query_one("#stage", DynamicScroll)
