@@ -18,6 +18,12 @@ Two ways to drive the app, both printed:
 The minimal app: a Static and a Footer; each key updates the Static. It is driven and timed
 the same ways, so the ratio is what this game costs over Textual's own floor.
 
+The scene's shape: the scene screen's layout (header, a scrolling stage beside a bordered side
+panel, Footer) drawn with a dozen plain Statics holding the level's own words; the choice key
+puts the coach's note where the cards were (and changes the meter's text), Enter puts the
+cards back. No animation, no cards, no button, no portrait: what Textual costs for a move on a
+screen of this shape and size before the game draws anything of its own.
+
     python benchmarks/move_cpu.py [--level innocent-messenger] [--runs 3] [--idle 1.0]
     python benchmarks/move_cpu.py --profile out.prof   # cProfile of one level played
 """
@@ -183,6 +189,61 @@ async def play_minimal(keys: int, idle: float = 0.0, mode: str = "driver") -> di
     return {"moves": moves, "idle": idle_ms, "total": total, "n": len(moves)}
 
 
+async def play_shape(level, keys: int, mode: str = "driver") -> dict:
+    """The scene screen's shape in plain Statics (see the module's docstring)."""
+    from textual.app import App
+    from textual.containers import Horizontal, Vertical, VerticalScroll
+    from textual.widgets import Footer, Header, Static
+
+    scene = level.scenes[level.start]
+    lang = "zh"
+    cards = "\n".join(f"{i}  {c.text.get(lang)}" for i, c in enumerate(scene.choices, 1))
+    first = scene.choices[0]
+    note = "\n\n".join(t.get(lang) for t in (first.text, first.feedback, first.thought) if t)
+
+    class Shape(App):
+        CSS = """
+        #body { height: 1fr; }
+        #stage { width: 1fr; padding: 0 1; }
+        #side { width: 32; border-left: vkey $primary; padding: 0 1; }
+        #trend { height: 2; margin-top: 1; }
+        #found-scroll { height: 1fr; margin-top: 1; }
+        #play { border: round $accent; padding: 0 1; height: auto; }
+        """
+        BINDINGS = [("1", "hit", "Choose"), ("enter", "hit", "Continue")]
+
+        def compose(self):
+            yield Header()
+            with Horizontal(id="body"):
+                with VerticalScroll(id="stage"):
+                    yield Static(level.title.get(lang), id="progress")
+                    yield Static(scene.text.get(lang), id="line")
+                    yield Static(cards, id="play")
+                with Vertical(id="side"):
+                    yield Static("\n".join(f"{v:+d}" for v in range(3, -4, -1)), id="meter")
+                    yield Static("", id="trend")
+                    yield Static("", id="badges")
+                    with VerticalScroll(id="found-scroll"):
+                        yield Static("", id="found")
+            yield Footer()
+
+        def action_hit(self) -> None:
+            self.hits += 1
+            self.query_one("#play", Static).update(note if self.hits % 2 else cards)
+            self.query_one("#meter", Static).update(f"{self.hits:+d}\n" * 7)
+
+    app = Shape()
+    app.hits = 0
+    per_key = []
+    async with app.run_test(size=SIZE) as pilot:
+        driver = Driver(app, pilot, mode)
+        await driver.ready(lambda: app.query("#play"))
+        for n in range(keys):
+            per_key.append(await driver.press("1" if n % 2 == 0 else "enter", lambda: app.hits == n + 1))
+    return {"moves": [a + b for a, b in zip(per_key[::2], per_key[1::2])], "idle": [], "total": 0.0,
+            "n": keys // 2}
+
+
 def median(values) -> float:
     return statistics.median(values) if values else float("nan")
 
@@ -205,10 +266,12 @@ async def measure(level_id: str, runs: int, idle: float, mode: str) -> tuple[dic
                 "ahead": [m for r in results for m in r.get("ahead", [])],
                 "total": median([r["total"] for r in results]), "n": results[0]["n"]}
 
-    return merge(games), merge(minimal)
+    level = library.level(level_id)
+    shape = [await play_shape(level, keys, mode=mode) for _ in range(runs)]
+    return merge(games), merge(minimal), merge(shape)
 
 
-def report(level_id: str, game: dict, minimal: dict, mode: str) -> list[str]:
+def report(level_id: str, game: dict, minimal: dict, mode: str, shape: dict | None = None) -> list[str]:
     g, m = median(game["moves"]), median(minimal["moves"])
     q = lambda values: sorted(values)[max(0, round(0.95 * (len(values) - 1)))] if values else float("nan")  # noqa: E731
     how = "keys through the driver" if mode == "driver" else "keys by Pilot.press/pause, as the tests do"
@@ -217,6 +280,8 @@ def report(level_id: str, game: dict, minimal: dict, mode: str) -> list[str]:
         f"  CPU per move (choice → note drawn, Enter → next scene drawn): median {g:.1f} ms, "
         f"p95 {q(game['moves']):.1f} ms  [choice {median(game['choose']):.1f} + Enter {median(game['enter']):.1f}]",
         f"  minimal app, same keys: median {m:.1f} ms per move   ratio {g / m:.1f}×",
+    ] + ([f"  the scene's shape in plain Statics, same keys: median {median(shape['moves']):.1f} ms per move   "
+          f"ratio {g / median(shape['moves']):.1f}×"] if shape else []) + [
         f"  CPU of the whole level (start to debrief): {game['total']:.0f} ms; minimal app {minimal['total']:.0f} ms",
         f"  CPU while idle between keys: {median(game['idle']):.1f} ms/s; minimal app {median(minimal['idle']):.1f} ms/s",
     ] + ([f"  CPU while the last note is read (the debrief built ahead, not in any key above): "
@@ -247,8 +312,8 @@ def main() -> None:
         print(f"CPU per move median {median(result['moves']):.1f} ms; profile in {args.profile}")
         return
     for mode in ("driver", "pilot") if args.mode == "both" else (args.mode,):
-        game, minimal = asyncio.run(measure(args.level, args.runs, args.idle, mode))
-        print("\n".join(report(args.level, game, minimal, mode)), flush=True)
+        game, minimal, shape = asyncio.run(measure(args.level, args.runs, args.idle, mode))
+        print("\n".join(report(args.level, game, minimal, mode, shape)), flush=True)
 
 
 if __name__ == "__main__":
