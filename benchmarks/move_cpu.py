@@ -189,43 +189,60 @@ async def play_minimal(keys: int, idle: float = 0.0, mode: str = "driver") -> di
     return {"moves": moves, "idle": idle_ms, "total": total, "n": len(moves)}
 
 
-async def play_shape(level, keys: int, mode: str = "driver") -> dict:
-    """The scene screen's shape in plain Statics (see the module's docstring)."""
-    from textual.app import App
+SHAPE_CSS = """
+#body { height: 1fr; }
+#stage { width: 1fr; padding: 0 1; }
+#side { width: 32; border-left: vkey $primary; padding: 0 1; }
+#trend { height: 2; margin-top: 1; }
+#found-scroll { height: 1fr; margin-top: 1; }
+#play { border: round $accent; padding: 0 1; height: auto; }
+"""
+
+
+def shape_texts(level, lang: str = "zh") -> tuple[str, str]:
+    """The level's first cards and the note of its first choice, as plain text."""
+    scene = level.scenes[level.start]
+    cards = "\n".join(f"{i}  {c.text.get(lang)}" for i, c in enumerate(scene.choices, 1))
+    first = scene.choices[0]
+    note = "\n\n".join(t.get(lang) for t in (first.text, first.feedback, first.thought) if t)
+    return cards, note
+
+
+def shape_compose(level, play: str, lang: str = "zh"):
+    """The scene screen's shape (module docstring): `play` is the text where cards or note go.
+    benchmarks/serve_load.py serves it too (`--shape`)."""
     from textual.containers import Horizontal, Vertical, VerticalScroll
     from textual.widgets import Footer, Header, Static
 
     scene = level.scenes[level.start]
-    lang = "zh"
-    cards = "\n".join(f"{i}  {c.text.get(lang)}" for i, c in enumerate(scene.choices, 1))
-    first = scene.choices[0]
-    note = "\n\n".join(t.get(lang) for t in (first.text, first.feedback, first.thought) if t)
+    yield Header()
+    with Horizontal(id="body"):
+        with VerticalScroll(id="stage"):
+            yield Static(level.title.get(lang), id="progress")
+            yield Static(scene.text.get(lang), id="line")
+            yield Static(play, id="play")
+        with Vertical(id="side"):
+            yield Static("\n".join(f"{v:+d}" for v in range(3, -4, -1)), id="meter")
+            yield Static("", id="trend")
+            yield Static("", id="badges")
+            with VerticalScroll(id="found-scroll"):
+                yield Static("", id="found")
+    yield Footer()
+
+
+async def play_shape(level, keys: int, mode: str = "driver") -> dict:
+    """The scene screen's shape in plain Statics (see the module's docstring)."""
+    from textual.app import App
+    from textual.widgets import Static
+
+    cards, note = shape_texts(level)
 
     class Shape(App):
-        CSS = """
-        #body { height: 1fr; }
-        #stage { width: 1fr; padding: 0 1; }
-        #side { width: 32; border-left: vkey $primary; padding: 0 1; }
-        #trend { height: 2; margin-top: 1; }
-        #found-scroll { height: 1fr; margin-top: 1; }
-        #play { border: round $accent; padding: 0 1; height: auto; }
-        """
+        CSS = SHAPE_CSS
         BINDINGS = [("1", "hit", "Choose"), ("enter", "hit", "Continue")]
 
         def compose(self):
-            yield Header()
-            with Horizontal(id="body"):
-                with VerticalScroll(id="stage"):
-                    yield Static(level.title.get(lang), id="progress")
-                    yield Static(scene.text.get(lang), id="line")
-                    yield Static(cards, id="play")
-                with Vertical(id="side"):
-                    yield Static("\n".join(f"{v:+d}" for v in range(3, -4, -1)), id="meter")
-                    yield Static("", id="trend")
-                    yield Static("", id="badges")
-                    with VerticalScroll(id="found-scroll"):
-                        yield Static("", id="found")
-            yield Footer()
+            yield from shape_compose(level, cards)
 
         def action_hit(self) -> None:
             self.hits += 1

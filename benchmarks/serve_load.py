@@ -18,11 +18,14 @@ then Enter, at a person's pace (a key every `--pace` seconds, tabs out of step) 
 - CPU: server and tabs, over the whole run, per tab (one level each).
 The minimal app (a Static and a Footer that answer the same keys with the same words) is
 served by the same server class with the same client in the same run: its row is the floor.
+With `--shape`, the scene screen's shape (benchmarks/move_cpu.py: the scene's layout in plain
+Statics, the level's own words; the same words appear where the cards or the note go) is served
+the same way too: what Textual costs a served move on a screen of this shape.
 
 Then the CPU of a move in-process (benchmarks/move_cpu.py: `App.run_test`, one level, beside a
 minimal app).
 
-    python benchmarks/serve_load.py [--tabs 1,5,10] [--runs 1] [--burst] [--pace 2]
+    python benchmarks/serve_load.py [--tabs 1,5,10] [--runs 1] [--burst] [--pace 2] [--shape]
                                     [--root DIR]   # another checkout (before/after)
 """
 
@@ -124,15 +127,34 @@ def free_port() -> int:
 
 
 # -- the minimal app, and its server ----------------------------------------------------------
-def minimal_app(moves: int) -> None:
-    """A Static and a Footer answering the keys a tab sends with the words the client waits for."""
+def minimal_app(moves: int, shape: bool = False) -> None:
+    """A Static and a Footer answering the keys a tab sends with the words the client waits for;
+    with `shape`, that Static sits in the scene screen's shape (see the module's docstring)."""
     from textual.app import App
     from textual.widgets import Footer, Static
 
+    if shape:
+        from game.library import load_library
+        from move_cpu import SHAPE_CSS, shape_compose, shape_texts
+
+        level = load_library(HERE.parent / "levels").level(LEVEL)
+        cards, note = shape_texts(level, "en")
+
+    where = "#play" if shape else "#screen"  # the Static the marks are written in
+
+    class Stage(Static):
+        def update(self, text: str = "") -> None:  # the shape: the level's words below the mark
+            super().update(text if not shape else f"{text}\n\n{note if MARKS['note'] in text else cards}")
+
     class Minimal(App):
+        CSS = SHAPE_CSS if shape else ""
         BINDINGS = [("1", "hit('1')", "Choose"), ("enter", "hit('enter')", "Continue")]
 
         def compose(self):
+            if shape:
+                for widget in shape_compose(level, "", "en"):
+                    yield Stage(MARKS["start"], id="play") if widget.id == "play" else widget
+                return
             yield Static(MARKS["start"], id="screen")
             yield Footer()
 
@@ -142,13 +164,13 @@ def minimal_app(moves: int) -> None:
         def on_key(self, event) -> None:
             if self.phase == "team" and event.key == "enter":
                 self.phase = "briefing"
-                self.query_one(Static).update(MARKS["briefing"])
+                self.query_one(where, Static).update(MARKS["briefing"])
             elif self.phase == "briefing" and event.key == "enter":
                 self.phase, self.n = "scene", 1
-                self.query_one(Static).update(f"move {self.n}")
+                self.query_one(where, Static).update(f"move {self.n}")
 
         def action_hit(self, key: str) -> None:
-            screen = self.query_one(Static)
+            screen = self.query_one(where, Static)
             if self.phase == "scene" and key == "1":
                 self.phase = "note"
                 screen.update(f"move {self.n} · {MARKS['note']}")
@@ -160,11 +182,11 @@ def minimal_app(moves: int) -> None:
     Minimal().run()
 
 
-def serve_minimal(port: int, key: str, moves: int) -> None:
+def serve_minimal(port: int, key: str, moves: int, shape: bool = False) -> None:
     from game.webserve import RoomServer
 
     command = " ".join(shlex.quote(p) for p in (sys.executable, str(Path(__file__).resolve()),
-                                                "--minimal-app", str(moves)))
+                                                "--minimal-app", str(moves), *(["--shape-app"] if shape else [])))
     RoomServer(command, room="bench", key=key, port=port, max_tabs=1000, title="minimal").serve()
 
 
@@ -244,7 +266,8 @@ async def run_row(kind: str, tabs: int, pace: float, burst: bool, root: Path) ->
                    "--create", "--level", LEVEL, "--seed", "7", "--lang", "en", "--port", str(port),
                    "--key", key, "--max-tabs", "1000"]
     else:
-        command = [sys.executable, str(Path(__file__).resolve()), "--serve-minimal", str(port), key]
+        command = [sys.executable, str(Path(__file__).resolve()), "--serve-minimal", str(port), key,
+                   *(["--shape-app"] if kind == "shape" else [])]
     server = subprocess.Popen(command, cwd=str(root), env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE, start_new_session=True)
     results = [dict() for _ in range(tabs)]
@@ -326,15 +349,17 @@ def main() -> None:
     parser.add_argument("--burst", action="store_true", help="each key as soon as the screen is drawn")
     parser.add_argument("--root", default=str(HERE.parent), help="the checkout to serve (default this one)")
     parser.add_argument("--no-in-process", action="store_true")
+    parser.add_argument("--shape", action="store_true", help="also serve the scene screen's shape (see above)")
+    parser.add_argument("--shape-app", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--minimal-app", type=int, metavar="MOVES", help=argparse.SUPPRESS)
     parser.add_argument("--serve-minimal", nargs=2, metavar=("PORT", "KEY"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.minimal_app is not None:
-        return minimal_app(args.minimal_app)
+        return minimal_app(args.minimal_app, args.shape_app)
     root = Path(args.root).resolve()
     sys.path.insert(0, str(root))
     if args.serve_minimal:
-        return serve_minimal(int(args.serve_minimal[0]), args.serve_minimal[1], MOVES)
+        return serve_minimal(int(args.serve_minimal[0]), args.serve_minimal[1], MOVES, args.shape_app)
     mode = "burst" if args.burst else f"a key every {args.pace:g} s"
     load = os.getloadavg()
     print(f"serve_load: {root} · {LEVEL} · {SIZE[0]}×{SIZE[1]} · {mode} · load average before "
@@ -346,7 +371,7 @@ def main() -> None:
     said_zygote = False
     for tabs in [int(n) for n in args.tabs.split(",") if n.strip()]:
         rows = {}
-        for kind in ("mot", "minimal"):
+        for kind in ("mot", "minimal", *(["shape"] if args.shape else [])):
             runs = [asyncio.run(run_row(kind, tabs, args.pace, args.burst, root)) for _ in range(args.runs)]
             runs.sort(key=lambda r: statistics.median(r["keys"]) if r["keys"] else float("inf"))
             rows[kind] = runs[len(runs) // 2]
@@ -361,6 +386,11 @@ def main() -> None:
         kinds = [(name, m["by_kind"].get(name)) for name in ("choice", "scene", "debrief")]
         print("     mot by key, median / p95: " + ", ".join(
             f"{name} {ms(statistics.median(v))} / {ms(pct(v, .95))} ms" for name, v in kinds if v), flush=True)
+        if "shape" in rows:
+            h = rows["shape"]
+            print(f"     the scene's shape, served: {ms(statistics.median(h['keys'])) if h['keys'] else '-'} / "
+                  f"{ms(pct(h['keys'], .95))} ms, CPU/tab {h['cpu'] / tabs:.2f} s"
+                  f"{', failed ' + h['failed'][0] if h['failed'] else ''}", flush=True)
         if m["zygote"] and not said_zygote:
             said_zygote = True
             print(f"     (the zygote, not counted above: {m['zygote'][0]:.2f} s CPU to start and fork "
