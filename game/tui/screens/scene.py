@@ -159,7 +159,10 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
         """The side panel after the state changed: trend, lit steps, discoveries."""
         self._show_trend()
         self.query_one("#badges", StepBadges).lit = self._used()
-        self.query_one("#found", Static).update(self._found_text())
+        found, text = self.query_one("#found", Static), self._found_text()
+        # Most moves find nothing: an update would still re-measure the panel's list.
+        if not isinstance(found.content, Content) or (found.content.plain, found.content.spans) != (text.plain, text.spans):
+            found.update(text)
 
     def _used(self) -> frozenset:
         return frozenset() if self.app.exam else frozenset(self.state.steps)
