@@ -145,6 +145,11 @@ async def test_name_the_step_practice(tmp_path):
             await pilot.press(str(offered.index(choice) + 1))
             await until(pilot, lambda: len(scene.state.moves) == before + 1 and scene.query("#name-step"))
             assert not scene.query("#feedback")  # the note waits for the answer
+            # … and Enter does not skip it: no Continue in the Footer, the move stays unnamed
+            assert not any(b.action == "continue" for _, b, enabled, _ in scene.active_bindings.values() if enabled)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert scene.naming and scene.last_choice is choice and scene.query("#name-step")
             say = choice.step if before % 2 == 0 else next(s for s in ("explore", "offer", "act", "confirm")
                                                            if s != choice.step)
             right, wrong = (right + 1, wrong) if say == choice.step else (right, wrong + 1)

@@ -257,22 +257,20 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
             self.action_continue()
 
     def action_continue(self) -> None:
-        if self.last_choice is not None:
+        if self.last_choice is not None and not self.naming:
             self.run_worker(self.advance(), exclusive=True, group="scene")
 
     def check_action(self, action: str, parameters) -> bool | None:
         """Footer shows 1-9 while choosing and Enter while the coach note is up; a step back
         only in coach mode, outside a classroom, once there is a move to take back."""
-        if action == "continue":
-            return self.last_choice is not None
+        if action == "continue":  # not while the move's step waits to be named: Enter would skip it
+            return self.last_choice is not None and not self.naming
         if action == "choose":
             return self.last_choice is None
         if action == "name_step":
             return self.naming
         if action == "say":
             return self.check_say()
-        if action == "continue" and self.naming:
-            return False
         if action == "focus_choice":
             return self.choice_cards_shown()
         if action == "cards":
