@@ -290,14 +290,14 @@ UI_STRINGS: dict[str, dict[str, str]] = {
     "debrief.peak_end": {"en": "Peak {peak} (the strongest moment, move {move}) and end {end}: "
                                 "({peak} + {end}) / 2 = {raw} → {score}.",
                          "zh": "峰值 {peak}（最强烈的时刻，第 {move} 步）和终值 {end}：（{peak} + {end}）÷ 2 = {raw} → {score}。"},
-    "debrief.remembers": {"en": "{name} remembers move {move} ({peak}): “{text}” — the strongest change of feeling in the "
-                                "conversation, or the latest of equally strong ones.",
-                          "zh": "{name} 记住的是第 {move} 步（{peak}）：“{text}”——这次对话中感受变化最强烈的一步"
-                                "（同样强烈时取最近的一步）。"},
+    "debrief.remembers": {"en": "{name} remembers move {move} ({peak}): “{text}” — the strongest feeling in the "
+                                "conversation (the meter furthest from 0), or the latest of equally strong ones.",
+                          "zh": "{name} 记住的是第 {move} 步（{peak}）：“{text}”——这次对话中感受最强烈的一步"
+                                "（仪表离 0 最远；同样强烈时取最近的一步）。"},
     "debrief.remembers_event": {"en": "{name} remembers what happened ({peak}): “{text}” — not a move, and still the "
-                                      "strongest change of feeling, or the latest of equally strong ones.",
-                                "zh": "{name} 记住的是发生的那件事（{peak}）：“{text}”——它不是你的一步，却是感受变化"
-                                      "最强烈的时刻（同样强烈时取最近的一个）。"},
+                                      "strongest feeling (the meter furthest from 0), or the latest of equally strong ones.",
+                                "zh": "{name} 记住的是发生的那件事（{peak}）：“{text}”——它不是你的一步，却是感受"
+                                      "最强烈的时刻（仪表离 0 最远；同样强烈时取最近的一个）。"},
     "debrief.peak_end_event": {"en": "Peak {peak} (the strongest moment, an event) and end {end}: "
                                      "({peak} + {end}) / 2 = {raw} → {score}.",
                                "zh": "峰值 {peak}（最强烈的时刻，是一个事件）和终值 {end}：（{peak} + {end}）÷ 2 = {raw} → {score}。"},
