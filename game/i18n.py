@@ -692,9 +692,15 @@ VOTE_STRINGS: dict[str, dict[str, str]] = {
 }
 STRINGS.update(VOTE_STRINGS)
 
+# Footer tooltips by binding action, where a binding has one of its own (see tui/localize.py).
+KEY_TOOLTIPS: dict[str, dict[str, str]] = {
+    "command_palette": {"en": "Open the command palette", "zh": "打开命令面板"},
+}
+
 # Footer descriptions by binding action (see tui/localize.py).
 KEY_LABELS: dict[str, dict[str, str]] = {
     "help": {"en": "Help", "zh": "帮助"},
+    "command_palette": {"en": "palette", "zh": "命令面板"},  # Textual's own Ctrl+P binding
     "join_info": {"en": "Join info", "zh": "加入方式"},
     "lock": {"en": "Lock vote", "zh": "截止投票"},
     "play_majority": {"en": "Play majority", "zh": "打出多数票"},

@@ -79,5 +79,10 @@ async def test_the_palette_key_shows_from_a_hundred_columns(tmp_path):
         await wait_for_screen(pilot, TitleScreen)
         await wait_for(pilot, lambda: shown(app).rstrip().endswith("palette"), what="the palette key at the right")
         assert cell_len(shown(app)) == 120 and "▏" in shown(app)
+        await pilot.press("f2")  # the palette's key is Textual's own binding: it speaks Chinese too
+        await wait_for(pilot, lambda: shown(app).rstrip().endswith("命令面板"), what="the palette key in Chinese")
+        assert app.screen.query_one(MotFooter)._palette.tooltip == "打开命令面板"
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: shown(app).rstrip().endswith("palette"), what="the palette key in English")
         await pilot.resize_terminal(80, 24)
         await wait_for(pilot, lambda: "palette" not in shown(app), what="no palette key at 80 columns")

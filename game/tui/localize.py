@@ -8,20 +8,27 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from textual.binding import BindingsMap
+from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
 
-from ..i18n import KEY_LABELS
+from ..i18n import KEY_LABELS, KEY_TOOLTIPS
+
+
+def localized(binding: Binding, lang: str) -> Binding:
+    """`binding` with its description (and its tooltip, when it has one) in `lang`."""
+    changes = {}
+    if binding.action in KEY_LABELS:
+        changes["description"] = KEY_LABELS[binding.action][lang]
+    if binding.action in KEY_TOOLTIPS:
+        changes["tooltip"] = KEY_TOOLTIPS[binding.action][lang]
+    return replace(binding, **changes) if changes else binding
 
 
 def localize_bindings(node: DOMNode, lang: str) -> None:
     current = node._bindings
     fresh = BindingsMap()
     for key, bindings in current.key_to_bindings.items():
-        fresh.key_to_bindings[key] = [
-            replace(b, description=KEY_LABELS[b.action][lang]) if b.action in KEY_LABELS else b
-            for b in bindings
-        ]
+        fresh.key_to_bindings[key] = [localized(b, lang) for b in bindings]
     node._bindings = fresh
 
 
