@@ -25,6 +25,7 @@ from ..widgets.footer import MotFooter
 from ..widgets.header import MotHeader
 from ..widgets.dynamic import DynamicScroll
 from ..widgets.meter import PerceptionMeter
+from ..widgets.prose import ProseStatic
 from ..widgets.scene_view import SCENE_VIEW_CSS, choice_cards, coach_note, dialogue, event_line, name_the_step
 from ..widgets.step_badges import StepBadges
 from ..widgets.trend import Trend
@@ -109,7 +110,7 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
                 yield Trend(id="trend")
                 yield StepBadges(self._used(), lang=self.lang, steps_names=self._steps(), id="badges")
                 with VerticalScroll(id="found-scroll"):
-                    yield Static(self._found_text(), id="found")
+                    yield ProseStatic(self._found_text(), hanging=True, id="found")
         yield from self.say_widgets()
         yield MotFooter()
 

@@ -16,7 +16,7 @@ from ...reference import cited_by
 from .choice_card import ChoiceCard
 from .meter import tone
 from .portrait import Portrait
-from .prose import Prose
+from .prose import Prose, ProseStatic
 from .step_badges import badge
 
 SCENE_VIEW_CSS = """
@@ -103,7 +103,7 @@ def choice_cards(choices: list[Choice], lang: str, steps_names=None, guided: boo
 def name_the_step(choice: Choice, lang: str) -> ComposeResult:
     """The move just made, without its step: the learner names it before the note reveals it."""
     with Vertical(id="coach"):
-        yield Static(Content.styled(choice.text.get(lang), "bold"), id="coach-choice")
+        yield ProseStatic(Content.styled(choice.text.get(lang), "bold"), id="coach-choice")
         yield Static(Content.styled(t("scene.name_step", lang), "bold $accent"), id="name-step")
 
 
@@ -121,7 +121,7 @@ def coach_note(level: Level, choice: Choice, move: Move, lang: str, steps_names=
                                         "bold $success" if verdict else "bold $error"), id="named")
         if getattr(move, "said", ""):  # free-answer mode: the learner's words (data, never markup)
             yield Prose(t("say.closest", lang, said=move.said), id="coach-said")
-        yield Static(Content.assemble(badge(choice.step, lang, True, steps_names), " ",
+        yield ProseStatic(Content.assemble(badge(choice.step, lang, True, steps_names), " ",
                                       (choice.text.get(lang), "bold")), id="coach-choice")
         if show_feedback:
             yield Static(Content.styled(meter_text(move.before, move.perception, move.delta, lang),
