@@ -181,7 +181,7 @@ def display_path(path: Path | str) -> str:
         for candidate, base in ((Path(os.path.abspath(path)), cwd), (path.resolve(), cwd.resolve())):
             if candidate.is_relative_to(base):
                 return str(candidate.relative_to(base))
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a link that leads back to itself
         pass
     return str(path)
 

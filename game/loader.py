@@ -572,7 +572,7 @@ class _LevelBuilder:
             file = self.assets / "portraits" / f"{rel}.txt"
             try:
                 inside = file.resolve().is_relative_to(self.assets.resolve())
-            except OSError:
+            except (OSError, RuntimeError):  # RuntimeError: a symlink loop
                 inside = False
             if not inside:
                 self.r.report("E018", f"portrait {name!r} resolves outside assets/", keypath, "value",

@@ -66,8 +66,11 @@ def levels_dirs(extra: list | tuple = ()) -> list[Path]:
     """Every folder the game reads levels from, shipped first; each folder once, missing ones left out."""
     out: dict[Path, Path] = {}
     for folder in (shipped_levels_dir(), *user_levels_dirs(extra)):
-        if folder.is_dir():
-            out.setdefault(folder.resolve(), folder)
+        try:
+            if folder.is_dir():
+                out.setdefault(folder.resolve(), folder)
+        except (OSError, RuntimeError):  # unreadable, or a link that leads back to itself
+            continue
     return list(out.values())
 
 
@@ -112,8 +115,11 @@ def read_regular(path: Path, limit: int, inside: Path | None = None) -> bytes:
         try:
             real = path.resolve(strict=True)
             home = Path(inside).resolve()
-        except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop
-            why = getattr(exc, 'strerror', None) or exc
+        except RuntimeError:  # a link that leads, through others, back to itself
+            raise UnsafeFile("cannot resolve the path: the link leads back to itself",
+                             "无法解析路径：这个链接最终又指回了自己") from None
+        except OSError as exc:
+            why = exc.strerror or exc
             raise UnsafeFile(f"cannot resolve the path: {why}", f"无法解析路径：{why}") from None
         if not real.is_relative_to(home):
             raise UnsafeFile(f"the file links outside its folder (to {real})",

@@ -120,6 +120,24 @@ def test_a_link_that_leaves_the_levels_folder(tmp_path):
     assert [lv.id for lv in library.levels] == ["first-call"]
 
 
+def test_links_that_lead_back_to_each_other(tmp_path):
+    """Two links pointing at each other beside a good level: each is E002 in both languages,
+    the good level is still checked and played (`check` on the level alone, too)."""
+    good = level_with(tmp_path, "01-first-call.toml", tutorial_text())
+    folder = good.parent
+    (folder / "02-loop.toml").symlink_to(folder / "03-loop.toml")
+    (folder / "03-loop.toml").symlink_to(folder / "02-loop.toml")
+    proc = mot("check", str(folder))
+    assert_clean_exit(proc, "E002")
+    assert proc.stdout.count("the link leads back to itself") == 2
+    assert "这个链接最终又指回了自己" in mot("check", str(folder), "--lang", "zh").stdout
+    alone = mot("check", str(good))
+    assert alone.returncode == 0 and "internal error" not in alone.stderr
+    library = load_library(tmp_path / "levels")
+    assert [lv.id for lv in library.levels] == ["first-call"]
+    assert sorted(b.path.name for b in library.broken) == ["02-loop.toml", "03-loop.toml"]
+
+
 def test_a_link_inside_the_folder_is_fine(tmp_path):
     folder = level_with(tmp_path, "01-first-call.toml", tutorial_text()).parent
     (tmp_path / "levels" / "attack" / "shared").mkdir()
