@@ -483,6 +483,12 @@ class _LevelBuilder:
 
     def build(self, data: dict) -> Level | None:
         r = self.r
+        if data == {}:  # nothing but blank lines and comments: one error that says how to start
+            r.report("E003", "the file is empty: a level needs `format`, `[level]`, `[scene.…]` and "
+                             "`[ending.…]`; `mot new ID -o FILE` writes one to start from", (),
+                     zh="文件是空的：一个关卡需要 `format`、`[level]`、`[scene.…]` 和 `[ending.…]`；"
+                        "`mot new 关卡ID -o 文件` 会写一个可以直接改的起点")
+            return None
         top = r.table(data, LEVEL_FILE, (), "a level file")
         _check_format(r, top)
         head = r.table(top.get("level", {}), LEVEL_KEYS, ("level",), "[level]") if "level" in top else {}

@@ -300,10 +300,30 @@ def test_position_scanner_always_terminates():
 
 
 def test_empty_file(tmp_path, capsys):
+    """An empty file (or one of comments only) is one error that says how to start."""
     path = tmp_path / "empty.toml"
-    path.write_bytes(b"")
-    out = check_in_process(path, capsys, "empty file")
-    assert "error[E003]" in out
+    for text in (b"", b"# a level, one day\n\n"):
+        path.write_bytes(text)
+        out = check_in_process(path, capsys, "empty file")
+        assert out.count("error[") == 1 and "error[E003]: the file is empty" in out
+        assert "`mot new ID -o FILE`" in out
+
+
+def test_errors_at_one_place_come_in_the_same_order_every_run(tmp_path):
+    """Three keys missing at 1:1: the same lines in the same order whatever the process's hash
+    seed (they came from a set, and the order changed from run to run)."""
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "bare.toml"
+    path.write_text("format = 1\n", encoding="utf-8")
+    outs = {subprocess.run([sys.executable, "-m", "game", "check", str(path)], capture_output=True, text=True,
+                           env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": str(seed)}).stdout
+            for seed in range(6)}
+    assert len(outs) == 1
+    missing = [line.split("`")[1] for line in outs.pop().splitlines() if "missing the required key" in line]
+    assert missing == ["level", "scene", "ending"]  # the order the file format lists them in
 
 
 @pytest.mark.parametrize("depth", [10, 300, 10_000])

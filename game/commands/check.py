@@ -83,7 +83,9 @@ def check(paths: list[Path], balancing: bool = False, matcher=None):
     diagnostics.extend(res.diagnostics[-1] for res in flag_duplicate_campaigns(results))
     diagnostics.extend(res.diagnostics[-1] for res in flag_duplicate_ids(results))
     levels = sum(1 for r in results if r.path.name != CAMPAIGN_FILE)
-    return levels, sorted(set(diagnostics), key=lambda d: (d.path, d.line, d.col, d.code)), reports
+    # Each diagnostic once, in file order; those at the same place keep the order they were found in
+    # (a set's order changed from run to run).
+    return levels, sorted(dict.fromkeys(diagnostics), key=lambda d: (d.path, d.line, d.col, d.code)), reports
 
 
 def run(args) -> int:
