@@ -322,12 +322,24 @@ def applied_delta(analysis: Analysis, state: tuple, choice) -> int:
 
 def report_warnings(level: Level, positions: PositionIndex | None, analysis: Analysis,
                     report: Balance) -> list[Diagnostic]:
-    """W110–W113: the balancing report's warnings, under `mot check --analyse`."""
+    """W110–W113 and W120: the balancing report's warnings, under `mot check --analyse`."""
     out: list[Diagnostic] = []
     if not analysis.complete or not analysis.terminals:
         return out
     warn = warner(level, positions, out)
     best = max(score for score, _ in analysis.terminals.values())
+    if min(score for score, _ in analysis.terminals.values()) == best and any(
+            len(edges) > 1 for edges in analysis.edges.values()):
+        # The other warnings would each say the same thing a narrower way: this one says it all.
+        paths = [analysis.path_to(t) for t in analysis.terminals]  # two that part at the first move, if any
+        other = next((p for p in paths if p[:1] != paths[0][:1]), paths[-1])
+        first, last = ' → '.join(paths[0]), ' → '.join(other)
+        warn("W120", f"every way through the level scores {best:+d} (e.g. {first}, and {last}): no choice "
+                     "changes the score, so a guesser does as well as a careful learner; let the moves "
+                     "that skip a step, or fit the customer less, cost the meter",
+             f"这一关的每一条路线都得 {best:+d}（例如 {first}，以及 {last}）：没有一个选择改变分数，"
+             "乱猜的人和认真思考的学员得分一样；让跳过步骤或不贴合客户的选项在客户认知上付出代价", ("level",))
+        return out
     loose = [t for t, (score, _) in analysis.terminals.items() if score == best and not t[3]]
     if loose:
         path = ' → '.join(analysis.path_to(loose[0]))

@@ -55,6 +55,7 @@ CODES: dict[str, str] = {
     "W117": "an example is closer to a sibling choice than to its own (mot check --free)",
     "W118": "two choices offered together are too alike for a typed answer to tell apart (mot check --free)",
     "W119": "a plain string of one language in a level whose other texts have both",
+    "W120": "every way through the level scores the same: no choice tests judgment",
 }
 
 # The same meanings in Chinese, in the course's terms (docs/authoring.zh.md's code table says the
@@ -104,6 +105,7 @@ CODES_ZH: dict[str, str] = {
     "W117": "某个例句离同场景的另一个选项比离它自己的选项更近（mot check --free）",
     "W118": "同时出现的两个选项太相似，自由作答无法区分（mot check --free）",
     "W119": "本关卡的其他文本都有两种语言，这里却是只有一种语言的普通字符串",
+    "W120": "每一条路线的分数都一样：没有一个选择在考验判断",
 }
 
 

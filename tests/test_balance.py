@@ -1,6 +1,6 @@
 """The balancing report (`mot check --analyse`), exact on the hand-worked fixture
 tests/fixtures/analysis/known-space.toml (its comment has every number), and each of its
-warnings W110–W115 on a fixture made to trigger it (tests/fixtures/balance/)."""
+warnings W110–W115 and W120 on a fixture made to trigger it (tests/fixtures/balance/)."""
 
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ def test_known_space_balance_text(capsys):
 
 # One fixture per warning: its first line says which warning, at which line, and (after `path:`)
 # the evidence path the message must name.
-FIXTURES = sorted(BALANCE.glob("w11*.toml"))
+FIXTURES = sorted(BALANCE.glob("w1[12]*.toml"))
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.name)
@@ -94,4 +94,4 @@ def test_each_balance_warning(path: Path):
 
 def test_every_balance_warning_has_a_fixture():
     codes = {p.name[:4].upper() for p in FIXTURES}
-    assert codes == {"W110", "W111", "W112", "W113", "W114", "W115"}
+    assert codes == {"W110", "W111", "W112", "W113", "W114", "W115", "W120"}

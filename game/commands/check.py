@@ -121,7 +121,10 @@ def explain(code: str, lang: str) -> int:
     """`mot check --explain W115`: the code's meaning in `lang`, and where its fix is written."""
     code = code.strip().upper()
     if code not in CODES:
-        print(t("check.unknown_code", lang, code=code), file=sys.stderr)
+        errors = sorted(c for c in CODES if c.startswith("E"))
+        warnings = sorted(c for c in CODES if c.startswith("W"))
+        print(t("check.unknown_code", lang, code=code, errors=f"{errors[0]}–{errors[-1]}",
+                warnings=f"{warnings[0]}–{warnings[-1]}"), file=sys.stderr)
         return 2
     severity = t("check.error" if code.startswith("E") else "check.warning", lang)
     print(t("check.explain", lang, code=code, severity=severity, meaning=meaning(code, lang)))
