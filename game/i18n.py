@@ -419,8 +419,10 @@ STRINGS.update(ROOM_STRINGS)
 RESULTS_EXPORT_STRINGS: dict[str, dict[str, str]] = {
     "results.written_xlsx": {"en": "{runs} runs written to {path} (Summary, Runs, Moves, Decisions)",
                              "zh": "已将 {runs} 局写入 {path}（汇总、对局、每步、决策）"},
-    "results.needs_format": {"en": "give --format csv|xapi|xlsx|votes, or --lrs URL to send to an LRS",
-                             "zh": "请指定 --format csv|xapi|xlsx|votes，或用 --lrs URL 发送到 LRS"},
+    "results.needs_format": {"en": "give --format csv|xapi|xlsx|votes (or -o a file named .csv, .xlsx or .jsonl), "
+                                   "or --lrs URL to send to an LRS",
+                             "zh": "请指定 --format csv|xapi|xlsx|votes（或用 -o 给出以 .csv、.xlsx 或 .jsonl 结尾的文件），"
+                                   "或用 --lrs URL 发送到 LRS"},
     "xlsx.summary": {"en": "Summary", "zh": "汇总"},
     "xlsx.runs": {"en": "Runs", "zh": "对局"},
     "xlsx.moves": {"en": "Moves", "zh": "每步"},

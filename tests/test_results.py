@@ -113,6 +113,23 @@ def test_csv_file_filters_and_unfinished(db, tmp_path, capsys, monkeypatch):
     assert all(r["ending"] == "" for r in rows if r["team"] == "绿队")
 
 
+def test_the_output_name_says_the_format(db, tmp_path, capsys, monkeypatch):
+    """Without --format, `-o runs.csv` writes CSV and `-o runs.jsonl` xAPI; a name that says
+    nothing is still asked for a format (exit 2), and nothing is written."""
+    monkeypatch.setenv("MOT_LANG", "en")
+    out = tmp_path / "runs.CSV"
+    assert mot(["results", "--db", str(db), "--player", "红队", "-o", str(out)]) == 0
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        assert {r["run_uuid"] for r in csv.DictReader(f)} == {RUN_A}
+    lines = tmp_path / "runs.jsonl"
+    assert mot(["results", "--db", str(db), "--player", "红队", "-o", str(lines)]) == 0
+    assert all(json.loads(line)["actor"] for line in lines.read_text("utf-8").splitlines())
+    capsys.readouterr()
+    assert mot(["results", "--db", str(db), "-o", str(tmp_path / "runs.txt")]) == 2
+    assert "-o a file named .csv, .xlsx or .jsonl" in capsys.readouterr().err
+    assert not (tmp_path / "runs.txt").exists()
+
+
 def test_missing_database_and_bad_homepage(tmp_path, capsys):
     assert mot(["results", "--db", str(tmp_path / "none.sqlite3"), "--format", "csv"]) == 1
     assert not (tmp_path / "none.sqlite3").exists()

@@ -98,6 +98,10 @@ CSV_COLUMNS = ("run_uuid", "player", "team", "room", "level", "campaign", "mode"
                "perception", "moved_at", "said")
 
 
+# `-o FILE` without --format: the format its suffix names (votes are CSV too: they need --format).
+FORMAT_OF_SUFFIX = {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "xapi", ".ndjson": "xapi"}
+
+
 def add_parser(parser) -> None:
     parser.add_argument("--db", default=None, help="the SQLite database (default: the user's)")
     parser.add_argument("--room", default=None, help="only runs of this classroom room")
@@ -109,7 +113,8 @@ def add_parser(parser) -> None:
                              "trainer's workbook (Summary, Runs, Moves, Decisions); votes: one row "
                              "per vote of the room's vote mode (needs --room)")
     parser.add_argument("-o", "--output", default=None, metavar="FILE",
-                        help="write here instead of standard output")
+                        help="write here instead of standard output (without --format, a .csv, "
+                             ".xlsx or .jsonl name says the format)")
     parser.add_argument("--homepage", default=DEFAULT_HOMEPAGE, metavar="URL",
                         help=f"xAPI: the home page of actor accounts and activity ids "
                              f"(default {DEFAULT_HOMEPAGE})")
@@ -140,6 +145,8 @@ def run(args) -> int:
         return 2
     if args.lrs:
         return _send_to_lrs(args, db, homepage, lang)
+    if args.format is None and args.output:  # `-o runs.xlsx` says which format is meant
+        args.format = FORMAT_OF_SUFFIX.get(Path(args.output).suffix.lower())
     if args.format is None:
         print(f"mot results: {t('results.needs_format', lang)}", file=sys.stderr)
         return 2
