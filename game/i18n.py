@@ -783,8 +783,9 @@ CLASS_DEBRIEF_STRINGS: dict[str, dict[str, str]] = {
     "cdebrief.no_runs": {"en": "room “{room}” has no runs{of} yet in {path}: play a round first; nothing was changed.",
                          "zh": "房间“{room}”在 {path} 中还没有{of}对局：请先玩一轮；没有改动任何内容。"},
     "cdebrief.of_level": {"en": " of {level}", "zh": "关卡 {level} 的"},
-    "cdebrief.no_level": {"en": "level “{level}” is not among the levels in {levels}.",
-                          "zh": "{levels} 中没有关卡“{level}”。"},
+    "cdebrief.no_level": {"en": "level “{level}” is not among the levels in {levels}. A level of your own: "
+                                "give its folder, `--levels DIR`.",
+                          "zh": "{levels} 中没有关卡“{level}”。如果是自己写的关卡，请用 `--levels 文件夹` 指明它所在的文件夹。"},
 }
 STRINGS.update(CLASS_DEBRIEF_STRINGS)
 

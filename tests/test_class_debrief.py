@@ -385,6 +385,24 @@ def test_mot_debrief_shows_the_rooms_first_runs(level, room_db, monkeypatch, cap
     assert "has no runs of nope" in capsys.readouterr().err
 
 
+def test_a_room_that_played_a_level_of_its_own_is_told_about_levels(level, tmp_path, capsys):
+    """A room's level that is not among the shipped ones: the error says how to give its folder."""
+    import dataclasses
+
+    from game.cli import main
+
+    own = dataclasses.replace(level, id="my-own-level")
+    db = tmp_path / "own.sqlite3"
+    with Store(db) as store:
+        state = Game(own).play(PATHS["红队"])
+        store.record_run("红队", own.id, "mine", state, score(own, state), mode="classroom", room="R9", team="红队")
+    assert main(["debrief", "--room", "R9", "--db", str(db), "--lang", "en"]) == 1
+    err = capsys.readouterr().err
+    assert "my-own-level" in err and "--levels DIR" in err
+    assert main(["debrief", "--room", "R9", "--db", str(db), "--lang", "zh"]) == 1
+    assert "--levels 文件夹" in capsys.readouterr().err
+
+
 # -- snapshots --------------------------------------------------------------------------------------
 
 SNAPSHOT_SIZES = [(80, 24), (120, 35)]
