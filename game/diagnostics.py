@@ -7,6 +7,7 @@ The code table is the contract with authors: codes never change meaning, and
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,6 +125,9 @@ def meaning(code: str, lang: str = "en") -> str:
     return CODES.get(code, "")
 
 
+_LONG_RUN = re.compile(r"\S{201,}")  # more than 200 characters without a space: a value, not prose
+
+
 @dataclass(frozen=True, order=True)
 class Diagnostic:
     path: str
@@ -140,6 +144,11 @@ class Diagnostic:
 
         for name in ("path", "message", "zh"):
             object.__setattr__(self, name, clean_text(getattr(self, name)).replace("\n", " "))
+        for name, unit in (("message", "({:,} characters)"), ("zh", "（共 {:,} 个字符）")):
+            # a value quoted from the file may be 200,000 characters long: its start, length and end
+            object.__setattr__(self, name, _LONG_RUN.sub(
+                lambda m: f"{m.group(0)[:60]}…{unit.format(len(m.group(0)))}…{m.group(0)[-20:]}",
+                getattr(self, name)))
 
     @property
     def severity(self) -> str:

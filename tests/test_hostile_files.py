@@ -148,6 +148,18 @@ def test_a_link_inside_the_folder_is_fine(tmp_path):
     assert sorted(lv.id for lv in library.levels) == ["first-call", "linked"]
 
 
+def test_a_200000_character_value_is_quoted_short(tmp_path):
+    """A `next` of 200,000 letters: the message quotes its start, its length and its end, in a
+    line of a few hundred characters (it was the whole value, twice over with the Chinese)."""
+    text = tutorial_text().replace('next = "needs"', 'next = "' + "x" * 200_000 + '"', 1)
+    path = level_with(tmp_path, "01-long.toml", text)
+    for lang, length in (("en", "(200,002 characters)"), ("zh", "（共 200,002 个字符）")):  # with its quotes
+        proc = mot("check", str(path), "--lang", lang)
+        assert_clean_exit(proc, "E008")
+        (line,) = [row for row in proc.stdout.splitlines() if "[E008]" in row]
+        assert length in line and len(line) < 500
+
+
 def test_fifteen_megabytes_of_one_string(tmp_path):
     path = level_with(tmp_path, "01-big.toml", 'x = "' + "a" * (15 * 1024 * 1024) + '"\n')
     proc = mot("check", str(path))
