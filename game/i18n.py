@@ -203,7 +203,7 @@ UI_STRINGS: dict[str, dict[str, str]] = {
     "map.broken_hint": {"en": "This level file has an error. Fix it and run `mot check` to see every problem.",
                         "zh": "这个关卡文件有错误。修改后运行 `mot check` 查看全部问题。"},
     "map.best": {"en": "Best score: {score} {label}", "zh": "最好成绩：{score} {label}"},
-    "map.in_progress": {"en": "◔ in progress, move {n}", "zh": "◔ 进行中，第 {n} 步"},
+    "map.in_progress": {"en": "◔ in progress: {n} moves made", "zh": "◔ 进行中：已走 {n} 步"},
     "map.locked": {"en": "Locked: finish the level before it first.", "zh": "未解锁：请先完成前一关。"},
     "map.enter": {"en": "Press Enter to read the briefing.", "zh": "按 Enter 阅读任务简介。"},
     "briefing.you": {"en": "You are", "zh": "你扮演"},
@@ -234,8 +234,12 @@ UI_STRINGS: dict[str, dict[str, str]] = {
                     "zh": "这里没有可选的行动：本场景每个选项的 `when` 此刻都不成立。这一关有一条死路——"
                           "作者可以用 `mot check` 找到它（警告 W103）。按 Esc 离开。"},
     "scene.discoveries": {"en": "Discoveries {found}/{total}", "zh": "发现 {found}/{total}"},
-    "scene.leave_question": {"en": "Leave this level? This attempt will not be saved.",
-                             "zh": "离开这一关吗？本次尝试不会被保存。"},
+    "scene.leave_question": {"en": "Leave this level? Your moves so far are kept: Continue on the title screen "
+                                   "goes on from here. It is scored only when you finish it.",
+                             "zh": "离开这一关吗？已走的几步会保留：在标题页选“继续”可以从这里接着玩。"
+                                   "只有走完这一关才会计分。"},
+    "scene.leave_practice": {"en": "Leave this level? This practice run is not kept and is never scored.",
+                             "zh": "离开这一关吗？这次练习不会保留，也不会计分。"},
     "kind.business": {"en": "business win", "zh": "企业利益"},
     "kind.personal": {"en": "personal win", "zh": "个人利益"},
     "kind.expectation": {"en": "expectation", "zh": "期望"},

@@ -100,3 +100,36 @@ async def test_palette_offers_only_unlocked_levels(tmp_path):
         provider = LevelCommands(app.screen)
         names = [text for text, _ in provider._levels()]
         assert names == ["开始：入门：第一通电话 › 第一通电话"]
+
+
+async def test_leaving_says_what_is_kept_and_a_finished_practice_run_leaves_nothing_to_continue(tmp_path):
+    """Esc on a counted run: the question says the moves are kept (Continue goes on), and they
+    are. After a step back the run is practice: the question says so, and finishing it removes
+    the level's saved moves, so the title and the map no longer offer to continue it."""
+    from game.tui.screens.confirm import ConfirmScreen
+
+    app = make_app(tmp_path)
+    async with app.run_test() as pilot:
+        await _loaded(app, pilot)
+        app.push_screen(SceneScreen(app.library.level("first-call")))
+        await choose(pilot, 1)
+        await go_on(pilot)
+        await choose(pilot, 1)
+        await wait_for(pilot, lambda: app.store.progress(app.player) is not None
+                       and len(app.store.progress(app.player).choices) == 2, what="two moves saved")
+        await pilot.press("escape")
+        confirm = await wait_for_screen(pilot, ConfirmScreen, focus=False)
+        assert "Continue on the title screen goes on from here" in confirm.question
+        await pilot.press("escape")  # no: back to the note
+        scene = await wait_for_screen(pilot, SceneScreen)
+        await pilot.press("u")  # step back: practice from here
+        await wait_for(pilot, lambda: scene.practice_from is not None, what="a practice run")
+        await pilot.press("escape")
+        confirm = await wait_for_screen(pilot, ConfirmScreen, focus=False)
+        assert "practice run is not kept" in confirm.question
+        await pilot.press("escape")
+        await wait_for_screen(pilot, SceneScreen)
+        while not isinstance(app.screen, DebriefScreen):
+            await choose(pilot, 1)
+            await go_on(pilot)
+        await wait_for(pilot, lambda: app.store.progress(app.player) is None, what="the saved moves gone")

@@ -332,9 +332,12 @@ class MotApp(CrashReport, SwitchesLanguage, App):
 
     def finish_level(self, level: Level, state: State, started_at: datetime, guided: bool,
                      seed: int | None = None) -> Result:
-        if guided:  # an ideal-path replay teaches; it is not the player's score
+        if guided:  # an ideal-path replay or a practice run teaches; it is not the player's score
             from ..scoring import score
 
+            saved = self.store.progress(self.player) if self.store is not None and not self.room else None
+            if saved is not None and saved.level_id == level.id:  # left from before a step back: done now
+                self.write(self.store.clear_progress, self.player)
             return score(level, state)
         result = self.record_run(self.player, level, state, started_at, seed=seed)
         if self.store is not None and not self.room:

@@ -382,4 +382,6 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
             if yes:
                 self.app.pop_screen()
 
-        self.app.push_screen(ConfirmScreen(self.tr("scene.leave_question")), leave)
+        # A run that saves its moves (see choose) can be continued from the title; practice cannot.
+        kept = not self.guided and self.practice_from is None
+        self.app.push_screen(ConfirmScreen(self.tr("scene.leave_question" if kept else "scene.leave_practice")), leave)
