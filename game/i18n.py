@@ -729,14 +729,14 @@ KEY_LABELS: dict[str, dict[str, str]] = {
     "leave": {"en": "Leave", "zh": "离开"},
     "next": {"en": "Next level", "zh": "下一关"},
     "retry": {"en": "Retry", "zh": "重玩"},
-    "ideal": {"en": "Ideal path", "zh": "理想路径"},
+    "ideal": {"en": "Ideal", "zh": "理想路径"},  # short: the debrief's Footer fits 80 columns
     "map": {"en": "Map", "zh": "地图"},
     "close": {"en": "Close", "zh": "关闭"},
     "continue": {"en": "Continue", "zh": "继续"},
     "step_back": {"en": "Step back", "zh": "退一步"},
     "tab(1)": {"en": "Tabs", "zh": "切换"},
     "cards": {"en": "Course card", "zh": "参考卡"},
-    "name_step('explore')": {"en": "Explore", "zh": "探索"},
+    "name_step('explore')": {"en": "Name the step", "zh": "说出步骤"},  # shown for e o a c together
     "name_step('offer')": {"en": "Offer", "zh": "提议"},
     "name_step('act')": {"en": "Act", "zh": "行动"},
     "name_step('confirm')": {"en": "Confirm", "zh": "确认"},

@@ -86,3 +86,24 @@ async def test_the_palette_key_shows_from_a_hundred_columns(tmp_path):
         await wait_for(pilot, lambda: shown(app).rstrip().endswith("palette"), what="the palette key in English")
         await pilot.resize_terminal(80, 24)
         await wait_for(pilot, lambda: "palette" not in shown(app), what="no palette key at 80 columns")
+
+
+async def test_naming_the_step_fits_eighty_columns_in_both_languages(tmp_path):
+    """While a move's step waits to be named: one entry for e o a c, no Continue (Enter would
+    skip the question) and no course card (it would tell the step); the Footer ends with F2."""
+    from tests.test_debrief_sheet import story_app
+    from game.tui.screens.scene import SceneScreen
+
+    for lang, name in (("en", "e o a c Name the step"), ("zh", "e o a c 说出步骤")):
+        app = story_app(tmp_path / lang, lang=lang, seed=4)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await app.wait_for_library()
+            app.name_step = True
+            app.push_screen(SceneScreen(app.library.campaigns[0].levels[1]))
+            await wait_for(pilot, lambda: isinstance(app.screen, SceneScreen) and app.screen.query("ChoiceCard"))
+            scene = app.screen
+            await pilot.press("1")
+            await wait_for(pilot, lambda: scene.naming and name in shown(app), what="the naming keys")
+            line = shown(app).rstrip()
+            assert cell_len(line) <= 80 and line.endswith(("f2 中文", "f2 EN")), line
+            assert "Continue" not in line and "继续" not in line and " r " not in line

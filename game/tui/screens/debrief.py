@@ -62,7 +62,7 @@ class DebriefScreen(GameScreen):
         Binding("left", "tab(-1)", "Tabs", show=False, priority=True),
         Binding("n", "next", "Next level", id="debrief.next"),
         Binding("r", "retry", "Retry", id="debrief.retry"),
-        Binding("i", "ideal", "Ideal path", id="debrief.ideal"),
+        Binding("i", "ideal", "Ideal", id="debrief.ideal"),
         Binding("escape,m", "map", "Map", id="debrief.map"),
     ]
 

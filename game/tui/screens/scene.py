@@ -60,10 +60,12 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
         Binding("enter", "continue", "Continue", id="scene.continue", priority=True),
         Binding("u", "step_back", "Step back", id="scene.step_back"),
         Binding("r", "cards", "Course card", id="scene.cards"),
-        Binding("e", "name_step('explore')", "Explore", id="scene.name_e"),
-        Binding("o", "name_step('offer')", "Offer", id="scene.name_o"),
-        Binding("a", "name_step('act')", "Act", id="scene.name_a"),
-        Binding("c", "name_step('confirm')", "Confirm", id="scene.name_c"),
+        # Naming the step: one Footer entry for the four keys (the question on the stage spells
+        # them out), so the Footer still fits 80 columns with Leave, Help and F2.
+        Binding("e", "name_step('explore')", "Name the step", key_display="e o a c", id="scene.name_e"),
+        Binding("o", "name_step('offer')", "Offer", id="scene.name_o", show=False),
+        Binding("a", "name_step('act')", "Act", id="scene.name_a", show=False),
+        Binding("c", "name_step('confirm')", "Confirm", id="scene.name_c", show=False),
         SAY_BINDING,  # free-answer mode: type the reply (screens/saying.py)
     ]
 
@@ -274,8 +276,8 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
             return self.check_say()
         if action == "focus_choice":
             return self.choice_cards_shown()
-        if action == "cards":
-            return self.last_choice is not None and bool(cited_by(self.last_choice.feedback))
+        if action == "cards":  # not while the step waits to be named: the card would tell it
+            return self.last_choice is not None and not self.naming and bool(cited_by(self.last_choice.feedback))
         if action == "step_back":
             return (not self.app.exam and not self.guided and not getattr(self.app, "room", None)
                     and self.state is not None and bool(self.state.moves))
