@@ -61,3 +61,9 @@ async def test_the_debrief_reveals_the_answer_on_demand(tmp_path):
         debrief.query_one("#answer-1").press()
         await wait_for(pilot, lambda: answer.display, what="the model answer to show")
         assert answer.display and "You asked before you offered." in answer.text
+        # F2: the same tab, the same answer open, in Chinese
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: app.lang == "zh" and debrief.query("#answer-text-1")
+                       and debrief.query_one("#answer-text-1") is not answer, what="the debrief in Chinese")
+        assert debrief.query_one("#tabs").active == "tab-discuss"
+        assert debrief.query_one("#answer-text-1").display and not debrief.query_one("#answer-1").display

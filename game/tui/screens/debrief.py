@@ -74,6 +74,7 @@ class DebriefScreen(GameScreen):
         self.practice_from = practice_from  # a rewound attempt: replayed from this move (1-based)
         self.seed = seed  # the card order of the play, kept when rewinding
         self.named = named or []  # the name-the-step practice: right or wrong, per move
+        self._answers_shown: set[int] = set()  # the discussion's model answers opened, kept over F2
 
     def _steps(self):
         """The campaign's own step names (`[campaign.steps]`), as the scene showed them."""
@@ -235,9 +236,13 @@ class DebriefScreen(GameScreen):
             yield Prose(f"{n}. {prompt.get(self.lang)}", classes="move")
             answer = answers[n - 1] if n - 1 < len(answers) else None
             if answer:
-                yield Button(self.tr("debrief.show_answer"), id=f"answer-{n}", compact=True, classes="answer-button")
-                yield Prose(self.tr("debrief.answer", text=answer.get(self.lang)), id=f"answer-text-{n}",
-                            classes="answer move")
+                opened = n in self._answers_shown
+                button = Button(self.tr("debrief.show_answer"), id=f"answer-{n}", compact=True, classes="answer-button")
+                text = Prose(self.tr("debrief.answer", text=answer.get(self.lang)), id=f"answer-text-{n}",
+                             classes="answer move")
+                button.display, text.display = not opened, opened
+                yield button
+                yield text
 
     async def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         for scroll in event.pane.query(DynamicScroll):
@@ -252,6 +257,17 @@ class DebriefScreen(GameScreen):
             kinds = getattr(self.app, "campaign_kinds", lambda _: None)(level)
             yield Static(Content.assemble(mark, (kind_name(d.kind, lang, kinds), "$text-secondary bold")))
             yield Prose(d.text.get(lang), classes="move")
+
+    async def refresh_language(self) -> None:
+        """F2: the same tab stays open (and the answers opened stay open), in the other language."""
+        active = self.query_one("#tabs", TabbedContent).active
+        await super().refresh_language()
+        tabs = self.query_one("#tabs", TabbedContent)
+        if active and active != tabs.active and tabs.query(f"#{active}"):
+            tabs.active = active
+            scroll = tabs.get_pane(active).query_one(DynamicScroll)
+            await scroll.load()
+            scroll.focus()
 
     def on_mount(self) -> None:
         """Focus the score's text, so ↓ and PgDn read on at once at 80×24; the buttons have
@@ -277,7 +293,9 @@ class DebriefScreen(GameScreen):
         if button.startswith("rewind-"):
             self.rewind(int(button.split("-", 1)[1]))
         elif button.startswith("answer-"):
-            self.query_one(f"#answer-text-{button.split('-', 1)[1]}").display = True
+            n = int(button.split("-", 1)[1])
+            self._answers_shown.add(n)
+            self.query_one(f"#answer-text-{n}").display = True
             event.button.display = False
         else:
             getattr(self, f"action_{button}")()
