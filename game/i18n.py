@@ -278,10 +278,13 @@ UI_STRINGS: dict[str, dict[str, str]] = {
     "title.name_off": {"en": "◇ Name the step after each move: off", "zh": "◇ 每一步后说出它的步骤：关"},
     "title.name_on": {"en": "◆ Name the step after each move: on", "zh": "◆ 每一步后说出它的步骤：开"},
     "scene.cites": {"en": "Course card (r): {titles}", "zh": "课程参考卡（r）：{titles}"},
-    "help.keys_text": {"en": "1–9 or ↑↓ + Enter or the mouse: choose · Enter: continue · F2: 中文/English · "
+    "help.keys_text": {"en": "1–9 or ↑↓ + Enter or the mouse: choose · Enter: continue · u: step back (take the "
+                             "last move back; the run becomes practice) · r: the course card the coach cites · "
+                             "e o a c: name the step (when that practice is on) · F2: 中文/English · "
                              "F1 or ?: help · Esc: back · Ctrl+P: command palette (jump to a level, theme) · Ctrl+Q: quit",
-                       "zh": "1–9、↑↓ + Enter 或鼠标：选择 · Enter：继续 · F2：中文/English · F1 或 ?：帮助 · "
-                             "Esc：返回 · Ctrl+P：命令面板（跳转关卡、主题）· Ctrl+Q：退出"},
+                       "zh": "1–9、↑↓ + Enter 或鼠标：选择 · Enter：继续 · u：退一步（收回上一步，这一轮变成练习）· "
+                             "r：教练点评引用的课程参考卡 · e o a c：说出步骤（打开该练习时）· F2：中文/English · "
+                             "F1 或 ?：帮助 · Esc：返回 · Ctrl+P：命令面板（跳转关卡、主题）· Ctrl+Q：退出"},
     "debrief.tab_score": {"en": "Score", "zh": "分数"},
     "debrief.tab_moves": {"en": "Moves", "zh": "互动分析"},
     "debrief.tab_found": {"en": "Discoveries", "zh": "发现"},
