@@ -291,6 +291,9 @@ def _tidy(written: str) -> str:
     return re.sub(r"[ \t]+", "", written)
 
 
+ARRAY_TABLES = {"choice"}  # the level format's lists of tables: `[[scene.<id>.choice]]`
+
+
 def header_conflict(source: str, error_line: int) -> Hint | None:
     """A table written twice, or a choice with single brackets among double-bracket ones: the
     conflict tomllib stopped at (the first whose later header is on or before `error_line`)."""
@@ -313,6 +316,12 @@ def header_conflict(source: str, error_line: int) -> Hint | None:
             line, col = lines.at(last)  # at the id written twice
             first_line = lines.at(tables[path][0])[0]
             shown = _tidy(written)
+            if path[-1] in ARRAY_TABLES:  # every choice written `[scene.x.choice]`: double brackets
+                return Hint(line, col, "E001",
+                            f"`{shown}` is written twice (first at line {first_line}): a scene's choices "
+                            f"are a list, each written with double brackets, `[{shown}]`",
+                            f"`{shown}` 写了两次（第一次在第 {first_line} 行）：场景的选项是一个列表，"
+                            f"每一个都要用双层方括号写成 `[{shown}]`")
             return Hint(line, col, "E001",
                         f"`{shown}` is written twice (first at line {first_line}): each table "
                         "once; give one of them another id, or merge them",

@@ -155,6 +155,17 @@ def test_headers_written_twice_inside_arrays_of_tables_are_fine():
     assert (line, col) == (7, 4) and "`[a.b]` is written twice (first at line 5)" in en
 
 
+def test_every_choice_with_single_brackets_is_told_to_use_double_ones():
+    """`[scene.call.choice]` for each choice: not "give one another id", but the double brackets."""
+    source = ('[scene.call]\ntext = "Hi"\n[scene.call.choice]\nid = "a"\n'
+              '[scene.call.choice]\nid = "b"\n')
+    [(line, col, en)] = explain(source)
+    assert (line, col) == (5, 13)  # at `choice`, the part written twice
+    assert "written with double brackets, `[[scene.call.choice]]`" in en and "another id" not in en
+    zh = toml_hints.header_conflict(source, 5).zh
+    assert "双层方括号" in zh and "`[[scene.call.choice]]`" in zh
+
+
 def test_tomllib_messages_are_translated():
     en, zh = toml_hints.translate("Invalid value")
     assert "a text needs quotes" in en and "文本要加引号" in zh
