@@ -46,6 +46,11 @@ from .positions import MAX_KEY_PARTS, PositionIndex, long_key
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 1024 * 1024  # 13 times the largest level; tomllib reads any such file in ~1 s
 
+# Keys an author may write for another one (from other tools, or the course's words): what they mean here.
+KEY_MEANT = {"delta": "perception", "score": "perception", "meter": "perception", "goto": "next",
+             "to": "next", "speaker_id": "speaker", "comment": "feedback", "note": "feedback",
+             "explanation": "feedback", "thinks": "thought"}
+
 # Key specs: name -> (type, required). Types: text, str, int, bool, id, ids, texts, table, tables.
 LEVEL_FILE = {"format": ("int", True), "level": ("table", True), "characters": ("tables", False),
               "discovery": ("tables", False), "scene": ("tables", True), "ending": ("tables", True)}
@@ -155,8 +160,14 @@ class _Reader:
         for key, value in data.items():
             if key not in spec:
                 known = ", ".join(sorted(spec))
-                self.report("E004", f"unknown key `{key}` in {what} (expected one of: {known})", keypath + (key,),
-                            zh=f"{what_zh(what)}中没有键 `{key}`（可用的键：{known}）")
+                near = KEY_MEANT.get(key) if KEY_MEANT.get(key) in spec else did_you_mean(key, spec)
+                if near:
+                    self.report("E004", f"unknown key `{key}` in {what}: did you mean `{near}`? (expected one "
+                                        f"of: {known})", keypath + (key,),
+                                zh=f"{what_zh(what)}中没有键 `{key}`：是不是想写 `{near}`？（可用的键：{known}）")
+                else:
+                    self.report("E004", f"unknown key `{key}` in {what} (expected one of: {known})", keypath + (key,),
+                                zh=f"{what_zh(what)}中没有键 `{key}`（可用的键：{known}）")
                 continue
             kind = spec[key][0]
             if self._type_ok(kind, value, keypath + (key,)):
@@ -625,9 +636,14 @@ class _LevelBuilder:
         t = r.table(sdata, SCENE_KEYS, kp, f"[scene.{sid}]")
         speaker = t.get("speaker")
         if speaker is not None and speaker not in characters:
-            r.report("E011", f"speaker {speaker!r} names no character (define [characters.{speaker}])",
-                     kp + ("speaker",), "value",
-                     zh=f"说话人 {speaker!r} 指向的人物不存在（请定义 [characters.{speaker}]）")
+            near = did_you_mean(speaker, characters)
+            if near:  # a typo, not a new character
+                r.report("E011", f"speaker {speaker!r} names no character: did you mean {near!r}?",
+                         kp + ("speaker",), "value", zh=f"说话人 {speaker!r} 指向的人物不存在：是不是想写 {near!r}？")
+            else:
+                r.report("E011", f"speaker {speaker!r} names no character (define [characters.{speaker}])",
+                         kp + ("speaker",), "value",
+                         zh=f"说话人 {speaker!r} 指向的人物不存在（请定义 [characters.{speaker}]）")
         raw_choices = t.get("choice", [])
         if not raw_choices:
             r.report("E010", f"scene {sid!r} has no choices: add at least one [[scene.{sid}.choice]]", kp,
@@ -799,6 +815,17 @@ class _LevelBuilder:
             return False
         if target in scene_ids:
             return True
+        if target in endings:  # an ending's id without its prefix
+            meant = f"{END_PREFIX}{target}"
+            self.r.report("E008", f"`next` = {target!r} names no scene, but an ending is called that: "
+                                  f"write \"{meant}\"", kp, "value",
+                          zh=f"`next` = {target!r} 指向的场景不存在，但有一个结局叫这个名字：请写成 \"{meant}\"")
+            return False
+        near = did_you_mean(target, scene_ids)
+        if near:
+            self.r.report("E008", f"`next` = {target!r} names no scene: did you mean {near!r}?", kp, "value",
+                          zh=f"`next` = {target!r} 指向的场景不存在：是不是想写 {near!r}？")
+            return False
         self.r.report("E008", f"`next` = {target!r} names no scene; for an ending write "
                               f"\"end:<ending-id>\"" + toml_hints.wide_note(target)[0], kp, "value",
                       zh=f"`next` = {target!r} 指向的场景不存在；结局要写成 \"end:<结局-id>\""
