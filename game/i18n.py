@@ -426,6 +426,13 @@ STRINGS.update(ROOM_STRINGS)
 RESULTS_EXPORT_STRINGS: dict[str, dict[str, str]] = {
     "results.written_xlsx": {"en": "{runs} runs written to {path} (Summary, Runs, Moves, Decisions)",
                              "zh": "已将 {runs} 局写入 {path}（汇总、对局、每步、决策）"},
+    "new.bad_level": {"en": "bad level id {value!r}: use lowercase letters, digits and hyphens, starting with a "
+                            "letter (e.g. `mot new late-delivery`, or `mot new late-delivery.toml`)",
+                      "zh": "关卡 id {value!r} 不合规：只能用小写字母、数字和连字符，并以字母开头"
+                            "（例如 `mot new late-delivery` 或 `mot new late-delivery.toml`）"},
+    "new.bad_campaign": {"en": "bad campaign id {value!r}: use lowercase letters, digits and hyphens, starting "
+                               "with a letter",
+                         "zh": "课程 id {value!r} 不合规：只能用小写字母、数字和连字符，并以字母开头"},
     "results.needs_format": {"en": "give --format csv|xapi|xlsx|votes (or -o a file named .csv, .xlsx or .jsonl), "
                                    "or --lrs URL to send to an LRS",
                              "zh": "请指定 --format csv|xapi|xlsx|votes（或用 -o 给出以 .csv、.xlsx 或 .jsonl 结尾的文件），"

@@ -114,6 +114,19 @@ def test_rejects_a_bad_id(levels, bad, capsys):
     assert "bad level id" in capsys.readouterr().err
 
 
+def test_a_file_name_is_taken_as_what_the_author_meant(tmp_path, monkeypatch, capsys):
+    """`mot new late-delivery.toml` writes that file with the id late-delivery (it was refused
+    as a bad id); a name that is no id even without .toml is still refused, in Chinese too."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "late-delivery.toml"]) == 0
+    assert 'id = "late-delivery"' in (tmp_path / "late-delivery.toml").read_text("utf-8")
+    assert main(["check", str(tmp_path / "late-delivery.toml")]) == 0
+    capsys.readouterr()
+    monkeypatch.setenv("MOT_LANG", "zh")
+    assert main(["new", "Late.toml"]) == 2
+    assert "关卡 id 'Late.toml' 不合规" in capsys.readouterr().err
+
+
 def test_new_campaign_gets_its_campaign_toml(levels, capsys):
     assert main(["new", "late-delivery", "--campaign", "my-course"]) == 0
     folder = levels / "my-course"

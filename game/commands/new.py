@@ -248,10 +248,15 @@ def add_parser(parser) -> None:
 
 
 def run(args) -> int:
-    for value, what in ((args.level_id, "level id"), (args.campaign, "campaign id")):
+    from ..i18n import default_language, t
+
+    name = Path(args.level_id)
+    if name.suffix == ".toml" and ID_PATTERN.match(name.stem) and not args.output and not args.campaign:
+        # `mot new late-delivery.toml`: the file the author named, with its name as the id
+        args.level_id, args.output = name.stem, str(name)
+    for value, what in ((args.level_id, "level"), (args.campaign, "campaign")):
         if value is not None and not ID_PATTERN.match(value):
-            print(f"mot new: bad {what} {value!r}: use lowercase letters, digits and hyphens, "
-                  "starting with a letter", file=sys.stderr)
+            print(f"mot new: {t('new.bad_' + what, default_language(), value=value)}", file=sys.stderr)
             return 2
     folder = default_levels_dir() / args.campaign if args.campaign else None
     path = Path(args.output) if args.output else (
