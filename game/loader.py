@@ -351,6 +351,10 @@ def read_toml(path: Path, inside: Path | None = None) -> tuple[dict | None, Posi
     except OSError as exc:
         return None, None, [Diagnostic(shown, 1, 1, "E002", f"cannot read file: {exc.strerror or exc}",
                                        f"无法读取文件：{exc.strerror or exc}")]
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(raw) >= 4 and raw[1:4:2] == b"\x00\x00"):
+        # UTF-16, what Windows Notepad calls "Unicode": every other byte is 0 in plain text
+        return None, None, [Diagnostic(shown, 1, 1, "E002", "file is UTF-16 text (\"Unicode\" in Notepad): save "
+                                       "it as UTF-8", "文件是 UTF-16 编码（记事本里叫“Unicode”）：请另存为 UTF-8 编码")]
     try:
         source = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -160,6 +160,19 @@ def test_a_200000_character_value_is_quoted_short(tmp_path):
         assert length in line and len(line) < 500
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_file_is_named_as_such(tmp_path, encoding):
+    """What Notepad saves as "Unicode": E002 says UTF-16 and asks for UTF-8, in both languages."""
+    folder = tmp_path / "levels" / "attack"
+    folder.mkdir(parents=True)
+    path = folder / "01-notepad.toml"
+    path.write_bytes(("\ufeff" if encoding != "utf-16" else "").encode(encoding) + tutorial_text().encode(encoding))
+    proc = mot("check", str(path))
+    assert_clean_exit(proc, "E002")
+    assert "file is UTF-16 text" in proc.stdout and "save it as UTF-8" in proc.stdout
+    assert "UTF-16 编码" in mot("check", str(path), "--lang", "zh").stdout
+
+
 def test_fifteen_megabytes_of_one_string(tmp_path):
     path = level_with(tmp_path, "01-big.toml", 'x = "' + "a" * (15 * 1024 * 1024) + '"\n')
     proc = mot("check", str(path))
