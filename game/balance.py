@@ -33,11 +33,14 @@ class StrategyResult:
     ending: str | None
     choices: list[str]
     expected: float | None = None  # for strategies with random tie-breaks
+    tied: bool = False  # the longest text: two or more tied for longest somewhere on the way (a guess)
 
     def as_dict(self) -> dict:
         out = {"score": self.score, "ending": self.ending, "choices": self.choices}
         if self.expected is not None:
             out["expected"] = round(self.expected, 4)
+        if self.tied:
+            out["tied"] = True
         return out
 
 
@@ -147,8 +150,23 @@ def _walk(name: str, start, analysis: Analysis, pick) -> StrategyResult:
 
 
 def _longest(lang: str):
-    # max() keeps the first of equals: a tie goes to the first listed.
-    return lambda out: max(out, key=lambda edge: len(edge[0].text.get(lang)))
+    """Pick the longest text; a tie goes to the first listed, and `pick.tied` remembers it: then
+    "always the longest" is no strategy a player could follow, and W112 says nothing."""
+    def pick(out):
+        longest = max(len(edge[0].text.get(lang)) for edge in out)
+        best = [edge for edge in out if len(edge[0].text.get(lang)) == longest]
+        pick.tied = pick.tied or len(best) > 1
+        return best[0]
+
+    pick.tied = False
+    return pick
+
+
+def _walk_longest(lang: str, start, analysis: Analysis) -> StrategyResult:
+    pick = _longest(lang)
+    result = _walk(f"longest-{lang}", start, analysis, pick)
+    result.tied = pick.tied
+    return result
 
 
 def step_strategy(start, analysis: Analysis) -> StrategyResult:
@@ -239,8 +257,8 @@ def balance(level: Level, analysis: Analysis) -> Balance:
         out.histogram = path_histogram(start, analysis.edges, analysis.terminals)
         out.random_expected = random_expected(start, analysis)
     out.strategies = {
-        "longest-en": _walk("longest-en", start, analysis, _longest("en")),
-        "longest-zh": _walk("longest-zh", start, analysis, _longest("zh")),
+        "longest-en": _walk_longest("en", start, analysis),
+        "longest-zh": _walk_longest("zh", start, analysis),
         "first": _walk("first", start, analysis, lambda edges: edges[0]),
         "steps": step_strategy(start, analysis),
     }
@@ -367,7 +385,7 @@ def report_warnings(level: Level, positions: PositionIndex | None, analysis: Ana
                      _choice_keypath(level, state[0], choice.id))
     for name in ("longest-en", "longest-zh"):
         strategy = report.strategies.get(name)
-        if strategy is not None and strategy.score == best:
+        if strategy is not None and strategy.score == best and not strategy.tied:
             lang = name.rsplit("-", 1)[1]
             lang_zh = "英文" if lang == "en" else "中文"
             warn("W112", f"always picking the longest text ({lang}) reaches the best score {best:+d}: "

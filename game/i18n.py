@@ -99,6 +99,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "report.strategy.first": {"en": "first", "zh": "总选文件里的第一个"},
     "report.strategy.steps": {"en": "steps", "zh": "按步骤顺序选（探索、提议、行动、确认）"},
     "report.never_ends": {"en": "never ends", "zh": "永远不会结束"},
+    "report.tied": {"en": " (texts tie for longest on the way: a guess, not a strategy)",
+                    "zh": "（途中有几个选项一样长：这是猜，不算策略）"},
     "report.guessed": {"en": " (expected {expected} with guessed ties)",
                        "zh": "（同一步骤的卡片靠猜时平均 {expected}）"},
     "report.alone": {"en": "    ideal alone in its step: {alone} of {total} scenes",

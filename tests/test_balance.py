@@ -95,3 +95,18 @@ def test_each_balance_warning(path: Path):
 def test_every_balance_warning_has_a_fixture():
     codes = {p.name[:4].upper() for p in FIXTURES}
     assert codes == {"W110", "W111", "W112", "W113", "W114", "W115", "W120"}
+
+
+def test_texts_that_tie_for_longest_are_no_strategy(capsys):
+    """Each scene's two texts are equally long: the longest-text walk is a guess (reported as
+    such, and `tied` in JSON), and W112 does not claim that picking the longest wins."""
+    path = BALANCE / "tie-longest.toml"
+    diagnostics, report = report_of(path)
+    assert "W112" not in {d.code for d in diagnostics}
+    assert report.balance.strategies["longest-en"].tied and report.balance.strategies["longest-en"].score == 3
+    main(["check", "--analyse", "--lang", "en", str(path)])
+    assert "    always longest-en: +3 (texts tie for longest on the way: a guess, not a strategy)" in \
+        capsys.readouterr().out.splitlines()
+    main(["check", "--analyse", "--format", "json", str(path)])
+    (level,) = json.loads(capsys.readouterr().out)["levels"]
+    assert level["balance"]["strategies"]["longest-en"]["tied"] is True
