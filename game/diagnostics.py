@@ -118,6 +118,26 @@ def did_you_mean(word: str, candidates) -> str | None:
     return near[0] if near else None
 
 
+def fix(code: str, lang: str = "en") -> str:
+    """How to fix a code, in `lang`: the guides' code tables, shipped as assets/code_fixes.json
+    (scripts/code_fixes.py writes it; a test keeps it equal to the guides)."""
+    import json
+
+    from .paths import package_dir
+
+    global _FIXES
+    if _FIXES is None:
+        try:
+            _FIXES = json.loads((package_dir("assets") / "code_fixes.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            _FIXES = {}
+    fixes = _FIXES.get(code, {})
+    return fixes.get(lang) or fixes.get("en", "")
+
+
+_FIXES: dict | None = None
+
+
 def meaning(code: str, lang: str = "en") -> str:
     """What a code means, in `lang`; English where no Chinese was written."""
     if lang == "zh" and code in CODES_ZH:

@@ -118,3 +118,23 @@ async def test_example_plays_in_mot_play(level_file):
             await pilot.pause()
         assert isinstance(app.screen, DebriefScreen)
         assert app.screen.result.mot_score == 3
+
+
+def test_the_shipped_fixes_are_the_guides(capsys):
+    """`mot check --explain` prints each code's fix from game/assets/code_fixes.json, which must
+    say what the two guides' code tables say (run scripts/code_fixes.py after editing them)."""
+    import importlib.util
+    import json
+
+    from game.cli import main
+
+    spec = importlib.util.spec_from_file_location("code_fixes", DOCS.parent / "scripts" / "code_fixes.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    shipped = json.loads((DOCS.parent / "game" / "assets" / "code_fixes.json").read_text("utf-8"))
+    assert shipped == script.fixes_from_guides(), "run scripts/code_fixes.py"
+    assert set(shipped) == set(CODES) and all(f.get("en") and f.get("zh") for f in shipped.values())
+    assert main(["check", "--explain", "E016", "--lang", "en"]) == 0
+    assert f"How to fix it: {shipped['E016']['en']}" in capsys.readouterr().out
+    assert main(["check", "--explain", "E016", "--lang", "zh"]) == 0
+    assert f"怎么改：{shipped['E016']['zh']}" in capsys.readouterr().out

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..analysis import analyse, warnings
 from ..balance import always_warnings, balance, report_warnings
-from ..diagnostics import CODES, Diagnostic, display_path, meaning
+from ..diagnostics import CODES, Diagnostic, display_path, fix, meaning
 from ..i18n import STRINGS, counted, default_language, t
 from ..library import (
     CAMPAIGN_FILE,
@@ -127,7 +127,7 @@ def explain(code: str, lang: str) -> int:
                 warnings=f"{warnings[0]}–{warnings[-1]}"), file=sys.stderr)
         return 2
     severity = t("check.error" if code.startswith("E") else "check.warning", lang)
-    print(t("check.explain", lang, code=code, severity=severity, meaning=meaning(code, lang)))
+    print(t("check.explain", lang, code=code, severity=severity, meaning=meaning(code, lang), fix=fix(code, lang)))
     return 0
 
 
