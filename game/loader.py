@@ -46,6 +46,12 @@ from .positions import MAX_KEY_PARTS, PositionIndex, long_key
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 1024 * 1024  # 13 times the largest level; tomllib reads any such file in ~1 s
 
+# A step as an author may write it: the course's Chinese names, its other English words.
+STEP_WORDS = {"探索": "explore", "挖掘": "explore", "提议": "offer", "建议": "offer", "行动": "act",
+              "实施": "act", "确认": "confirm", "反馈": "confirm", "explorer": "explore", "exploration": "explore",
+              "proposal": "offer", "propose": "offer", "suggest": "offer", "action": "act",
+              "implement": "act", "feedback": "confirm", "confirmation": "confirm", "check": "confirm"}
+
 # Keys an author may write for another one (from other tools, or the course's words): what they mean here.
 KEY_MEANT = {"delta": "perception", "score": "perception", "meter": "perception", "goto": "next",
              "to": "next", "speaker_id": "speaker", "comment": "feedback", "note": "feedback",
@@ -695,9 +701,16 @@ class _LevelBuilder:
         ok = True
         step = t.get("step")
         if step is not None and step not in STEPS:
-            r.report("E017", f"unknown step {step!r}: use explore, offer, act or confirm",
-                     kp + ("step",), "value",
-                     zh=f"步骤 {step!r} 不存在：请用 explore、offer、act 或 confirm")
+            low = str(step).strip().lower()
+            meant = STEP_WORDS.get(low) or (low if low in STEPS else None) or did_you_mean(low, STEPS)
+            if meant:  # the step in the course's Chinese, a capital, or a typo: name the one meant
+                r.report("E017", f"unknown step {step!r}: write {meant!r} (steps are explore, offer, act, confirm)",
+                         kp + ("step",), "value",
+                         zh=f"步骤 {step!r} 不存在：请写 {meant!r}（步骤只能写 explore、offer、act、confirm）")
+            else:
+                r.report("E017", f"unknown step {step!r}: use explore, offer, act or confirm",
+                         kp + ("step",), "value",
+                         zh=f"步骤 {step!r} 不存在：请用 explore、offer、act 或 confirm")
             ok = False
         delta, deltas = t.get("perception", 0), ()
         if isinstance(delta, list):

@@ -52,6 +52,8 @@ CASES = [
      ["`next` = 'plna' 指向的场景不存在：是不是想写 'plan'？"]),
     ("e011-did-you-mean.toml", "E011", 44, 11, ["speaker 'grac' names no character: did you mean 'grace'?"],
      ["说话人 'grac' 指向的人物不存在：是不是想写 'grace'？"]),
+    ("e017-step-meant.toml", "E017", 49, 8, ["unknown step 'Explore': write 'explore'"],
+     ["步骤 'Explore' 不存在：请写 'explore'"]),
     ("w103-stuck.toml", "W103", 59, 8,
      ["after refund → loaners → deliver", "call-back needs `perception >= 3` (perception +2)"],
      ["走 refund → loaners → deliver 之后", "call-back 需要 `perception >= 3`（客户认知 +2）"]),
@@ -192,3 +194,13 @@ async def test_the_maps_broken_file_is_in_the_players_language_and_follows_f2(tm
         await wait_for(pilot, lambda: "error[E003]: a level file is missing the required key `scene`" in detail(),
                        what="the broken file's error in English")
         assert app.screen is not None and screen is app.screen
+
+
+def test_a_step_in_the_courses_chinese_is_named_in_english(tmp_path):
+    """`step = "确认"` (the course's word): E017 names the step to write, in both languages."""
+    path = tmp_path / "level.toml"
+    path.write_text((BROKEN / "e017-step-meant.toml").read_text("utf-8").replace('step = "Explore"', 'step = "确认"'),
+                    encoding="utf-8")
+    _, diagnostics, _ = check([path])
+    [d] = [d for d in diagnostics if d.code == "E017"]
+    assert "write 'confirm'" in d.text("en") and "请写 'confirm'" in d.text("zh")
