@@ -391,9 +391,11 @@ def read_toml(path: Path, inside: Path | None = None) -> tuple[dict | None, Posi
         duplicate = None
         if message.startswith(_DUPLICATE_ERRORS):
             # tomllib points past the value; point at the key or table defined twice instead.
-            first = next(iter(PositionIndex(source).duplicates), None)
+            index = PositionIndex(source)
+            first = next(iter(index.duplicates), None)
             if first is not None and first[1] <= (line, col):
-                duplicate = first
+                earlier = index.key(first[0])  # where the key was first given (index keeps the first)
+                duplicate = (first[0], first[1], earlier if earlier < first[1] else None)
         message = _TOML_ERROR_AT.sub("", message).strip() or "invalid TOML"
         message = _TOML_ERROR_END.sub("", message).strip() or "invalid TOML"
         # Full-width marks outside strings, unclosed strings, tables written twice: in words.

@@ -345,11 +345,11 @@ def _single_bracket(lines: _Lines, offset: int, written: str, other: tuple[int, 
 
 # -- all together ---------------------------------------------------------------------------------
 def explain(source: str, message: str, line: int, col: int,
-            duplicate: tuple[tuple, tuple[int, int]] | None = None) -> list[Hint]:
+            duplicate: tuple | None = None) -> list[Hint]:
     """What to tell the author about tomllib's `message` at (line, col): the full-width marks
     outside strings, the unclosed string or the header conflict behind it, or the message itself
-    in both languages. `duplicate` is (key path, position) of a key given twice, when the caller
-    found one (see `PositionIndex.duplicates`). Never empty."""
+    in both languages. `duplicate` is (key path, position[, first position]) of a key given twice,
+    when the caller found one (see `PositionIndex.duplicates`). Never empty."""
     wide, unclosed = scan(source)
     lines = _Lines(source)
     first: Hint | None = None
@@ -357,8 +357,12 @@ def explain(source: str, message: str, line: int, col: int,
         first = header_conflict(source, line)
     if first is None and duplicate is not None and duplicate[0] and isinstance(duplicate[0][-1], str):
         key = duplicate[0][-1]
-        first = Hint(*duplicate[1], "E001", f"`{key}` is given a value twice in the same table",
-                     f"`{key}` 在同一个表中被赋值了两次")
+        earlier = duplicate[2] if len(duplicate) > 2 else None
+        where = f" (first at line {earlier[0]})" if earlier else ""
+        where_zh = f"（第一次在第 {earlier[0]} 行）" if earlier else ""
+        first = Hint(*duplicate[1], "E001", f"`{key}` is given a value twice in the same table{where}: "
+                                           "keep one of them",
+                     f"`{key}` 在同一个表中被赋值了两次{where_zh}：只保留其中一个")
     if first is None:
         first = _string_hint(source, lines, unclosed, line, col)
     if first is None:
