@@ -343,6 +343,43 @@ def _single_bracket(lines: _Lines, offset: int, written: str, other: tuple[int, 
                 f"每一个都要写成 `[{shown}]`")
 
 
+# -- a list never closed -------------------------------------------------------------------------
+_LIST_TOKENS = re.compile(r'"""[\s\S]*?(?:"""|$)|\'\'\'[\s\S]*?(?:\'\'\'|$)|"(?:\\.|[^"\\\n])*"?|'
+                          r"'[^'\n]*'?|#[^\n]*|[\[\]{}=\n]")
+
+
+def unclosed_list(source: str, line: int) -> Hint | None:
+    """A list (`key = [`) opened on an earlier line than `line` and still open there: tomllib
+    reads the next line, or the next header, as one of its items and says "invalid value" or
+    "unclosed array" there. Told at the `[` that opened it."""
+    lines = _Lines(source)
+    stop = lines.start(line)
+    stack: list[tuple[str, int]] = []
+    value = False  # after `=`: a `[` opens a list (at the start of a line it is a header)
+    for token in _LIST_TOKENS.finditer(source, 0, stop):
+        t = token.group()
+        if t == "=":
+            value = not stack or stack[-1][0] == "{"
+        elif t in "[{" and (value or stack):
+            stack.append((t, token.start()))
+            value = False
+        elif t in "]}" and stack and stack[-1][0] == "[]{}"["]}".index(t) * 2]:
+            stack.pop()
+        elif t == "\n" and not stack:
+            value = False
+        elif t[0] in "\"'" and not stack:
+            value = False
+    opened = next((offset for kind, offset in reversed(stack) if kind == "["), None)
+    if opened is None:
+        return None
+    oline, ocol = lines.at(opened)
+    key = source[lines.start(oline):opened].split("=")[0].strip()[:60] or "…"
+    return Hint(oline, ocol, "E001",
+                f"the list `{key} = [` opened here is never closed: end it with `]` after its last item "
+                f"(before line {line})",
+                f"这里开始的列表 `{key} = [` 没有结束：在最后一项后面加上 `]`（在第 {line} 行之前）")
+
+
 # -- all together ---------------------------------------------------------------------------------
 def explain(source: str, message: str, line: int, col: int,
             duplicate: tuple | None = None) -> list[Hint]:
@@ -365,6 +402,8 @@ def explain(source: str, message: str, line: int, col: int,
                      f"`{key}` 在同一个表中被赋值了两次{where_zh}：只保留其中一个")
     if first is None:
         first = _string_hint(source, lines, unclosed, line, col)
+    if first is None and message.startswith(("Invalid value", "Unclosed array", "Invalid statement")):
+        first = unclosed_list(source, line)
     if first is None:
         en, zh = translate(message)
         first = Hint(line, col, "E001", en, zh)

@@ -167,6 +167,23 @@ def test_every_choice_with_single_brackets_is_told_to_use_double_ones():
     assert "双层方括号" in zh and "`[[scene.call.choice]]`" in zh
 
 
+def test_a_list_never_closed_is_told_where_it_opened():
+    """A multi-line `next = [` whose `]` is missing: tomllib reads the next header as an item
+    ("invalid value" four lines on); a `reveals = [` missing its `]` before the next key
+    ("unclosed array" on the next line). Both are told at the `[` that opened the list."""
+    source = ('[scene.a]\ntext = "Hi"\n[[scene.a.choice]]\nid = "x"\nnext = [\n'
+              '  { to = "end:e" },\n\n[[scene.a.choice]]\nid = "y"\n')
+    [(line, col, en)] = explain(source)
+    assert (line, col) == (5, 8)
+    assert en == "the list `next = [` opened here is never closed: end it with `]` after its last item (before line 8)"
+    source = '[scene.a]\ntext = "Hi"\nreveals = ["fair", "boss"\nsets = ["x"]\n'
+    [(line, col, en)] = explain(source)
+    assert (line, col) == (3, 11) and "`reveals = [` opened here is never closed" in en
+    assert toml_hints.unclosed_list(source, 4).zh.startswith("这里开始的列表 `reveals = [` 没有结束")
+    # a list closed on its own line, and brackets inside strings and comments, are no list left open
+    assert toml_hints.unclosed_list('a = [\n  "x]",  # ]\n]\nb = "[" \n[t]\n', 5) is None
+
+
 def test_tomllib_messages_are_translated():
     en, zh = toml_hints.translate("Invalid value")
     assert "a text needs quotes" in en and "文本要加引号" in zh
