@@ -43,6 +43,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "strings.encoding": {"en": "{file} is in an encoding this cannot read: save it as \"CSV UTF-8\"",
                          "zh": "无法识别 {file} 的编码：请另存为“CSV UTF-8”"},
     "strings.bad_csv": {"en": "{file} is not a valid CSV table ({error})", "zh": "{file} 不是有效的 CSV 表格（{error}）"},
+    "strings.unknown_rows": {"en": "{n} row(s) name no text in {file}, so they were not imported (an id "
+                                   "changed or misspelled? export the table again): {ids}",
+                             "zh": "{n} 行在 {file} 中找不到对应的文本，所以没有导入（id 改过或拼错了？请重新导出表格）：{ids}"},
     "strings.no_columns": {"en": "the table {file} needs `id` and `translation` columns",
                            "zh": "表格 {file} 需要 `id` 和 `translation` 两列"},
     "join.title": {"en": "Join this room", "zh": "加入这个房间"},

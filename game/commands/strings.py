@@ -90,11 +90,12 @@ def run(args) -> int:
         print(f"mot strings import: {t('strings.no_columns', ui, file=args.file)}", file=sys.stderr)
         return 1
     changed, unknown = import_rows(path, entries, rows, args.lang)
-    if unknown:
-        print(f"mot strings import: {len(unknown)} row(s) name no text in {display_path(path)}: "
-              + ", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else ""), file=sys.stderr)
+    if unknown:  # the other rows are written; these are named, and the exit status says so
+        ids = ", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else "")
+        print(f"mot strings import: {t('strings.unknown_rows', ui, n=len(unknown), file=display_path(path), ids=ids)}",
+              file=sys.stderr)
     print(f"{display_path(path)}: {changed} text(s) updated")
-    return 0
+    return 1 if unknown else 0
 
 
 MAX_TABLE_BYTES = 16 * 1024 * 1024
