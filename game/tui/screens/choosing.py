@@ -54,6 +54,13 @@ class ChoiceKeys:
             index = cards.index(self.focused) if self.focused in cards else -1
             cards[(index + step) % len(cards)].focus()
 
+    def key_display(self, binding) -> str | None:
+        """The Footer's "1-9" as the cards shown number them: "1-4" for four cards."""
+        if binding.action != "choose(1)":
+            return None
+        n = len(self.query(ChoiceCard))
+        return f"1-{n}" if 1 < n < 9 else None
+
     def focus_first(self) -> None:
         """The Continue button while a note shows, else the marked (ideal) card, else the first."""
         target = self.first_focus()

@@ -105,10 +105,12 @@ class MotFooter(Widget, can_focus=False):
         app = self.app
         active = self.screen.active_bindings
         by_action: dict[str, Key] = {}
+        own_display = getattr(self.screen, "key_display", None)  # a screen may say it better ("1-4")
         for _, binding, enabled, tooltip in active.values():
             if binding.show and binding.action not in by_action:
-                by_action[binding.action] = Key(binding.key, app.get_key_display(binding),
-                                                binding.description, not enabled, tooltip or "")
+                display = (own_display(binding) if own_display else None) or app.get_key_display(binding)
+                by_action[binding.action] = Key(binding.key, display, binding.description, not enabled,
+                                                tooltip or "")
         palette = None
         if self.show_command_palette and app.ENABLE_COMMAND_PALETTE:
             found = active.get(app.COMMAND_PALETTE_BINDING)
