@@ -6,6 +6,7 @@ The code table is the contract with authors: codes never change meaning, and
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -121,21 +122,20 @@ def did_you_mean(word: str, candidates) -> str | None:
 def fix(code: str, lang: str = "en") -> str:
     """How to fix a code, in `lang`: the guides' code tables, shipped as assets/code_fixes.json
     (scripts/code_fixes.py writes it; a test keeps it equal to the guides)."""
+    fixes = _fixes().get(code, {})
+    return fixes.get(lang) or fixes.get("en", "")
+
+
+@functools.cache
+def _fixes() -> dict:
     import json
 
     from .paths import package_dir
 
-    global _FIXES
-    if _FIXES is None:
-        try:
-            _FIXES = json.loads((package_dir("assets") / "code_fixes.json").read_text("utf-8"))
-        except (OSError, ValueError):
-            _FIXES = {}
-    fixes = _FIXES.get(code, {})
-    return fixes.get(lang) or fixes.get("en", "")
-
-
-_FIXES: dict | None = None
+    try:
+        return json.loads((package_dir("assets") / "code_fixes.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 def meaning(code: str, lang: str = "en") -> str:

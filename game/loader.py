@@ -21,6 +21,7 @@ else:  # pragma: no cover
 
 from . import conditions, toml_hints
 from .diagnostics import Diagnostic, did_you_mean, display_path
+from .i18n import STEP_NAMES
 from .model import (
     DISCOVERY_KINDS,
     TONES,
@@ -46,11 +47,13 @@ from .positions import MAX_KEY_PARTS, PositionIndex, long_key
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 1024 * 1024  # 13 times the largest level; tomllib reads any such file in ~1 s
 
-# A step as an author may write it: the course's Chinese names, its other English words.
-STEP_WORDS = {"探索": "explore", "挖掘": "explore", "提议": "offer", "建议": "offer", "行动": "act",
-              "实施": "act", "确认": "confirm", "反馈": "confirm", "explorer": "explore", "exploration": "explore",
-              "proposal": "offer", "propose": "offer", "suggest": "offer", "action": "act",
-              "implement": "act", "feedback": "confirm", "confirmation": "confirm", "check": "confirm"}
+# A step as an author may write it: its Chinese name (as the game shows it), the course's other
+# words for it (挖掘、建议、实施、反馈), other English words.
+STEP_WORDS = {**{names["zh"]: step for step, names in STEP_NAMES.items()},
+              "挖掘": "explore", "建议": "offer", "实施": "act", "反馈": "confirm", "explorer": "explore",
+              "exploration": "explore", "proposal": "offer", "propose": "offer", "suggest": "offer",
+              "action": "act", "implement": "act", "feedback": "confirm", "confirmation": "confirm",
+              "check": "confirm"}
 
 # Keys an author may write for another one (from other tools, or the course's words): what they mean here.
 KEY_MEANT = {"delta": "perception", "score": "perception", "meter": "perception", "goto": "next",
@@ -167,13 +170,9 @@ class _Reader:
             if key not in spec:
                 known = ", ".join(sorted(spec))
                 near = KEY_MEANT.get(key) if KEY_MEANT.get(key) in spec else did_you_mean(key, spec)
-                if near:
-                    self.report("E004", f"unknown key `{key}` in {what}: did you mean `{near}`? (expected one "
-                                        f"of: {known})", keypath + (key,),
-                                zh=f"{what_zh(what)}中没有键 `{key}`：是不是想写 `{near}`？（可用的键：{known}）")
-                else:
-                    self.report("E004", f"unknown key `{key}` in {what} (expected one of: {known})", keypath + (key,),
-                                zh=f"{what_zh(what)}中没有键 `{key}`（可用的键：{known}）")
+                hint, hint_zh = (f": did you mean `{near}`?", f"：是不是想写 `{near}`？") if near else ("", "")
+                self.report("E004", f"unknown key `{key}` in {what}{hint} (expected one of: {known})", keypath + (key,),
+                            zh=f"{what_zh(what)}中没有键 `{key}`{hint_zh}（可用的键：{known}）")
                 continue
             kind = spec[key][0]
             if self._type_ok(kind, value, keypath + (key,)):
@@ -648,14 +647,11 @@ class _LevelBuilder:
         t = r.table(sdata, SCENE_KEYS, kp, f"[scene.{sid}]")
         speaker = t.get("speaker")
         if speaker is not None and speaker not in characters:
-            near = did_you_mean(speaker, characters)
-            if near:  # a typo, not a new character
-                r.report("E011", f"speaker {speaker!r} names no character: did you mean {near!r}?",
-                         kp + ("speaker",), "value", zh=f"说话人 {speaker!r} 指向的人物不存在：是不是想写 {near!r}？")
-            else:
-                r.report("E011", f"speaker {speaker!r} names no character (define [characters.{speaker}])",
-                         kp + ("speaker",), "value",
-                         zh=f"说话人 {speaker!r} 指向的人物不存在（请定义 [characters.{speaker}]）")
+            near = did_you_mean(speaker, characters)  # a typo, not a new character
+            hint, hint_zh = ((f": did you mean {near!r}?", f"：是不是想写 {near!r}？") if near else
+                             (f" (define [characters.{speaker}])", f"（请定义 [characters.{speaker}]）"))
+            r.report("E011", f"speaker {speaker!r} names no character{hint}", kp + ("speaker",), "value",
+                     zh=f"说话人 {speaker!r} 指向的人物不存在{hint_zh}")
         raw_choices = t.get("choice", [])
         if not raw_choices:
             r.report("E010", f"scene {sid!r} has no choices: add at least one [[scene.{sid}.choice]]", kp,
@@ -705,14 +701,11 @@ class _LevelBuilder:
         if step is not None and step not in STEPS:
             low = str(step).strip().lower()
             meant = STEP_WORDS.get(low) or (low if low in STEPS else None) or did_you_mean(low, STEPS)
-            if meant:  # the step in the course's Chinese, a capital, or a typo: name the one meant
-                r.report("E017", f"unknown step {step!r}: write {meant!r} (steps are explore, offer, act, confirm)",
-                         kp + ("step",), "value",
-                         zh=f"步骤 {step!r} 不存在：请写 {meant!r}（步骤只能写 explore、offer、act、confirm）")
-            else:
-                r.report("E017", f"unknown step {step!r}: use explore, offer, act or confirm",
-                         kp + ("step",), "value",
-                         zh=f"步骤 {step!r} 不存在：请用 explore、offer、act 或 confirm")
+            hint, hint_zh = ((f"write {meant!r} (steps are explore, offer, act, confirm)",  # the one meant
+                              f"请写 {meant!r}（步骤只能写 explore、offer、act、confirm）") if meant else
+                             ("use explore, offer, act or confirm", "请用 explore、offer、act 或 confirm"))
+            r.report("E017", f"unknown step {step!r}: {hint}", kp + ("step",), "value",
+                     zh=f"步骤 {step!r} 不存在：{hint_zh}")
             ok = False
         delta, deltas = t.get("perception", 0), ()
         if isinstance(delta, list):

@@ -194,7 +194,7 @@ def _describe_balance(b, lang: str = "en") -> list[str]:
     for name, s in b.strategies.items():
         got = t("report.never_ends", lang) if s.score is None else f"{s.score:+d}"
         extra = t("report.guessed", lang, expected=f"{s.expected:+.2f}") if s.expected is not None else ""
-        if getattr(s, "tied", False):
+        if s.tied:
             extra += t("report.tied", lang)
         label = t(f"report.strategy.{name}", lang) if f"report.strategy.{name}" in STRINGS else name
         lines.append(t("report.strategy", lang, name=label, score=got, extra=extra))

@@ -162,10 +162,8 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
         """The side panel after the state changed: trend, lit steps, discoveries."""
         self._show_trend()
         self.query_one("#badges", StepBadges).lit = self._used()
-        found, text = self.query_one("#found", Static), self._found_text()
-        # Most moves find nothing: an update would still re-measure the panel's list.
-        if not isinstance(found.content, Content) or (found.content.plain, found.content.spans) != (text.plain, text.spans):
-            found.update(text)
+        # Most moves find nothing: `show` leaves the list alone then (an update re-measures it).
+        self.query_one("#found", ProseStatic).show(self._found_text())
 
     def _used(self) -> frozenset:
         return frozenset() if self.app.exam else frozenset(self.state.steps)
@@ -213,6 +211,11 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
         self._debrief.drop()
 
     # -- moves -----------------------------------------------------------------------------
+    def counted(self) -> bool:
+        """Whether this run is the player's own: not the ideal path shown, not practice after a
+        rewind or a step back. Only such a run saves its moves as it goes and is scored."""
+        return not self.guided and self.practice_from is None
+
     def can_choose(self) -> bool:
         return self.last_choice is None and not self.state.finished
 
@@ -235,7 +238,7 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
         self.state = self.game.take(self.state, choice, said)
         move = self.state.moves[-1]
         self.app.record_move(self.level, self.app.player, self.state)
-        if not self.guided and self.practice_from is None:
+        if self.counted():
             self.app.save_progress(self.level, self.game.seed, self.state, self.started_at)
         self.query_one("#meter", PerceptionMeter).move_to(move.perception, move.delta)
         if not self.app.exam:
@@ -328,8 +331,7 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
             if not self.app.exam:
                 self._show_trend()
         if self.state.finished:
-            practice = self.practice_from is not None
-            result = self.app.finish_level(self.level, self.state, self.started_at, self.guided or practice,
+            result = self.app.finish_level(self.level, self.state, self.started_at, not self.counted(),
                                            seed=self.game.seed)
             screen = self._debrief.take(self._debrief_key(), usable=lambda built: built.result == result)
             self.app.switch_screen(screen or self._new_debrief(result))
@@ -384,6 +386,6 @@ class SceneScreen(Says, ChoiceKeys, GameScreen):
             if yes:
                 self.app.pop_screen()
 
-        # A run that saves its moves (see choose) can be continued from the title; practice cannot.
-        kept = not self.guided and self.practice_from is None
-        self.app.push_screen(ConfirmScreen(self.tr("scene.leave_question" if kept else "scene.leave_practice")), leave)
+        # A counted run saves its moves (see choose) and can be continued from the title; practice cannot.
+        question = "scene.leave_question" if self.counted() else "scene.leave_practice"
+        self.app.push_screen(ConfirmScreen(self.tr(question)), leave)

@@ -88,12 +88,16 @@ class ProseStatic(Static):
         super().__init__(content, id=id, classes=classes)
         self.hanging = hanging
 
+    def show(self, content: Content | str) -> None:
+        """`update(content)` only when its text or styles differ: an update re-measures."""
+        if _key(self.content) != _key(content):
+            self.update(content)
+
     def morph_from(self, new: "ProseStatic") -> None:
         """Show `new`'s content (see DynamicScroll.refill)."""
         if self.classes != new.classes:
             self.set_classes(new.classes)
-        if _key(self.content) != _key(new.content):
-            self.update(new.content)
+        self.show(new.content)
 
     def _lines(self, width: int) -> list[Content]:
         content = self.content if isinstance(self.content, Content) else Content(str(self.content))
